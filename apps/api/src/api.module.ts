@@ -1,0 +1,29 @@
+import { DynamicModule, MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
+import { APP_FILTER, APP_PIPE } from '@nestjs/core';
+import { PlatformModule, PlatformOptions } from '@phananh/platform';
+import { API_FEATURES } from './features';
+import { ProblemFilter } from './http/problem.filter';
+import { createValidationPipe } from './http/validation.pipe';
+import { MetricsMiddleware } from './ops/metrics.middleware';
+import { MetricsModule } from './ops/metrics.module';
+import { OpsController } from './ops/ops.controller';
+import { ReferenceController } from './ops/reference.controller';
+
+@Module({})
+export class ApiModule implements NestModule {
+  static forRoot(options: PlatformOptions, extra: DynamicModule[] = []): DynamicModule {
+    return {
+      module: ApiModule,
+      imports: [PlatformModule.forRoot(options), MetricsModule, ...API_FEATURES, ...extra],
+      controllers: [OpsController, ReferenceController],
+      providers: [
+        { provide: APP_FILTER, useClass: ProblemFilter },
+        { provide: APP_PIPE, useFactory: createValidationPipe },
+      ],
+    };
+  }
+
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(MetricsMiddleware).forRoutes('*');
+  }
+}

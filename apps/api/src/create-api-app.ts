@@ -1,0 +1,62 @@
+import { DynamicModule, INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import express, { NextFunction, Request, Response } from 'express';
+import helmet from 'helmet';
+import { Logger } from 'nestjs-pino';
+import { PlatformOptions } from '@phananh/platform';
+import { ApiModule } from './api.module';
+import { parserError, sendProblem } from './http/problem';
+
+/** Limit on JSON bodies (CONTRACT.md: over 100 kB is 413). */
+export const JSON_LIMIT = '100kb';
+
+/** Builds the HTTP application (not yet listening): the same for `npm start`, start:api and the tests. */
+export async function createApiApp(options: PlatformOptions, extra: DynamicModule[] = []): Promise<INestApplication> {
+  const { config } = options;
+  const app = await NestFactory.create<NestExpressApplication>(ApiModule.forRoot(options, extra), {
+    bodyParser: false,
+    bufferLogs: true,
+  });
+  app.useLogger(app.get(Logger));
+  if (config.TRUST_PROXY) app.set('trust proxy', trustProxyValue(config.TRUST_PROXY));
+  app.disable('x-powered-by');
+  app.use(helmet({ contentSecurityPolicy: { directives: { 'img-src': ["'self'", 'data:', 'blob:'] } } }));
+  const origins = (config.CORS_ORIGINS ?? '')
+    .split(',')
+    .map((o) => o.trim())
+    .filter(Boolean);
+  app.enableCors({ origin: origins.length ? origins : false, credentials: false, maxAge: 600 });
+  app.use(express.json({ limit: JSON_LIMIT, type: ['application/json', 'application/*+json'] }));
+  app.use((err: unknown, req: Request, res: Response, next: NextFunction) => {
+    const problem = parserError(err);
+    if (problem) return sendProblem(req, res, problem);
+    next(err);
+  });
+  setupOpenApi(app);
+  app.enableShutdownHooks();
+  return app;
+}
+
+function trustProxyValue(value: string): string | number | boolean {
+  if (value === 'true') return true;
+  if (/^\d+$/.test(value)) return Number(value);
+  return value;
+}
+
+function setupOpenApi(app: INestApplication): void {
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('phananh')
+      .setDescription(
+        "Citizens' reports of missing or wrong COVID-19 vaccination records: intake, routing, the officials' queue and the 48-hour deadline. " +
+          'Every error is application/problem+json (RFC 9457); messages are Vietnamese unless `Accept-Language: en`.',
+      )
+      .setVersion('1')
+      .addBearerAuth()
+      .build(),
+  );
+  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
+}

@@ -1,0 +1,67 @@
+import type { Request, Response } from 'express';
+import { randomUUID } from 'node:crypto';
+import { AppError, CommonErrors, ErrorDef, FieldError, Lang, langFrom } from '@phananh/core';
+
+export interface ProblemBody {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  instance?: string;
+  errors?: { field: string; code: string; message: string }[];
+  errorId?: string;
+}
+
+export const problemType = (code: string) => `urn:phananh:problem:${code.toLowerCase().replace(/_/g, '-')}`;
+
+/** RFC 9457 body for an AppError, in the client's language. */
+export function toProblem(error: AppError, lang: Lang): ProblemBody {
+  const body: ProblemBody = {
+    type: problemType(error.def.code),
+    title: error.def.title[lang],
+    status: error.def.status,
+    detail: error.detail?.[lang] ?? error.def.title[lang],
+  };
+  if (error.fieldErrors.length) {
+    body.errors = error.fieldErrors.map((e: FieldError) => ({
+      field: e.field,
+      code: e.code,
+      message: e.message[lang],
+    }));
+    body.detail = body.errors.map((e) => `${e.field}: ${e.message}`).join('; ');
+  }
+  return body;
+}
+
+export function sendProblem(req: Request, res: Response, error: AppError, extra: Partial<ProblemBody> = {}): void {
+  const body = { ...toProblem(error, langFrom(req.headers['accept-language'])), ...extra };
+  for (const [k, v] of Object.entries(error.headers)) res.setHeader(k, v);
+  res.status(body.status).type('application/problem+json').send(JSON.stringify(body));
+}
+
+/** Errors from Express's own parsers (body-parser, multer) in problem form; undefined when not one of them. */
+export function parserError(err: unknown): AppError | undefined {
+  const e = err as { type?: string; status?: number; code?: string; name?: string };
+  if (e?.type === 'entity.too.large' || e?.code === 'LIMIT_FILE_SIZE')
+    return new AppError(CommonErrors.PAYLOAD_TOO_LARGE);
+  if (e?.type === 'entity.parse.failed') return new AppError(CommonErrors.MALFORMED_JSON);
+  if (e?.type === 'encoding.unsupported' || e?.type === 'charset.unsupported')
+    return new AppError(CommonErrors.UNSUPPORTED_MEDIA_TYPE);
+  if (e?.name === 'MulterError')
+    return new AppError(CommonErrors.VALIDATION_FAILED, undefined, [
+      {
+        field: 'attachments',
+        code: String(e.code),
+        message: { vi: 'Tệp đính kèm không hợp lệ', en: 'Invalid attachments' },
+      },
+    ]);
+  return undefined;
+}
+
+/** HTTP status → the generic error of that status (for Nest's built-in exceptions). */
+export function genericFor(status: number): ErrorDef {
+  const hit = Object.values(CommonErrors).find((d) => d.status === status);
+  return hit ?? (status >= 500 ? CommonErrors.INTERNAL : CommonErrors.VALIDATION_FAILED);
+}
+
+export const newErrorId = () => randomUUID();

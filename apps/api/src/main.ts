@@ -1,0 +1,8 @@
+import 'reflect-metadata';
+import { boot } from '../../server/src/boot';
+import { createApiApp } from './create-api-app';
+
+void boot(async (options) => {
+  const app = await createApiApp(options);
+  await app.listen(options.config.PORT);
+});

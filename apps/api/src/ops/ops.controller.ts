@@ -1,0 +1,77 @@
+import { Controller, Get, Header, HttpCode, Inject, Res } from '@nestjs/common';
+import { ApiExcludeEndpoint, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { Response } from 'express';
+import { DataSource } from 'typeorm';
+import { Clock, toVnIso } from '@phananh/core';
+import { RedisClient } from '@phananh/queue';
+import { MetricsService } from './metrics.service';
+
+type Check = { status: 'up' | 'down'; detail?: string };
+
+@ApiTags('operations')
+@Controller()
+export class OpsController {
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly redis: RedisClient,
+    private readonly metrics: MetricsService,
+    @Inject(Clock) private readonly clock: Clock,
+  ) {}
+
+  @Get('health/live')
+  live() {
+    return { status: 'up' };
+  }
+
+  /** Ready when PostgreSQL answers, Redis answers, and Redis will never evict a queue key. */
+  @Get('health/ready')
+  async ready(@Res() res: Response) {
+    const [database, redis] = await Promise.all([this.checkDatabase(), this.checkRedis()]);
+    const ok = database.status === 'up' && redis.status === 'up';
+    res.status(ok ? 200 : 503).json({ status: ok ? 'up' : 'down', checks: { database, redis } });
+  }
+
+  @Get('metrics')
+  @ApiExcludeEndpoint()
+  @Header('Cache-Control', 'no-store')
+  async prometheus(@Res() res: Response) {
+    res.type(this.metrics.registry.contentType).send(await this.metrics.registry.metrics());
+  }
+
+  @Get('api/v1/clock')
+  @HttpCode(200)
+  @ApiOkResponse({ description: 'The service clock: `{ now, speed }`' })
+  clockNow() {
+    return { now: toVnIso(this.clock.now()), speed: this.clock.speed };
+  }
+
+  private async checkDatabase(): Promise<Check> {
+    try {
+      await withTimeout(this.db.query('SELECT 1'), 2000);
+      return { status: 'up' };
+    } catch {
+      return { status: 'down', detail: 'PostgreSQL does not answer' };
+    }
+  }
+
+  private async checkRedis(): Promise<Check> {
+    try {
+      const info = await withTimeout(this.redis.redis.info('memory'), 2000);
+      const policy = /maxmemory_policy:(\S+)/.exec(info)?.[1];
+      if (policy !== 'noeviction') {
+        return { status: 'down', detail: `maxmemory-policy is ${policy ?? 'unknown'}; BullMQ needs noeviction` };
+      }
+      return { status: 'up' };
+    } catch {
+      return { status: 'down', detail: 'Redis does not answer' };
+    }
+  }
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  return Promise.race([
+    promise,
+    new Promise<T>((_, reject) => setTimeout(() => reject(new Error('timeout')), ms).unref()),
+  ]);
+}

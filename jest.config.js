@@ -1,0 +1,39 @@
+/**
+ * Three projects: unit (pure, co-located *.spec.ts), integration (libs/**\/*.int-spec.ts,
+ * real PostgreSQL and Redis) and e2e (test/e2e, the whole app over HTTP with the worker).
+ * One database and one Redis prefix per run, created by test/global-setup.ts.
+ */
+const swc = [
+  '@swc/jest',
+  {
+    swcrc: false,
+    sourceMaps: 'inline',
+    jsc: {
+      parser: { syntax: 'typescript', decorators: true },
+      transform: { legacyDecorator: true, decoratorMetadata: true },
+      target: 'es2022',
+      keepClassNames: true,
+    },
+    module: { type: 'commonjs' },
+  },
+];
+// NestJS 12 and a few of its companions ship as ES modules; Jest's CommonJS runtime needs them transformed.
+const esmPackages = ['@nestjs', '@bull-board'].join('|');
+const common = {
+  transform: { '^.+\\.ts$': swc, '^.+\\.m?js$': ['@swc/jest', { swcrc: false, jsc: { target: 'es2022' }, module: { type: 'commonjs' } }] },
+  transformIgnorePatterns: [`/node_modules/(?!(${esmPackages})/)`],
+  moduleNameMapper: { '^@phananh/(.*)$': '<rootDir>/libs/$1/src' },
+  testEnvironment: 'node',
+};
+
+module.exports = {
+  globalSetup: '<rootDir>/test/global-setup.ts',
+  globalTeardown: '<rootDir>/test/global-teardown.ts',
+  maxWorkers: 2,
+  testTimeout: 60_000,
+  projects: [
+    { ...common, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs}/**/*.spec.ts'] },
+    { ...common, displayName: 'integration', testMatch: ['<rootDir>/libs/**/*.int-spec.ts'] },
+    { ...common, displayName: 'e2e', testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'] },
+  ],
+};

@@ -1,0 +1,190 @@
+import { Transform } from 'class-transformer';
+import {
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsISO8601,
+  IsNumber,
+  IsOptional,
+  IsPositive,
+  IsString,
+  IsUrl,
+  Matches,
+  Max,
+  Min,
+  MinLength,
+} from 'class-validator';
+
+/** Metadata that documents a variable (README table) and tells whether its value is a secret. */
+export interface EnvVarInfo {
+  description: string;
+  sensitive?: boolean;
+}
+export const ENV_INFO = new Map<string, EnvVarInfo>();
+function Env(info: EnvVarInfo): PropertyDecorator {
+  return (_target, key) => {
+    ENV_INFO.set(String(key), info);
+  };
+}
+
+const toInt = ({ value }: { value: unknown }) =>
+  typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : value;
+const toNumber = ({ value }: { value: unknown }) =>
+  typeof value === 'string' && value.trim() !== '' && !Number.isNaN(Number(value)) ? Number(value) : value;
+const toBool = ({ value }: { value: unknown }) =>
+  value === 'true' || value === '1' ? true : value === 'false' || value === '0' ? false : value;
+
+/**
+ * Every environment variable the service reads. Validated once at start-up
+ * (see loadConfig); a failure names the variable, never its value.
+ */
+export class EnvDto {
+  @Env({ description: 'Runtime mode: `production` requires PII_KEY and JWT_SECRET' })
+  @IsIn(['development', 'production', 'test'])
+  NODE_ENV: 'development' | 'production' | 'test' = 'development';
+
+  @Env({ description: 'PostgreSQL URL; the database is created if missing', sensitive: true })
+  @IsUrl({ protocols: ['postgres', 'postgresql'], require_tld: false, require_protocol: true })
+  DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/phananh';
+
+  @Env({ description: 'Redis URL, for BullMQ, rate limits and caches', sensitive: true })
+  @IsUrl({ protocols: ['redis', 'rediss'], require_tld: false, require_protocol: true })
+  REDIS_URL = 'redis://127.0.0.1:6379';
+
+  @Env({ description: 'Prefix of every Redis key this deployment writes (BullMQ queues, rate limits)' })
+  @Matches(/^[A-Za-z0-9_-]{1,64}$/)
+  REDIS_PREFIX = 'phananh';
+
+  @Env({ description: 'HTTP port' })
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(65535)
+  PORT = 3000;
+
+  @Env({ description: 'Username of the first admin, created at start-up if no admin exists' })
+  @IsOptional()
+  @Matches(/^[a-z0-9._-]{3,64}$/i)
+  ADMIN_USERNAME?: string;
+
+  @Env({ description: 'Password of the first admin (at least 12 characters)', sensitive: true })
+  @IsOptional()
+  @IsString()
+  @MinLength(12)
+  ADMIN_PASSWORD?: string;
+
+  @Env({ description: 'Simulated clock: the instant (ISO 8601 with offset) the clock shows at CLOCK_ANCHOR' })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  CLOCK_START?: string;
+
+  @Env({ description: 'Simulated clock: simulated milliseconds per real millisecond' })
+  @Transform(toNumber)
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @IsPositive()
+  @Max(1_000_000)
+  CLOCK_SPEED = 1;
+
+  @Env({
+    description: 'Simulated clock: the real instant at which the clock shows CLOCK_START (default: process start)',
+  })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  CLOCK_ANCHOR?: string;
+
+  @Env({
+    description: 'Key protecting identity and phone numbers at rest: 32 bytes, base64 or hex. Required in production',
+    sensitive: true,
+  })
+  @IsOptional()
+  @Matches(/^([0-9a-fA-F]{64}|[A-Za-z0-9+/]{43}=)$/)
+  PII_KEY?: string;
+
+  @Env({ description: 'Id (1–255) stored with each encrypted value, so that keys can be rotated' })
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(255)
+  PII_KEY_ID = 1;
+
+  @Env({ description: 'Earlier keys still needed to decrypt: `id=key,id=key`', sensitive: true })
+  @IsOptional()
+  @Matches(/^\d{1,3}=[^,=]+=*(,\d{1,3}=[^,=]+=*)*$/)
+  PII_PREVIOUS_KEYS?: string;
+
+  @Env({
+    description: "Secret signing officials' access tokens (HS256, at least 32 bytes). Required in production",
+    sensitive: true,
+  })
+  @IsOptional()
+  @IsString()
+  @MinLength(32)
+  JWT_SECRET?: string;
+
+  @Env({ description: 'Lifetime of an access token, in seconds' })
+  @Transform(toInt)
+  @IsInt()
+  @Min(60)
+  @Max(86_400)
+  JWT_TTL_SECONDS = 3600;
+
+  @Env({ description: 'SMTP URL for alert e-mail (unset: no e-mail)', sensitive: true })
+  @IsOptional()
+  @IsUrl({ protocols: ['smtp', 'smtps'], require_tld: false, require_protocol: true })
+  SMTP_URL?: string;
+
+  @Env({ description: 'Sender of alert e-mail' })
+  @IsString()
+  SMTP_FROM = 'phananh <no-reply@phananh.local>';
+
+  @Env({ description: 'Directory of the local attachment store' })
+  @IsString()
+  ATTACHMENTS_DIR = './var/attachments';
+
+  @Env({
+    description:
+      'Express `trust proxy` value: the proxies whose X-Forwarded-For is believed (e.g. `loopback`, `10.0.0.0/8`)',
+  })
+  @IsOptional()
+  @IsString()
+  TRUST_PROXY?: string;
+
+  @Env({ description: 'Allow webhook URLs on loopback or private addresses (development and tests)' })
+  @Transform(toBool)
+  @IsBoolean()
+  WEBHOOK_ALLOW_PRIVATE = false;
+
+  @Env({ description: 'Comma-separated origins allowed by CORS (unset: no cross-origin access)' })
+  @IsOptional()
+  @IsString()
+  CORS_ORIGINS?: string;
+
+  @Env({ description: 'Report filings allowed per client address per minute' })
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  RATE_LIMIT_FILINGS_PER_MINUTE = 100;
+
+  @Env({ description: 'Status lookups allowed per client address per minute' })
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  RATE_LIMIT_LOOKUPS_PER_MINUTE = 20;
+
+  @Env({ description: 'Login attempts allowed per username and per client address per minute' })
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  RATE_LIMIT_LOGINS_PER_MINUTE = 10;
+
+  @Env({ description: 'Real milliseconds between two SLA sweeps (each sweep flags every deadline that has passed)' })
+  @Transform(toInt)
+  @IsInt()
+  @Min(50)
+  @Max(60_000)
+  SLA_SWEEP_INTERVAL_MS = 1000;
+
+  @Env({ description: 'Log level (fatal, error, warn, info, debug, trace, silent)' })
+  @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+  LOG_LEVEL = 'info';
+}

@@ -1,0 +1,49 @@
+import { ClassConstructor, plainToInstance } from 'class-transformer';
+import { ValidationError, validate } from 'class-validator';
+import { AppError, CommonErrors, FieldError } from './app-error';
+import { validationMessage } from './validation-messages';
+
+/** Options shared by the HTTP pipe and by validateDto: unknown fields are errors. */
+export const VALIDATOR_OPTIONS = {
+  whitelist: true,
+  forbidNonWhitelisted: true,
+  forbidUnknownValues: true,
+  validationError: { target: false, value: false },
+} as const;
+
+/** Flattens class-validator's tree into one entry per bad field, with dotted paths. */
+export function toFieldErrors(errors: ValidationError[], parent = ''): FieldError[] {
+  const out: FieldError[] = [];
+  for (const error of errors) {
+    const field = parent ? `${parent}.${error.property}` : error.property;
+    if (error.constraints && Object.keys(error.constraints).length > 0) {
+      // The first constraint that failed is the one worth reporting.
+      const code = Object.keys(error.constraints).reverse()[0];
+      const args = (error.contexts?.[code]?.args as unknown[] | undefined) ?? argsOf(error, code);
+      out.push({ field, code, message: validationMessage(code, args) });
+    }
+    if (error.children?.length) out.push(...toFieldErrors(error.children, field));
+  }
+  return out;
+}
+
+/** class-validator keeps the constraint arguments only inside its message; read them back for ours. */
+function argsOf(error: ValidationError, code: string): unknown[] {
+  const text = error.constraints?.[code] ?? '';
+  return [...text.matchAll(/(-?\d+(?:\.\d+)?)/g)].map((m) => m[1]);
+}
+
+export function validationError(fieldErrors: FieldError[]): AppError {
+  return new AppError(CommonErrors.VALIDATION_FAILED, undefined, fieldErrors);
+}
+
+/** Validates a plain object (e.g. a multipart JSON part) exactly as the HTTP pipe does. */
+export async function validateDto<T extends object>(cls: ClassConstructor<T>, plain: unknown): Promise<T> {
+  if (typeof plain !== 'object' || plain === null || Array.isArray(plain)) {
+    throw validationError([{ field: '', code: 'isObject', message: validationMessage('isObject') }]);
+  }
+  const instance = plainToInstance(cls, plain);
+  const errors = await validate(instance, VALIDATOR_OPTIONS);
+  if (errors.length > 0) throw validationError(toFieldErrors(errors));
+  return instance;
+}

@@ -1,0 +1,69 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import type { LoggerOptions } from 'pino';
+
+/** Digit runs shaped like an identity number (9 or 12 digits) or a Vietnamese phone number. */
+const PII_PATTERN = /(?<!\d)(?:\+?84|0)\d{9}(?!\d)|(?<!\d)\d{12}(?!\d)|(?<!\d)\d{9}(?!\d)/g;
+
+/** Masks anything that looks like an identity or phone number in free text. */
+export function scrubPii(text: string): string {
+  return text.replace(PII_PATTERN, '[redacted]');
+}
+
+function scrubValue(value: unknown, depth = 0): unknown {
+  if (typeof value === 'string') return scrubPii(value);
+  if (depth > 4 || value === null || typeof value !== 'object') return value;
+  if (value instanceof Error) {
+    const copy = new Error(scrubPii(value.message));
+    copy.name = value.name;
+    copy.stack = value.stack ? scrubPii(value.stack) : undefined;
+    return copy;
+  }
+  if (Array.isArray(value)) return value.map((v) => scrubValue(v, depth + 1));
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) out[k] = scrubValue(v, depth + 1);
+  return out;
+}
+
+/** Keys whose values are secret wherever they appear in a log object. */
+export const REDACTED_KEYS = [
+  'password',
+  'newPassword',
+  'passwordHash',
+  'accessToken',
+  'token',
+  'secret',
+  'citizenId',
+  'phone',
+  'authorization',
+  'cookie',
+  'idempotency-key',
+];
+
+/**
+ * pino options shared by the API and the worker: JSON lines, a request id, and
+ * personal data removed twice over (known keys redacted, number-shaped strings masked).
+ */
+export function loggerOptions(level: string): LoggerOptions {
+  const paths = REDACTED_KEYS.flatMap((k) => [k, `*.${k}`, `*.*.${k}`, `req.headers["${k}"]`]);
+  return {
+    level,
+    redact: { paths, censor: '[redacted]' },
+    hooks: {
+      logMethod(args, method) {
+        method.apply(this, args.map((a) => scrubValue(a)) as Parameters<typeof method>);
+      },
+    },
+    serializers: {
+      req(req: { id: unknown; method: string; url: string }) {
+        return { id: req.id, method: req.method, url: scrubPii(req.url) };
+      },
+    },
+  };
+}
+
+/** Use the caller's X-Request-Id when it is sane, else a new one. */
+export function requestId(req: IncomingMessage): string {
+  const given = req.headers['x-request-id'];
+  return typeof given === 'string' && /^[A-Za-z0-9._-]{1,64}$/.test(given) ? given : randomUUID();
+}

@@ -1,0 +1,16 @@
+import { Global, Module } from '@nestjs/common';
+import { AppConfig } from '../config/app-config';
+import { PiiCrypto } from './pii-crypto';
+
+@Global()
+@Module({
+  providers: [
+    {
+      provide: PiiCrypto,
+      inject: [AppConfig],
+      useFactory: (c: AppConfig) => new PiiCrypto(c.PII_KEY!, c.PII_KEY_ID, c.PII_PREVIOUS_KEYS),
+    },
+  ],
+  exports: [PiiCrypto],
+})
+export class PiiModule {}

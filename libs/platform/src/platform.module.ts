@@ -1,0 +1,52 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import type { Writable } from 'node:stream';
+import { LoggerModule } from 'nestjs-pino';
+import { AppConfig, Clock, ClockModule, CoreConfigModule, PiiModule, loggerOptions, requestId } from '@phananh/core';
+import { DatabaseModule } from '@phananh/database';
+import { QueueModule, RedisModule } from '@phananh/queue';
+import { ReferenceModule } from '@phananh/reference';
+
+export interface PlatformOptions {
+  config: AppConfig;
+  /** Replaces the system clock (tests). */
+  clock?: Clock;
+  /** Where log lines go instead of stdout (tests capture them to search for personal data). */
+  logStream?: Writable;
+}
+
+/**
+ * The shared infrastructure every process needs: configuration, the one clock, the
+ * PII key, logging, PostgreSQL, Redis, the queues and the reference data.
+ */
+@Module({})
+export class PlatformModule {
+  static forRoot({ config, clock, logStream }: PlatformOptions): DynamicModule {
+    return {
+      module: PlatformModule,
+      global: true,
+      imports: [
+        CoreConfigModule.forRoot(config),
+        ClockModule.forRoot(clock),
+        PiiModule,
+        LoggerModule.forRoot({
+          pinoHttp: [
+            {
+              ...loggerOptions(config.LOG_LEVEL),
+              genReqId: (req, res) => {
+                const id = requestId(req);
+                res.setHeader('X-Request-Id', id);
+                return id;
+              },
+              autoLogging: { ignore: (req) => req.url === '/health/live' || req.url === '/metrics' },
+            },
+            logStream ?? process.stdout,
+          ],
+        }),
+        DatabaseModule,
+        RedisModule,
+        QueueModule,
+        ReferenceModule,
+      ],
+    };
+  }
+}

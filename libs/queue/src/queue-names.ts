@@ -1,0 +1,10 @@
+/**
+ * Queue names. These values are persisted in Redis (they are part of every key):
+ * never rename one without a plan to drain the old queue.
+ */
+export enum QueueName {
+  Sla = 'sla',
+  Alerts = 'alerts',
+  Webhooks = 'webhooks',
+  Maintenance = 'maintenance',
+}

@@ -1,0 +1,56 @@
+import { InjectQueue } from '@nestjs/bullmq';
+import { Injectable } from '@nestjs/common';
+import { JobsOptions, Queue } from 'bullmq';
+import { JOB_QUEUE, JobName, JobPayloads } from './job-catalogue';
+import { QueueName } from './queue-names';
+
+/** Defaults: completed jobs are kept a while for dedupe and inspection, failed ones kept. */
+export const DEFAULT_JOB_OPTIONS: JobsOptions = {
+  removeOnComplete: { age: 3600, count: 10_000 },
+  removeOnFail: false,
+};
+
+/** The one typed way to enqueue a job. */
+@Injectable()
+export class QueueService {
+  private readonly queues: Record<QueueName, Queue>;
+
+  constructor(
+    @InjectQueue(QueueName.Sla) sla: Queue,
+    @InjectQueue(QueueName.Alerts) alerts: Queue,
+    @InjectQueue(QueueName.Webhooks) webhooks: Queue,
+    @InjectQueue(QueueName.Maintenance) maintenance: Queue,
+  ) {
+    this.queues = {
+      [QueueName.Sla]: sla,
+      [QueueName.Alerts]: alerts,
+      [QueueName.Webhooks]: webhooks,
+      [QueueName.Maintenance]: maintenance,
+    };
+  }
+
+  queue(name: QueueName): Queue {
+    return this.queues[name];
+  }
+
+  all(): Queue[] {
+    return Object.values(this.queues);
+  }
+
+  async enqueue<N extends JobName>(name: N, data: JobPayloads[N], options: JobsOptions = {}): Promise<void> {
+    await this.queues[JOB_QUEUE[name]].add(name, data, { ...DEFAULT_JOB_OPTIONS, ...options });
+  }
+
+  /** Registers (or updates) a repeatable job; idempotent, so every worker can call it at boot. */
+  async schedule<N extends JobName>(name: N, data: JobPayloads[N], everyMs: number): Promise<void> {
+    await this.queues[JOB_QUEUE[name]].upsertJobScheduler(
+      name,
+      { every: everyMs },
+      {
+        name,
+        data,
+        opts: DEFAULT_JOB_OPTIONS,
+      },
+    );
+  }
+}

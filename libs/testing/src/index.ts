@@ -1,0 +1,3 @@
+export * from './test-database';
+export * from './log-capture';
+export * from './test-app';

@@ -1,0 +1,16 @@
+import { Writable } from 'node:stream';
+
+/** Collects every log line a test app writes, so tests can search them for personal data. */
+export class LogCapture extends Writable {
+  readonly lines: string[] = [];
+
+  override _write(chunk: Buffer, _enc: BufferEncoding, done: () => void): void {
+    this.lines.push(...chunk.toString('utf8').split('\n').filter(Boolean));
+    if (process.env.TEST_LOGS === '1') process.stdout.write(chunk);
+    done();
+  }
+
+  text(): string {
+    return this.lines.join('\n');
+  }
+}

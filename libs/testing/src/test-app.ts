@@ -1,0 +1,96 @@
+import { INestApplication, INestApplicationContext } from '@nestjs/common';
+import { getDataSourceToken } from '@nestjs/typeorm';
+import IORedis from 'ioredis';
+import request from 'supertest';
+import { DataSource } from 'typeorm';
+import { AppConfig, Clock, FakeClock, loadConfig } from '@phananh/core';
+import { createApiApp } from '../../../apps/api/src/create-api-app';
+import { createWorker } from '../../../apps/worker/src/create-worker';
+import { WorkerModule } from '../../../apps/worker/src/worker.module';
+import { IsolatedEnv, isolatedEnv } from './test-database';
+import { LogCapture } from './log-capture';
+
+export interface TestAppOptions {
+  /** Also run the job worker in the same process (default true). */
+  worker?: boolean;
+  /** The clock; a FakeClock at 2021-11-03T08:00+07:00 by default. */
+  clock?: Clock;
+  /** Extra environment variables (validated like the real ones). */
+  env?: Record<string, string>;
+}
+
+export interface TestApp {
+  app: INestApplication;
+  http: ReturnType<typeof request>;
+  db: DataSource;
+  clock: Clock;
+  config: AppConfig;
+  env: IsolatedEnv;
+  logs: LogCapture;
+  /** A Redis connection for assertions (and faults) on this app's keys. */
+  redis: IORedis;
+  close(): Promise<void>;
+}
+
+export function testConfig(env: IsolatedEnv, extra: Record<string, string> = {}): AppConfig {
+  return loadConfig({
+    NODE_ENV: 'test',
+    DATABASE_URL: env.databaseUrl,
+    REDIS_URL: env.redisUrl,
+    REDIS_PREFIX: env.redisPrefix,
+    LOG_LEVEL: 'info',
+    SLA_SWEEP_INTERVAL_MS: '100',
+    ...extra,
+  });
+}
+
+/** The whole HTTP app (and by default the worker) on an isolated database and Redis prefix. */
+export async function createTestApp(options: TestAppOptions = {}): Promise<TestApp> {
+  const env = await isolatedEnv();
+  const config = testConfig(env, options.env);
+  const clock = options.clock ?? new FakeClock();
+  const logs = new LogCapture();
+  const app = await createApiApp(
+    { config, clock, logStream: logs },
+    options.worker === false ? [] : [WorkerModule.forRoot()],
+  );
+  await app.init();
+  const redis = new IORedis(env.redisUrl, { maxRetriesPerRequest: null });
+  return {
+    app,
+    http: request(app.getHttpServer()),
+    db: app.get<DataSource>(getDataSourceToken()),
+    clock,
+    config,
+    env,
+    logs,
+    redis,
+    async close() {
+      await app.close();
+      redis.disconnect();
+      await env.drop();
+    },
+  };
+}
+
+/** A worker alone (no HTTP) on an existing test app's database and Redis prefix. */
+export async function createTestWorker(of: TestApp, clock: Clock = of.clock): Promise<INestApplicationContext> {
+  const worker = await createWorker({ config: of.config, clock, logStream: of.logs });
+  await worker.init();
+  return worker;
+}
+
+/** Polls `check` until it returns a truthy value (real time; for the worker's asynchronous effects). */
+export async function eventually<T>(
+  check: () => Promise<T | undefined | null | false>,
+  timeoutMs = 10_000,
+  stepMs = 50,
+): Promise<T> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value) return value;
+    if (Date.now() > until) throw new Error(`Condition not met within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, stepMs));
+  }
+}

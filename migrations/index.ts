@@ -1,0 +1,4 @@
+import { InitialSchema1764115200000 } from './1764115200000-InitialSchema';
+
+/** Every migration, in order. A new migration is added here as well as in its file. */
+export const MIGRATIONS = [InitialSchema1764115200000];
