@@ -5,6 +5,7 @@ import { AppConfig, Clock, ClockModule, CoreConfigModule, PiiModule, loggerOptio
 import { DatabaseModule } from '@phananh/database';
 import { QueueModule, RedisModule } from '@phananh/queue';
 import { ReferenceModule } from '@phananh/reference';
+import { SlaCoreModule } from '@phananh/sla';
 
 export interface PlatformOptions {
   config: AppConfig;
@@ -46,6 +47,7 @@ export class PlatformModule {
         RedisModule,
         QueueModule,
         ReferenceModule,
+        SlaCoreModule,
       ],
     };
   }

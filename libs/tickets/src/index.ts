@@ -1,0 +1,3 @@
+export * from './ticket-status';
+export * from './ticket.entity';
+export * from './ticket-event.entity';
