@@ -1,4 +1,5 @@
 import { Type } from '@nestjs/common';
+import { AuthApiModule } from './auth/auth-api.module';
 
 /** The HTTP feature modules (controllers per domain). Each domain adds its module here. */
-export const API_FEATURES: Type[] = [];
+export const API_FEATURES: Type[] = [AuthApiModule];

@@ -1,3 +1,5 @@
 export * from './test-database';
 export * from './log-capture';
 export * from './test-app';
+export * from './factories/official.factory';
+export * from './factories/ticket.factory';

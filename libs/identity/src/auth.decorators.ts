@@ -1,0 +1,26 @@
+import { ExecutionContext, SetMetadata, UseGuards, applyDecorators, createParamDecorator } from '@nestjs/common';
+import { ApiBearerAuth, ApiForbiddenResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import type { AuthUser } from './auth-user';
+import { AuthGuard, AuthenticatedRequest, ROLES_KEY } from './auth.guard';
+import { Role } from './role';
+
+/**
+ * Officials only: a missing, invalid or expired token is 401. With roles, e.g.
+ * `@Auth(Role.Admin)`, an official of another role gets 403.
+ */
+export function Auth(...roles: Role[]): MethodDecorator & ClassDecorator {
+  return applyDecorators(
+    SetMetadata(ROLES_KEY, roles),
+    UseGuards(AuthGuard),
+    ApiBearerAuth(),
+    ApiUnauthorizedResponse({ description: 'Missing, invalid or expired access token (problem+json)' }),
+    ...(roles.length ? [ApiForbiddenResponse({ description: `Only for ${roles.join(', ')} (problem+json)` })] : []),
+  );
+}
+
+/** The official behind the request (set by the guard of @Auth). */
+export const CurrentUser = createParamDecorator((_data: unknown, ctx: ExecutionContext): AuthUser => {
+  const user = ctx.switchToHttp().getRequest<AuthenticatedRequest>().authUser;
+  if (!user) throw new Error('@CurrentUser() used on a route without @Auth()');
+  return user;
+});

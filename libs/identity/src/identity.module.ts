@@ -1,0 +1,34 @@
+import { Global, Module } from '@nestjs/common';
+import { JwtModule } from '@nestjs/jwt';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { AppConfig } from '@phananh/core';
+import { RoutingModule } from '@phananh/routing';
+import { AdminBootstrap } from './admin-bootstrap.service';
+import { AuthGuard } from './auth.guard';
+import { AuthService } from './auth.service';
+import { FixedWindowLimiter, LoginLimiter } from './login-limiter';
+import { User } from './user.entity';
+import { UsersService } from './users.service';
+
+/**
+ * Officials, login and the guard. Global, so that any feature module's controllers can
+ * use @Auth() without importing it again.
+ */
+@Global()
+@Module({
+  imports: [
+    TypeOrmModule.forFeature([User]),
+    RoutingModule,
+    JwtModule.registerAsync({
+      inject: [AppConfig],
+      useFactory: (config: AppConfig) => ({
+        secret: config.JWT_SECRET,
+        signOptions: { algorithm: 'HS256' },
+        verifyOptions: { algorithms: ['HS256'] },
+      }),
+    }),
+  ],
+  providers: [UsersService, AuthService, AuthGuard, FixedWindowLimiter, LoginLimiter, AdminBootstrap],
+  exports: [UsersService, AuthService, AuthGuard, FixedWindowLimiter, LoginLimiter],
+})
+export class IdentityModule {}
