@@ -1,0 +1,101 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform, Type } from 'class-transformer';
+import { IsEnum, IsIn, IsInt, IsOptional, IsString, Length, Matches, Max, MaxLength, Min } from 'class-validator';
+import { IssueType, REJECTION_REASONS, TicketStatus } from '@phananh/tickets';
+
+const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
+
+export class QueueQueryDto {
+  @ApiPropertyOptional({ enum: TicketStatus, description: 'Without it, only open tickets' })
+  @IsOptional()
+  @IsEnum(TicketStatus)
+  status?: TicketStatus;
+
+  @ApiPropertyOptional({ enum: ['true', 'false'], description: 'Past the deadline (open, or closed late)' })
+  @IsOptional()
+  @IsIn(['true', 'false'])
+  overdue?: 'true' | 'false';
+
+  @ApiPropertyOptional({
+    description:
+      'Only tickets of this unit and the units below it, within your reach (a unit outside it gives an empty list)',
+    example: '001',
+  })
+  @IsOptional()
+  @Matches(/^\d{2,5}$/)
+  unitCode?: string;
+
+  @ApiPropertyOptional({ description: 'Campaign code', example: '2021-11' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(64)
+  campaign?: string;
+
+  @ApiPropertyOptional({ enum: IssueType })
+  @IsOptional()
+  @IsEnum(IssueType)
+  issueType?: IssueType;
+
+  @ApiPropertyOptional({ description: '`nextCursor` of the previous page' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  cursor?: string;
+
+  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 50 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  limit?: number;
+}
+
+export class ResolveDto {
+  @ApiProperty({ description: 'What was corrected', example: 'Đã bổ sung mũi 2 trên Nền tảng' })
+  @Transform(trim)
+  @IsString()
+  @Length(1, 2000)
+  resolution: string;
+}
+
+export class ReasonDto {
+  @ApiProperty({ example: 'Cần đối chiếu với sổ tiêm tại trạm' })
+  @Transform(trim)
+  @IsString()
+  @Length(1, 2000)
+  reason: string;
+}
+
+export class RejectDto {
+  @ApiProperty({ enum: REJECTION_REASONS.map((r) => r.code), description: 'GET /api/v1/reference/rejection-reasons' })
+  @IsIn(REJECTION_REASONS.map((r) => r.code))
+  reasonCode: string;
+
+  @ApiPropertyOptional({ description: 'Required with OTHER' })
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @MaxLength(2000)
+  note?: string;
+}
+
+export class TransferDto {
+  @ApiProperty({ description: 'A unit in your province (admins: any unit)', example: '00004' })
+  @Matches(/^\d{2,5}$/)
+  unitCode: string;
+
+  @ApiProperty({ example: 'Mũi tiêm được tiêm tại phường khác' })
+  @Transform(trim)
+  @IsString()
+  @Length(1, 2000)
+  reason: string;
+}
+
+export class CommentDto {
+  @ApiProperty({ example: 'Đã gọi điện cho người dân' })
+  @Transform(trim)
+  @IsString()
+  @Length(1, 2000)
+  text: string;
+}

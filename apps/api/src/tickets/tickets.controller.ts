@@ -1,0 +1,157 @@
+import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { ApiConflictResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Auth, AuthUser, CurrentUser, Role } from '@phananh/identity';
+import { TicketQueue, TicketsService, WorkflowAction } from '@phananh/tickets';
+import { CommentDto, QueueQueryDto, ReasonDto, RejectDto, ResolveDto, TransferDto } from './ticket.dto';
+import { QueuePageView, TicketDetailView } from './ticket.views';
+
+const NOT_FOUND = 'No such ticket, or outside your reach (indistinguishable)';
+const CONFLICT = 'Not allowed in the current status, or changed by someone else meanwhile';
+
+@ApiTags('officials')
+@Controller('api/v1/tickets')
+export class TicketsController {
+  constructor(
+    private readonly tickets: TicketsService,
+    private readonly queue: TicketQueue,
+  ) {}
+
+  @Get()
+  @Auth()
+  @ApiOperation({ summary: 'Your queue: tickets in your reach, most urgent first (identity numbers masked)' })
+  @ApiOkResponse({ type: QueuePageView })
+  list(@CurrentUser() user: AuthUser, @Query() q: QueueQueryDto): Promise<QueuePageView> {
+    return this.queue.list(user, {
+      status: q.status,
+      overdue: q.overdue === 'true',
+      unitCode: q.unitCode,
+      campaign: q.campaign,
+      issueType: q.issueType,
+      cursor: q.cursor,
+      limit: q.limit ?? 50,
+    });
+  }
+
+  @Get(':trackingCode')
+  @Auth()
+  @ApiOperation({
+    summary: 'The whole ticket with its history; the identity number is shown in full (and that is logged)',
+  })
+  @ApiOkResponse({ type: TicketDetailView })
+  @ApiNotFoundResponse({ description: NOT_FOUND })
+  detail(@CurrentUser() user: AuthUser, @Param('trackingCode') code: string): Promise<TicketDetailView> {
+    return this.tickets.detail(user, code);
+  }
+
+  @Post(':trackingCode/start')
+  @HttpCode(200)
+  @Auth()
+  @ApiOperation({ summary: 'Take the ticket: ASSIGNED or DEFERRED → IN_PROGRESS' })
+  @ApiOkResponse({ type: TicketDetailView })
+  @ApiNotFoundResponse({ description: NOT_FOUND })
+  @ApiConflictResponse({ description: CONFLICT })
+  start(@CurrentUser() user: AuthUser, @Param('trackingCode') code: string): Promise<TicketDetailView> {
+    return this.tickets.act(user, code, { action: WorkflowAction.Start });
+  }
+
+  @Post(':trackingCode/resolve')
+  @HttpCode(200)
+  @Auth()
+  @ApiOperation({ summary: 'The record was corrected (→ RESOLVED)' })
+  @ApiOkResponse({ type: TicketDetailView })
+  @ApiNotFoundResponse({ description: NOT_FOUND })
+  @ApiConflictResponse({ description: CONFLICT })
+  resolve(
+    @CurrentUser() user: AuthUser,
+    @Param('trackingCode') code: string,
+    @Body() body: ResolveDto,
+  ): Promise<TicketDetailView> {
+    return this.tickets.act(user, code, { action: WorkflowAction.Resolve, resolution: body.resolution });
+  }
+
+  @Post(':trackingCode/defer')
+  @HttpCode(200)
+  @Auth()
+  @ApiOperation({ summary: 'Needs more checking (→ DEFERRED); still open, the deadline keeps running' })
+  @ApiOkResponse({ type: TicketDetailView })
+  @ApiNotFoundResponse({ description: NOT_FOUND })
+  @ApiConflictResponse({ description: CONFLICT })
+  defer(
+    @CurrentUser() user: AuthUser,
+    @Param('trackingCode') code: string,
+    @Body() body: ReasonDto,
+  ): Promise<TicketDetailView> {
+    return this.tickets.act(user, code, { action: WorkflowAction.Defer, reason: body.reason });
+  }
+
+  @Post(':trackingCode/reject')
+  @HttpCode(200)
+  @Auth()
+  @ApiOperation({ summary: 'Cannot be acted on (→ REJECTED), with a standard reason; OTHER needs a note' })
+  @ApiOkResponse({ type: TicketDetailView })
+  @ApiNotFoundResponse({ description: NOT_FOUND })
+  @ApiConflictResponse({ description: CONFLICT })
+  reject(
+    @CurrentUser() user: AuthUser,
+    @Param('trackingCode') code: string,
+    @Body() body: RejectDto,
+  ): Promise<TicketDetailView> {
+    return this.tickets.act(user, code, {
+      action: WorkflowAction.Reject,
+      reasonCode: body.reasonCode,
+      note: body.note,
+    });
+  }
+
+  @Post(':trackingCode/transfer')
+  @HttpCode(200)
+  @Auth()
+  @ApiOperation({
+    summary: 'Routed to the wrong unit: goes to another unit of your province as ASSIGNED; deadline unchanged',
+  })
+  @ApiOkResponse({ type: TicketDetailView })
+  @ApiNotFoundResponse({ description: NOT_FOUND })
+  @ApiConflictResponse({ description: CONFLICT })
+  transfer(
+    @CurrentUser() user: AuthUser,
+    @Param('trackingCode') code: string,
+    @Body() body: TransferDto,
+  ): Promise<TicketDetailView> {
+    return this.tickets.act(user, code, {
+      action: WorkflowAction.Transfer,
+      unitCode: body.unitCode,
+      reason: body.reason,
+    });
+  }
+
+  @Post(':trackingCode/comments')
+  @HttpCode(200)
+  @Auth()
+  @ApiOperation({ summary: 'An internal note in the history' })
+  @ApiOkResponse({ type: TicketDetailView })
+  @ApiNotFoundResponse({ description: NOT_FOUND })
+  comment(
+    @CurrentUser() user: AuthUser,
+    @Param('trackingCode') code: string,
+    @Body() body: CommentDto,
+  ): Promise<TicketDetailView> {
+    return this.tickets.act(user, code, { action: WorkflowAction.Comment, text: body.text });
+  }
+
+  @Post(':trackingCode/reopen')
+  @HttpCode(200)
+  @Auth(Role.Supervisor, Role.Admin)
+  @ApiOperation({
+    summary: 'Supervisors: RESOLVED or REJECTED → ASSIGNED, with a new deadline (48 h, capped by the campaign cutoff)',
+  })
+  @ApiOkResponse({ type: TicketDetailView })
+  @ApiNotFoundResponse({ description: NOT_FOUND })
+  @ApiConflictResponse({ description: CONFLICT })
+  reopen(
+    @CurrentUser() user: AuthUser,
+    @Param('trackingCode') code: string,
+    @Body() body: ReasonDto,
+  ): Promise<TicketDetailView> {
+    return this.tickets.act(user, code, { action: WorkflowAction.Reopen, reason: body.reason });
+  }
+}

@@ -1,0 +1,103 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { Clock, validationError, validationMessage } from '@phananh/core';
+import { AuthUser, TicketScope, narrowScope, reachScope, scopeSql } from '@phananh/identity';
+import { ReferenceService } from '@phananh/reference';
+import { decodeCursor, encodeCursor } from './queue-cursor';
+import { TICKET_COLUMNS, TicketRow } from './ticket-row';
+import { IssueType, OPEN_STATUS_SQL, TicketStatus, isOpen } from './ticket-status';
+import { TicketView, TicketViews } from './ticket-views';
+
+export interface QueueQuery {
+  status?: TicketStatus;
+  overdue?: boolean;
+  /** The subtree of this unit, intersected with the caller's reach (outside it: an empty page). */
+  unitCode?: string;
+  campaign?: string;
+  issueType?: IssueType;
+  cursor?: string;
+  limit: number;
+}
+
+export interface QueuePage {
+  items: TicketView[];
+  nextCursor: string | null;
+}
+
+export interface QueueSql {
+  sql: string;
+  params: unknown[];
+}
+
+/**
+ * The officials' queue: tickets in reach, most urgent first, keyset-paginated on (due_at, id).
+ * The scope is one equality on unit_code, district_code or province_code and, for open
+ * tickets, the status predicate is OPEN_STATUS_SQL verbatim, so the planner walks
+ * ix_tickets_open_{unit,district,province}_due (or ix_tickets_open_due for an admin) in
+ * order and stops after `limit` rows: no sort, however many tickets there are.
+ */
+@Injectable()
+export class TicketQueue {
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    @Inject(Clock) private readonly clock: Clock,
+    private readonly reference: ReferenceService,
+    private readonly views: TicketViews,
+  ) {}
+
+  async list(user: AuthUser, query: QueueQuery): Promise<QueuePage> {
+    const { sql, params } = this.sql(user, query);
+    const rows: TicketRow[] = await this.db.query(sql, params);
+    const page = rows.slice(0, query.limit);
+    const last = page[page.length - 1];
+    return {
+      items: page.map((r) => this.views.view(r, false)),
+      nextCursor: rows.length > query.limit ? encodeCursor({ dueAt: last.dueAt, id: last.id }) : null,
+    };
+  }
+
+  /** The page's SQL (public so that a test can EXPLAIN exactly what the endpoint runs). */
+  sql(user: AuthUser, query: QueueQuery): QueueSql {
+    const cursor = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
+    if (query.cursor !== undefined && !cursor) {
+      throw validationError([
+        { field: 'cursor', code: 'CURSOR_INVALID', message: validationMessage('CURSOR_INVALID') },
+      ]);
+    }
+    const scope: TicketScope = query.unitCode ? narrowScope(user, query.unitCode, this.reference) : reachScope(user);
+    const params: unknown[] = [];
+    const where = [scopeSql(scope, 't', params)];
+    if (!query.status) {
+      where.push(`t.status IN ${OPEN_STATUS_SQL}`);
+    } else {
+      params.push(query.status);
+      where.push(`t.status = $${params.length}`);
+      // Repeated verbatim so that the planner can prove the partial indexes apply.
+      if (isOpen(query.status)) where.push(`t.status IN ${OPEN_STATUS_SQL}`);
+    }
+    if (query.overdue) {
+      // Past the deadline: still open, or closed after it.
+      params.push(this.clock.now());
+      where.push(`t.due_at <= $${params.length} AND (t.closed_at IS NULL OR t.closed_at > t.due_at)`);
+    }
+    if (query.campaign) {
+      params.push(query.campaign);
+      where.push(`t.campaign_code = $${params.length}`);
+    }
+    if (query.issueType) {
+      params.push(query.issueType);
+      where.push(`t.issue_type = $${params.length}`);
+    }
+    if (cursor) {
+      params.push(cursor.dueAt, cursor.id);
+      where.push(`(t.due_at, t.id) > ($${params.length - 1}, $${params.length})`);
+    }
+    params.push(query.limit + 1);
+    return {
+      sql: `SELECT ${TICKET_COLUMNS} FROM tickets t WHERE ${where.join(' AND ')}
+            ORDER BY t.due_at, t.id LIMIT $${params.length}`,
+      params,
+    };
+  }
+}

@@ -1,0 +1,139 @@
+import { Injectable } from '@nestjs/common';
+import { PiiCrypto, maskCitizenId, maskPhone, toVnIso } from '@phananh/core';
+import { ReferenceService } from '@phananh/reference';
+import { TicketRow } from './ticket-row';
+
+export interface UnitRef {
+  code: string;
+  name: string;
+  level: string;
+}
+
+export interface HistoryEntry {
+  at: string;
+  action: string;
+  /** null for the system's own entries (filing, SLA flags). */
+  actor: { username: string; role: string; unitCode: string | null } | null;
+  fromStatus: string | null;
+  toStatus: string | null;
+  /** For a transfer, both units; otherwise null. */
+  fromUnitCode: string | null;
+  toUnitCode: string | null;
+  note: string | null;
+}
+
+export interface AttachmentRef {
+  id: string;
+  contentType: string;
+  size: number;
+}
+
+/** A ticket as the officials' endpoints show it (CONTRACT.md, "Officials"). */
+export interface TicketView {
+  trackingCode: string;
+  status: string;
+  issueType: string;
+  receivedAt: string;
+  dueAt: string;
+  overdueSince: string | null;
+  cutoffMissed: boolean;
+  campaign: string | null;
+  assignedUnit: UnitRef;
+  citizen: {
+    fullName: string;
+    dateOfBirth: string;
+    citizenId: string;
+    phone: string | null;
+    wardCode: string | null;
+  };
+  dose: {
+    doseNumber: number;
+    vaccineCode: string | null;
+    vaccinatedOn: string | null;
+    wardCode: string | null;
+    facilityName: string | null;
+    lotNumber: string | null;
+  } | null;
+  description: string | null;
+  version: number;
+  attachments?: AttachmentRef[];
+  history?: HistoryEntry[];
+}
+
+export interface EventRow {
+  at: Date;
+  action: string;
+  actorUsername: string | null;
+  actorRole: string | null;
+  actorUnitCode: string | null;
+  fromStatus: string | null;
+  toStatus: string | null;
+  fromUnitCode: string | null;
+  toUnitCode: string | null;
+  note: string | null;
+}
+
+/** Builds ticket views; identity and phone numbers are masked unless `full` (the single-ticket view). */
+@Injectable()
+export class TicketViews {
+  constructor(
+    private readonly pii: PiiCrypto,
+    private readonly reference: ReferenceService,
+  ) {}
+
+  unitRef(code: string): UnitRef {
+    const unit = this.reference.unit(code);
+    return unit
+      ? { code, name: this.reference.healthUnitName(unit), level: unit.level }
+      : { code, name: code, level: 'ward' };
+  }
+
+  view(row: TicketRow, full: boolean): TicketView {
+    const citizenId = this.pii.decrypt(row.citizenIdEnc);
+    const phone = row.phoneEnc ? this.pii.decrypt(row.phoneEnc) : null;
+    return {
+      trackingCode: row.trackingCode,
+      status: row.status,
+      issueType: row.issueType,
+      receivedAt: toVnIso(row.receivedAt),
+      dueAt: toVnIso(row.dueAt),
+      overdueSince: row.overdueSince ? toVnIso(row.overdueSince) : null,
+      cutoffMissed: row.cutoffMissed,
+      campaign: row.campaignCode,
+      assignedUnit: this.unitRef(row.unitCode),
+      citizen: {
+        fullName: row.citizenName,
+        dateOfBirth: row.citizenDob,
+        citizenId: full ? citizenId : maskCitizenId(citizenId),
+        phone: phone === null ? null : full ? phone : maskPhone(phone),
+        wardCode: row.citizenWardCode,
+      },
+      dose:
+        row.doseNumber === null
+          ? null
+          : {
+              doseNumber: row.doseNumber,
+              vaccineCode: row.vaccineCode,
+              vaccinatedOn: row.vaccinatedOn,
+              wardCode: row.doseWardCode,
+              facilityName: row.facilityName,
+              lotNumber: row.lotNumber,
+            },
+      description: row.description,
+      version: row.version,
+    };
+  }
+
+  history(events: EventRow[]): HistoryEntry[] {
+    return events.map((e) => ({
+      at: toVnIso(e.at),
+      action: e.action,
+      actor: e.actorUsername ? { username: e.actorUsername, role: e.actorRole!, unitCode: e.actorUnitCode } : null,
+      fromStatus: e.fromStatus,
+      toStatus: e.toStatus,
+      fromUnitCode: e.fromUnitCode,
+      toUnitCode: e.toUnitCode,
+      note: e.note,
+    }));
+  }
+}
