@@ -1,0 +1,108 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+
+const ROOT = join(__dirname, '../../..');
+
+/** A port nobody listens on right now. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export interface RunningProcess {
+  proc: ChildProcess;
+  /** Everything the process printed so far (stdout and stderr). */
+  output(): string;
+  exited: Promise<number | null>;
+  stop(signal?: NodeJS.Signals): Promise<number | null>;
+}
+
+function track(proc: ChildProcess): RunningProcess {
+  let out = '';
+  proc.stdout?.on('data', (d: Buffer) => (out += d.toString()));
+  proc.stderr?.on('data', (d: Buffer) => (out += d.toString()));
+  const exited = new Promise<number | null>((resolve) => proc.on('exit', (code) => resolve(code)));
+  return {
+    proc,
+    output: () => out,
+    exited,
+    async stop(signal: NodeJS.Signals = 'SIGTERM') {
+      if (proc.exitCode === null && proc.signalCode === null) proc.kill(signal);
+      return exited;
+    },
+  };
+}
+
+/**
+ * Starts a compiled entry point (`npm run build` first: `npm test` does) as a real
+ * child process, with only the given environment on top of PATH.
+ */
+export function startService(entry: 'server' | 'api' | 'worker', env: Record<string, string>): RunningProcess {
+  const main = join(ROOT, 'dist/apps', entry, 'src/main.js');
+  if (!existsSync(main)) throw new Error(`${main} is missing: run \`npm run build\` first`);
+  return track(
+    spawn(process.execPath, ['--enable-source-maps', main], {
+      cwd: ROOT,
+      env: { PATH: process.env.PATH ?? '', NODE_ENV: 'test', LOG_LEVEL: 'warn', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    }),
+  );
+}
+
+export interface PrivateRedis {
+  url: string;
+  port: number;
+  process: RunningProcess;
+  stop(): Promise<void>;
+}
+
+/** A Redis server of the test's own, on a spare port, which the test may flush, stop or restart. */
+export async function startPrivateRedis(extraArgs: string[] = [], port?: number): Promise<PrivateRedis> {
+  const p = port ?? (await freePort());
+  const proc = track(
+    spawn(
+      'redis-server',
+      ['--port', String(p), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', ...extraArgs],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    ),
+  );
+  const until = Date.now() + 5000;
+  while (!proc.output().includes('Ready to accept connections')) {
+    if (Date.now() > until) throw new Error(`redis-server did not start: ${proc.output()}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  return {
+    url: `redis://127.0.0.1:${p}`,
+    port: p,
+    process: proc,
+    async stop() {
+      await proc.stop('SIGKILL');
+    },
+  };
+}
+
+/** Polls an HTTP URL until it answers 200 (or the time is up). */
+export async function waitForHttp(url: string, timeoutMs = 30_000): Promise<number> {
+  const started = Date.now();
+  for (;;) {
+    try {
+      const res = await fetch(url);
+      if (res.status === 200) return Date.now() - started;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() - started > timeoutMs) throw new Error(`${url} did not answer 200 within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}

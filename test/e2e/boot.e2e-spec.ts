@@ -1,0 +1,71 @@
+import { Client } from 'pg';
+import { createTestApp, freePort, isolatedEnv, startPrivateRedis, startService, waitForHttp } from '@phananh/testing';
+
+describe('starting the service as a process', () => {
+  it('refuses a bad variable with one line naming it, never its value', async () => {
+    const service = startService('server', { PORT: 'abc' });
+    expect(await service.exited).toBe(1);
+    const lines = service.output().trim().split('\n');
+    expect(lines).toEqual(['phananh: Invalid or missing environment variable PORT']);
+  });
+
+  it('creates a missing database, migrates it, becomes ready, runs on simulated time and stops on SIGTERM', async () => {
+    const base = await isolatedEnv(); // for its Redis prefix and server; the database below is brand new
+    const url = new URL(base.databaseUrl);
+    url.pathname = `${url.pathname}_fresh`;
+    const port = await freePort();
+    const service = startService('server', {
+      DATABASE_URL: url.toString(),
+      REDIS_URL: base.redisUrl,
+      REDIS_PREFIX: `${base.redisPrefix}-boot`,
+      PORT: String(port),
+      CLOCK_START: '2021-11-03T08:00:00+07:00',
+      CLOCK_SPEED: '3600',
+    });
+    try {
+      const tookMs = await waitForHttp(`http://127.0.0.1:${port}/health/ready`, 30_000);
+      expect(tookMs).toBeLessThan(30_000);
+      await waitForHttp(`http://127.0.0.1:${port}/health/live`);
+
+      const first = (await (await fetch(`http://127.0.0.1:${port}/api/v1/clock`)).json()) as { now: string; speed: number };
+      await new Promise((r) => setTimeout(r, 1000));
+      const second = (await (await fetch(`http://127.0.0.1:${port}/api/v1/clock`)).json()) as { now: string };
+      expect(first.speed).toBe(3600);
+      const simulatedMs = Date.parse(second.now) - Date.parse(first.now);
+      expect(simulatedMs).toBeGreaterThan(0.9 * 3600_000); // one simulated hour per real second
+      expect(simulatedMs).toBeLessThan(1.5 * 3600_000);
+
+      expect((await fetch(`http://127.0.0.1:${port}/metrics`)).status).toBe(200);
+      expect((await fetch(`http://127.0.0.1:${port}/docs-json`)).status).toBe(200);
+      expect(await service.stop('SIGTERM')).toBe(0);
+    } finally {
+      await service.stop('SIGKILL');
+      const admin = new URL(url);
+      admin.pathname = '/postgres';
+      const client = new Client({ connectionString: admin.toString() });
+      await client.connect();
+      await client.query(`DROP DATABASE IF EXISTS "${url.pathname.slice(1)}" WITH (FORCE)`);
+      await client.end();
+      await base.drop();
+    }
+  });
+
+  it('is not ready when Redis may evict keys (BullMQ needs noeviction)', async () => {
+    const redis = await startPrivateRedis(['--maxmemory-policy', 'allkeys-lru']);
+    const t = await createTestApp({ worker: false, env: { REDIS_URL: redis.url } });
+    try {
+      const res = await t.http.get('/health/ready').expect(503);
+      expect(res.body.checks.redis).toEqual({
+        status: 'down',
+        detail: 'maxmemory-policy is allkeys-lru; BullMQ needs noeviction',
+      });
+      await redis.stop();
+      const down = await t.http.get('/health/ready').expect(503);
+      expect(down.body.checks.redis.status).toBe('down');
+      expect(down.body.checks.database.status).toBe('up');
+    } finally {
+      await t.close();
+      await redis.stop();
+    }
+  });
+});
