@@ -1,6 +1,7 @@
 import { Type } from '@nestjs/common';
 import { AuthApiModule } from './auth/auth-api.module';
+import { ReportsApiModule } from './reports/reports-api.module';
 import { TicketsApiModule } from './tickets/tickets-api.module';
 
 /** The HTTP feature modules (controllers per domain). Each domain adds its module here. */
-export const API_FEATURES: Type[] = [AuthApiModule, TicketsApiModule];
+export const API_FEATURES: Type[] = [AuthApiModule, ReportsApiModule, TicketsApiModule];

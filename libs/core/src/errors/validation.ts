@@ -17,8 +17,9 @@ export function toFieldErrors(errors: ValidationError[], parent = ''): FieldErro
   for (const error of errors) {
     const field = parent ? `${parent}.${error.property}` : error.property;
     if (error.constraints && Object.keys(error.constraints).length > 0) {
-      // The first constraint that failed is the one worth reporting.
-      const code = Object.keys(error.constraints).reverse()[0];
+      // A missing value is best reported as missing; otherwise the first constraint that failed.
+      const failed = Object.keys(error.constraints);
+      const code = failed.includes('isDefined') ? 'isDefined' : failed.reverse()[0];
       const args = (error.contexts?.[code]?.args as unknown[] | undefined) ?? argsOf(error, code);
       out.push({ field, code, message: validationMessage(code, args) });
     }

@@ -1,0 +1,67 @@
+import { ExecutionContext, Injectable, Module, SetMetadata, UseGuards, applyDecorators } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { ThrottlerGuard, ThrottlerLimitDetail, ThrottlerModule, ThrottlerOptions } from '@nestjs/throttler';
+import { AppConfig, AppError, CommonErrors } from '@phananh/core';
+import { RedisClient } from '@phananh/queue';
+import { RedisThrottlerStorage } from './redis-throttler.storage';
+
+/** The named limits, each per client address (req.ip, after TRUST_PROXY) per minute. */
+export type RateLimitName = 'filings' | 'lookups';
+
+const RATE_LIMITS = 'phananh:rate-limits';
+const reflector = new Reflector();
+const MINUTE_MS = 60_000;
+
+/** A throttler that applies only to routes that name it with @RateLimit. */
+function only(name: RateLimitName, limit: number): ThrottlerOptions {
+  return {
+    name,
+    ttl: MINUTE_MS,
+    limit,
+    skipIf: (ctx: ExecutionContext) =>
+      !(reflector.getAllAndOverride<RateLimitName[]>(RATE_LIMITS, [ctx.getHandler(), ctx.getClass()]) ?? []).includes(
+        name,
+      ),
+  };
+}
+
+/** Answers 429 as problem+json with the real seconds to wait in Retry-After. */
+@Injectable()
+export class RateLimitGuard extends ThrottlerGuard {
+  protected override async throwThrottlingException(
+    _context: ExecutionContext,
+    detail: ThrottlerLimitDetail,
+  ): Promise<void> {
+    throw new AppError(CommonErrors.TOO_MANY_REQUESTS, undefined, [], {
+      'Retry-After': String(Math.max(1, detail.timeToBlockExpire)),
+    });
+  }
+}
+
+/** Limits a route (or every route of a controller) by the named per-address limits. */
+export const RateLimit = (...names: RateLimitName[]) =>
+  applyDecorators(SetMetadata(RATE_LIMITS, names), UseGuards(RateLimitGuard));
+
+/**
+ * @nestjs/throttler on Redis (limits hold across API processes; fail open when Redis is
+ * down). Import it in a feature module and put @RateLimit('…') on its routes; add a name
+ * here for a new limit.
+ */
+@Module({
+  imports: [
+    ThrottlerModule.forRootAsync({
+      inject: [AppConfig, RedisClient],
+      useFactory: (config: AppConfig, client: RedisClient) => ({
+        storage: new RedisThrottlerStorage(client.redis, config.REDIS_PREFIX),
+        setHeaders: false,
+        throttlers: [
+          only('filings', config.RATE_LIMIT_FILINGS_PER_MINUTE),
+          only('lookups', config.RATE_LIMIT_LOOKUPS_PER_MINUTE),
+        ],
+      }),
+    }),
+  ],
+  providers: [RateLimitGuard],
+  exports: [RateLimitGuard],
+})
+export class RateLimitModule {}

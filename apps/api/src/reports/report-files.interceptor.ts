@@ -1,0 +1,60 @@
+import { CallHandler, ExecutionContext, HttpException, Injectable } from '@nestjs/common';
+import { FilesInterceptor } from '@nestjs/platform-express';
+import { Observable } from 'rxjs';
+import { AppError, CommonErrors, FieldError, validationError, validationMessage } from '@phananh/core';
+import { ATTACHMENTS_PART, MAX_ATTACHMENTS, MAX_ATTACHMENT_BYTES, REPORT_PART } from '@phananh/reports';
+
+/** The `report` part may be as large as a JSON body (100 kB). */
+const REPORT_PART_MAX_BYTES = 100 * 1024;
+
+const fieldError = (field: string, code: string): FieldError => ({ field, code, message: validationMessage(code) });
+
+/**
+ * multer (memory storage) for the report's multipart form: up to 3 files of at most
+ * 5 MB in `attachments`, the JSON in `report` (no bigger than a JSON body may be).
+ * A JSON request passes through untouched. multer's errors come back as field errors.
+ */
+@Injectable()
+export class ReportFilesInterceptor extends FilesInterceptor(ATTACHMENTS_PART, MAX_ATTACHMENTS, {
+  limits: {
+    fileSize: MAX_ATTACHMENT_BYTES,
+    files: MAX_ATTACHMENTS,
+    fields: 10,
+    fieldSize: REPORT_PART_MAX_BYTES,
+    parts: MAX_ATTACHMENTS + 10,
+  },
+}) {
+  override async intercept(context: ExecutionContext, next: CallHandler): Promise<Observable<unknown>> {
+    try {
+      return await super.intercept(context, next);
+    } catch (err) {
+      throw multerProblem(err);
+    }
+  }
+}
+
+function multerProblem(err: unknown): unknown {
+  if (!(err instanceof HttpException)) return err;
+  const cause = err.cause as { name?: string; code?: string; field?: string } | undefined;
+  if (err.getStatus() === 415) return err;
+  switch (cause?.code) {
+    case 'LIMIT_FILE_SIZE':
+      return new AppError(CommonErrors.PAYLOAD_TOO_LARGE, undefined, [
+        fieldError(ATTACHMENTS_PART, 'ATTACHMENT_TOO_LARGE'),
+      ]);
+    case 'LIMIT_FIELD_VALUE':
+      return new AppError(CommonErrors.PAYLOAD_TOO_LARGE, undefined, [
+        fieldError(cause.field ?? REPORT_PART, 'maxLength'),
+      ]);
+    case 'LIMIT_FILE_COUNT':
+      return validationError([fieldError(ATTACHMENTS_PART, 'ATTACHMENTS_TOO_MANY')]);
+    case 'LIMIT_UNEXPECTED_FILE':
+      return validationError([
+        cause.field === ATTACHMENTS_PART
+          ? fieldError(ATTACHMENTS_PART, 'ATTACHMENTS_TOO_MANY')
+          : fieldError(cause.field ?? ATTACHMENTS_PART, 'unknownField'),
+      ]);
+    default:
+      return new AppError(CommonErrors.VALIDATION_FAILED, validationMessage('MULTIPART_INVALID'));
+  }
+}

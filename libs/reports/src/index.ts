@@ -1,0 +1,15 @@
+export * from './reports.errors';
+export * from './dto/file-report.dto';
+export * from './dto/lookup-report.dto';
+export * from './dto/report-views.dto';
+export * from './tracking-code';
+export * from './report-check';
+export * from './multipart';
+export * from './attachments/attachment-store';
+export * from './attachments/attachments.module';
+export * from './attachments/file-type';
+export * from './reports.service';
+export * from './report-lookup.service';
+export * from './reports.module';
+export { citizenIdProblem, birthYearOfCitizenId } from './validation/citizen-id';
+export { normalizeMobile } from './validation/phone';

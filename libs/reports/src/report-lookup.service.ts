@@ -1,0 +1,55 @@
+import { Injectable } from '@nestjs/common';
+import { AppError, Lang, PiiCrypto, toVnIso, validationError, validationMessage } from '@phananh/core';
+import { ReferenceService } from '@phananh/reference';
+import { REJECTION_NEXT_STEP, TicketStatus, rejectionReason } from '@phananh/tickets';
+import { LookupReportDto } from './dto/lookup-report.dto';
+import { PublicReportDto } from './dto/report-views.dto';
+import { ReportRepository } from './report.repository';
+import { ReportErrors } from './reports.errors';
+import { normalizeTrackingCode } from './tracking-code';
+import { unitView } from './unit-view';
+
+/** The citizen's status lookup: the tracking code and the identity number together, or nothing. */
+@Injectable()
+export class ReportLookupService {
+  constructor(
+    private readonly repository: ReportRepository,
+    private readonly reference: ReferenceService,
+    private readonly pii: PiiCrypto,
+  ) {}
+
+  async lookup(query: LookupReportDto, lang: Lang): Promise<PublicReportDto> {
+    // A typo is caught by the check symbol without touching the database, and says nothing about any report.
+    const code = normalizeTrackingCode(query.trackingCode);
+    if (!code) {
+      throw validationError([
+        { field: 'trackingCode', code: 'TRACKING_CODE_INVALID', message: validationMessage('TRACKING_CODE_INVALID') },
+      ]);
+    }
+    const row = await this.repository.findPublic(code, this.pii.blindIndex(query.citizenId));
+    if (!row) throw new AppError(ReportErrors.REPORT_NOT_FOUND);
+    const reason = row.rejectionReasonCode ? rejectionReason(row.rejectionReasonCode) : undefined;
+    return {
+      trackingCode: row.trackingCode,
+      status: row.status,
+      assignedUnit: unitView(this.reference, row.unitCode),
+      receivedAt: toVnIso(row.receivedAt),
+      dueAt: toVnIso(row.dueAt),
+      resolution: row.status === TicketStatus.Resolved ? row.resolution : null,
+      rejection:
+        row.status === TicketStatus.Rejected && row.rejectionReasonCode
+          ? {
+              code: row.rejectionReasonCode,
+              reason: reason?.text[lang] ?? row.rejectionReasonCode,
+              note: row.rejectionNote,
+              nextStep: REJECTION_NEXT_STEP[lang],
+            }
+          : null,
+      timeline: row.timeline.map((e) => ({
+        at: toVnIso(new Date(e.at)),
+        action: e.action,
+        unitName: e.unitCode ? unitView(this.reference, e.unitCode).name : null,
+      })),
+    };
+  }
+}

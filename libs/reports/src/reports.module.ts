@@ -1,0 +1,14 @@
+import { Module } from '@nestjs/common';
+import { RoutingModule } from '@phananh/routing';
+import { AttachmentsModule } from './attachments/attachments.module';
+import { ReportLookupService } from './report-lookup.service';
+import { ReportRepository } from './report.repository';
+import { ReportsService } from './reports.service';
+
+/** Citizen intake and the public lookup. */
+@Module({
+  imports: [RoutingModule, AttachmentsModule],
+  providers: [ReportRepository, ReportsService, ReportLookupService],
+  exports: [ReportsService, ReportLookupService, AttachmentsModule],
+})
+export class ReportsModule {}

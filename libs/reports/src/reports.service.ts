@@ -1,0 +1,259 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { createHash } from 'node:crypto';
+import {
+  AppError,
+  Clock,
+  FieldError,
+  PiiCrypto,
+  toVnIso,
+  validationError,
+  validationMessage,
+  vnDate,
+} from '@phananh/core';
+import { IDEMPOTENCY_TTL_MS } from '@phananh/database';
+import { ReferenceService } from '@phananh/reference';
+import { RoutingService } from '@phananh/routing';
+import { TicketStatus } from '@phananh/tickets';
+import { CampaignsService, computeDueAt, freshSlaState } from '@phananh/sla';
+import { AttachmentStore, StoredFile } from './attachments/attachment-store';
+import { AttachmentType, sniffAttachmentType } from './attachments/file-type';
+import { ReportReceiptDto } from './dto/report-views.dto';
+import { assertSaneShape, checkReport, ValidReport } from './report-check';
+import {
+  IDEMPOTENCY_CONSTRAINT,
+  ReceiptRow,
+  ReportRepository,
+  TRACKING_CODE_CONSTRAINT,
+  uniqueViolation,
+} from './report.repository';
+import { ReportErrors } from './reports.errors';
+import { unitView } from './unit-view';
+import { newTrackingCode } from './tracking-code';
+import { ATTACHMENTS_PART } from './multipart';
+
+/** A file as the HTTP layer received it (multer's memory storage). */
+export interface IncomingFile {
+  buffer: Buffer;
+  size: number;
+}
+
+export interface FileReportCommand {
+  /** The report, parsed from JSON or from the multipart `report` part, not yet validated. */
+  body: unknown;
+  files?: IncomingFile[];
+  idempotencyKey?: string;
+}
+
+export type FileOutcome = 'created' | 'duplicate' | 'replayed';
+
+export interface FileReportResult {
+  statusCode: number;
+  body: ReportReceiptDto;
+  outcome: FileOutcome;
+}
+
+export const MAX_ATTACHMENTS = 3;
+export const MAX_ATTACHMENT_BYTES = 5 * 1024 * 1024;
+const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
+/** Idempotency keys share one table with other endpoints: ours are namespaced. */
+const KEY_SCOPE = 'reports:';
+const MAX_ATTEMPTS = 5;
+
+const fieldError = (field: string, code: string): FieldError => ({ field, code, message: validationMessage(code) });
+
+/** Sorted keys, so that the same body serialised in another order is the same request. */
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value && typeof value === 'object') {
+    const entries = Object.keys(value)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonicalJson((value as Record<string, unknown>)[k])}`);
+    return `{${entries.join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
+}
+
+/**
+ * Citizen intake (CONTRACT.md, "Public"): validate, route, set the deadline, and write
+ * the report in one statement. Nothing here touches Redis: the SLA sweeper finds new
+ * tickets by their sla_next_at, so a report is accepted even while Redis is down.
+ */
+@Injectable()
+export class ReportsService {
+  constructor(
+    private readonly repository: ReportRepository,
+    private readonly reference: ReferenceService,
+    private readonly campaigns: CampaignsService,
+    private readonly routing: RoutingService,
+    private readonly store: AttachmentStore,
+    private readonly pii: PiiCrypto,
+    @Inject(Clock) private readonly clock: Clock,
+  ) {}
+
+  async file(command: FileReportCommand): Promise<FileReportResult> {
+    const files = command.files ?? [];
+    const key = this.scopedKey(command.idempotencyKey);
+    assertSaneShape(command.body);
+    const requestHash = key ? this.requestHash(command.body, files) : null;
+    if (key && requestHash) {
+      const replay = await this.replay(key, requestHash);
+      if (replay) return replay;
+    }
+
+    const [report, types] = await this.validate(command.body, files);
+    const unit = await this.routing.route({
+      doseWardCode: report.dose?.wardCode,
+      citizenWardCode: report.citizen.wardCode,
+      issueType: report.issueType,
+    });
+    const citizenIdHash = this.pii.blindIndex(report.citizen.citizenId);
+    const stored = await this.storeFiles(files);
+    try {
+      for (let attempt = 1; ; attempt++) {
+        const receivedAt = this.clock.now();
+        const campaign = await this.campaigns.campaignAt(receivedAt);
+        const policy = this.campaigns.policyOf(campaign);
+        const dueAt = computeDueAt(receivedAt, policy);
+        const sla = freshSlaState(dueAt, policy);
+        const trackingCode = newTrackingCode();
+        const receipt = this.receipt({
+          trackingCode,
+          status: TicketStatus.Assigned,
+          receivedAt,
+          dueAt,
+          campaignCode: campaign?.code ?? null,
+          unitCode: unit.code,
+        });
+        try {
+          const created = await this.repository.insertFiled(
+            {
+              trackingCode,
+              issueType: report.issueType,
+              receivedAt,
+              dueAt,
+              campaignCode: campaign?.code ?? null,
+              unitCode: unit.code,
+              districtCode: unit.districtCode,
+              provinceCode: unit.provinceCode,
+              citizenName: report.citizen.fullName,
+              citizenDob: report.citizen.dateOfBirth,
+              citizenIdEnc: this.pii.encrypt(report.citizen.citizenId),
+              citizenIdHash,
+              phoneEnc: report.citizen.phone ? this.pii.encrypt(report.citizen.phone) : null,
+              citizenWardCode: report.citizen.wardCode,
+              doseNumber: report.dose?.doseNumber ?? null,
+              vaccineCode: report.dose?.vaccineCode ?? null,
+              vaccinatedOn: report.dose?.vaccinatedOn ?? null,
+              doseWardCode: report.dose?.wardCode ?? null,
+              facilityName: report.dose?.facilityName ?? null,
+              lotNumber: report.dose?.lotNumber ?? null,
+              description: report.description,
+              slaStage: sla.slaStage,
+              slaNextAt: sla.slaNextAt,
+            },
+            stored.map((s, i) => ({ contentType: types[i], size: s.size, sha256: s.sha256, storageKey: s.key })),
+            key && requestHash ? { key, requestHash, response: receipt } : null,
+          );
+          if (created) return { statusCode: 201, body: receipt, outcome: 'created' };
+        } catch (err) {
+          const constraint = uniqueViolation(err);
+          if (constraint === TRACKING_CODE_CONSTRAINT && attempt < MAX_ATTEMPTS) continue;
+          // A concurrent retry with the same key committed first: answer as it did.
+          if (constraint === IDEMPOTENCY_CONSTRAINT && key && requestHash) {
+            await this.removeFiles(stored);
+            const replay = await this.replay(key, requestHash);
+            if (replay) return replay;
+          }
+          throw err;
+        }
+        const earlier = await this.repository.findOpenDuplicate(
+          citizenIdHash,
+          report.issueType,
+          report.dose?.doseNumber ?? null,
+        );
+        // The earlier report closed between the two statements: file this one after all.
+        if (!earlier && attempt < MAX_ATTEMPTS) continue;
+        if (!earlier) throw new Error('Open duplicate vanished repeatedly');
+        await this.removeFiles(stored);
+        const body = this.receipt(earlier);
+        if (key && requestHash) await this.repository.saveIdempotency(key, requestHash, 200, body, receivedAt);
+        return { statusCode: 200, body, outcome: 'duplicate' };
+      }
+    } catch (err) {
+      await this.removeFiles(stored);
+      throw err;
+    }
+  }
+
+  receipt(row: ReceiptRow): ReportReceiptDto {
+    return {
+      trackingCode: row.trackingCode,
+      status: row.status,
+      receivedAt: toVnIso(row.receivedAt),
+      dueAt: toVnIso(row.dueAt),
+      campaign: row.campaignCode,
+      assignedUnit: unitView(this.reference, row.unitCode),
+    };
+  }
+
+  private scopedKey(key: string | undefined): string | null {
+    if (key === undefined) return null;
+    if (!IDEMPOTENCY_KEY.test(key)) throw validationError([fieldError('Idempotency-Key', 'IDEMPOTENCY_KEY_INVALID')]);
+    return KEY_SCOPE + key;
+  }
+
+  /** Keyed (HMAC), since a body holds an identity number that a plain hash would let anyone confirm. */
+  private requestHash(body: unknown, files: IncomingFile[]): Buffer {
+    const fileHashes = files.map((f) => createHash('sha256').update(f.buffer).digest('hex'));
+    return this.pii.blindIndex(`idempotency\n${canonicalJson(body)}\n${fileHashes.join(',')}`);
+  }
+
+  private async replay(key: string, requestHash: Buffer): Promise<FileReportResult | null> {
+    const row = await this.repository.findIdempotency(key);
+    if (!row) return null;
+    const expiredBefore = new Date(this.clock.now().getTime() - IDEMPOTENCY_TTL_MS);
+    if (row.createdAt < expiredBefore) {
+      await this.repository.deleteExpiredIdempotency(key, expiredBefore);
+      return null;
+    }
+    if (!row.requestHash.equals(requestHash)) throw new AppError(ReportErrors.IDEMPOTENCY_KEY_REUSED);
+    return { statusCode: row.statusCode, body: row.response as ReportReceiptDto, outcome: 'replayed' };
+  }
+
+  /** The body's checks and the files' checks together, so one answer names every bad field. */
+  private async validate(body: unknown, files: IncomingFile[]): Promise<[ValidReport, AttachmentType[]]> {
+    const errors: FieldError[] = [];
+    let report: ValidReport | undefined;
+    try {
+      report = await checkReport(body, { reference: this.reference, today: vnDate(this.clock.now()) });
+    } catch (err) {
+      if (!(err instanceof AppError)) throw err;
+      errors.push(...err.fieldErrors);
+    }
+    if (files.length > MAX_ATTACHMENTS) errors.push(fieldError(ATTACHMENTS_PART, 'ATTACHMENTS_TOO_MANY'));
+    const types = files.map((file, i) => {
+      if (file.size > MAX_ATTACHMENT_BYTES) errors.push(fieldError(`${ATTACHMENTS_PART}.${i}`, 'ATTACHMENT_TOO_LARGE'));
+      const type = sniffAttachmentType(file.buffer);
+      if (!type) errors.push(fieldError(`${ATTACHMENTS_PART}.${i}`, 'ATTACHMENT_TYPE'));
+      return type!;
+    });
+    if (errors.length || !report) throw validationError(errors);
+    return [report, types];
+  }
+
+  private async storeFiles(files: IncomingFile[]): Promise<StoredFile[]> {
+    const stored: StoredFile[] = [];
+    try {
+      for (const file of files) stored.push(await this.store.put(file.buffer));
+      return stored;
+    } catch (err) {
+      await this.removeFiles(stored);
+      throw err;
+    }
+  }
+
+  private async removeFiles(stored: StoredFile[]): Promise<void> {
+    await Promise.all(stored.map((s) => this.store.remove(s.key).catch(() => undefined)));
+    stored.length = 0;
+  }
+}
