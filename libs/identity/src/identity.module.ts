@@ -2,7 +2,6 @@ import { Global, Module } from '@nestjs/common';
 import { JwtModule } from '@nestjs/jwt';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AppConfig } from '@phananh/core';
-import { RoutingModule } from '@phananh/routing';
 import { AdminBootstrap } from './admin-bootstrap.service';
 import { AuthGuard } from './auth.guard';
 import { AuthService } from './auth.service';
@@ -18,7 +17,6 @@ import { UsersService } from './users.service';
 @Module({
   imports: [
     TypeOrmModule.forFeature([User]),
-    RoutingModule,
     JwtModule.registerAsync({
       inject: [AppConfig],
       useFactory: (config: AppConfig) => ({

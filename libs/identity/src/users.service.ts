@@ -10,7 +10,6 @@ import {
   registerValidationMessages,
 } from '@phananh/core';
 import { ReferenceService } from '@phananh/reference';
-import { RoutingService } from '@phananh/routing';
 import { IdentityErrors } from './identity.errors';
 import { hashPassword } from './passwords';
 import { Role } from './role';
@@ -48,8 +47,21 @@ export class UsersService {
     @InjectDataSource() private readonly db: DataSource,
     @Inject(Clock) private readonly clock: Clock,
     private readonly reference: ReferenceService,
-    private readonly routing: RoutingService,
   ) {}
+
+  private readonly staffingListeners: (() => void)[] = [];
+
+  /**
+   * Called after an official is created or disabled. Routing subscribes (wired in apps/api,
+   * since routing depends on tickets, which depends on identity) to drop its staffed-units cache.
+   */
+  onStaffingChange(listener: () => void): void {
+    this.staffingListeners.push(listener);
+  }
+
+  private staffingChanged(): void {
+    for (const listener of this.staffingListeners) listener();
+  }
 
   async create(input: NewUser, manager: EntityManager = this.db.manager): Promise<User> {
     const unitCode = input.unitCode ?? null;
@@ -70,7 +82,7 @@ export class UsersService {
         [input.username, passwordHash, input.fullName, input.role, unitCode, input.email ?? null, this.clock.now()],
       );
       // A unit that gets its first official starts receiving its reports at once.
-      this.routing.invalidate();
+      this.staffingChanged();
       return rows[0];
     } catch (e) {
       if (e instanceof QueryFailedError && (e.driverError as { code?: string }).code === '23505') {
@@ -116,7 +128,7 @@ export class UsersService {
         id,
         this.clock.now(),
       ]);
-      this.routing.invalidate();
+      this.staffingChanged();
     }
     return (await this.byId(id))!;
   }
