@@ -1,8 +1,21 @@
 import { Type } from '@nestjs/common';
 import { AdminApiModule } from './admin/admin-api.module';
+import { AlertsApiModule } from './alerts/alerts-api.module';
 import { AuthApiModule } from './auth/auth-api.module';
+import { QueuesDashboardModule } from './queues-dashboard/queues-dashboard.module';
 import { ReportsApiModule } from './reports/reports-api.module';
+import { SlaApiModule } from './sla/sla-api.module';
 import { TicketsApiModule } from './tickets/tickets-api.module';
+import { WebhooksApiModule } from './webhooks/webhooks-api.module';
 
 /** The HTTP feature modules (controllers per domain). Each domain adds its module here. */
-export const API_FEATURES: Type[] = [AuthApiModule, AdminApiModule, ReportsApiModule, TicketsApiModule];
+export const API_FEATURES: Type[] = [
+  AuthApiModule,
+  AdminApiModule,
+  ReportsApiModule,
+  TicketsApiModule,
+  AlertsApiModule,
+  SlaApiModule,
+  WebhooksApiModule,
+  QueuesDashboardModule,
+];

@@ -1,4 +1,5 @@
 import { Type } from '@nestjs/common';
+import { SlaJobsModule } from './processors/sla-jobs.module';
 
 /** The worker's feature modules (job handlers per domain). Each domain adds its module here. */
-export const WORKER_FEATURES: Type[] = [];
+export const WORKER_FEATURES: Type[] = [SlaJobsModule];

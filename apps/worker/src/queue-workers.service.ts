@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { Job, Worker } from 'bullmq';
 import { AppConfig } from '@phananh/core';
-import { JobRegistry, QueueName, redisOptions } from '@phananh/queue';
+import { JobRegistry, QueueName, RedisClient, recordJobLatency, redisOptions } from '@phananh/queue';
 
 /** How many jobs of each queue one process runs at once. Deliveries wait on the network; SLA work on PostgreSQL. */
 const CONCURRENCY: Record<QueueName, number> = {
@@ -24,6 +24,7 @@ export class QueueWorkers implements OnApplicationBootstrap, OnApplicationShutdo
   constructor(
     @Inject(AppConfig) private readonly config: AppConfig,
     private readonly registry: JobRegistry,
+    private readonly redis: RedisClient,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -40,6 +41,9 @@ export class QueueWorkers implements OnApplicationBootstrap, OnApplicationShutdo
           'job failed',
         ),
       );
+      worker.on('active', (job) => {
+        recordJobLatency(this.redis.redis, this.config.REDIS_PREFIX, queue, job).catch(() => undefined);
+      });
       worker.on('error', (err) => this.logger.error({ queue, err: err.message }, 'worker error'));
       return worker;
     });

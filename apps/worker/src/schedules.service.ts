@@ -1,28 +1,65 @@
-import { Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { Interval } from '@nestjs/schedule';
 import { AppConfig, HOUR_MS } from '@phananh/core';
-import { JobName, QueueService } from '@phananh/queue';
+import { JOB_QUEUE, JobName, QueueService } from '@phananh/queue';
+import { CampaignCutoffService } from '@phananh/sla';
 
 /** How often the worker re-asserts its repeatable jobs, so that a flushed Redis gets them back. */
 export const SCHEDULE_REPAIR_MS = 30_000;
+/** How often PENDING e-mails and webhook deliveries are re-enqueued from PostgreSQL (real time). */
+export const DELIVERY_REPAIR_MS = 10_000;
 
 /**
  * Registers the repeatable jobs when a worker starts, and again every 30 s: upsert is
- * idempotent, so any number of workers can do it, and a FLUSHALL heals itself.
+ * idempotent, so any number of workers can do it, and a FLUSHALL heals itself. The SLA
+ * sweep's own schedulers are also watched every couple of sweep intervals, so a lost
+ * scheduler costs a few sweeps rather than 30 s (at CLOCK_SPEED=3600, half a simulated day).
  */
 @Injectable()
-export class SchedulesService implements OnApplicationBootstrap {
+export class SchedulesService implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(SchedulesService.name);
+  private watchdog: NodeJS.Timeout | undefined;
+
   constructor(
     private readonly queues: QueueService,
+    private readonly cutoffs: CampaignCutoffService,
     @Inject(AppConfig) private readonly config: AppConfig,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
     await this.register();
+    const every = Math.max(2 * this.config.SLA_SWEEP_INTERVAL_MS, 200);
+    this.watchdog = setInterval(() => void this.ensureSlaSchedulers(), every);
+  }
+
+  onApplicationShutdown(): void {
+    clearInterval(this.watchdog);
   }
 
   @Interval(SCHEDULE_REPAIR_MS)
   async register(): Promise<void> {
     await this.queues.schedule(JobName.Cleanup, {}, HOUR_MS).catch(() => undefined);
+    await this.queues.schedule(JobName.SlaSweep, {}, this.config.SLA_SWEEP_INTERVAL_MS).catch(() => undefined);
+    await this.queues.schedule(JobName.DeliveryRepair, {}, DELIVERY_REPAIR_MS).catch(() => undefined);
+    await this.cutoffs
+      .scheduleAll()
+      .catch((err: Error) => this.logger.warn({ err: err.message }, 'could not schedule campaign cutoffs'));
+  }
+
+  private async ensureSlaSchedulers(): Promise<void> {
+    const wanted: [JobName.SlaSweep | JobName.DeliveryRepair, number][] = [
+      [JobName.SlaSweep, this.config.SLA_SWEEP_INTERVAL_MS],
+      [JobName.DeliveryRepair, DELIVERY_REPAIR_MS],
+    ];
+    try {
+      for (const [name, every] of wanted) {
+        if (await this.queues.queue(JOB_QUEUE[name]).getJobScheduler(name)) continue;
+        this.logger.warn({ job: name }, 'job scheduler missing (Redis flushed?); registering it again');
+        await this.queues.schedule(name, {}, every);
+        if (name === JobName.SlaSweep) await this.cutoffs.scheduleAll();
+      }
+    } catch {
+      // Redis unreachable: the next tick tries again.
+    }
   }
 }

@@ -6,3 +6,4 @@ export * from './job-registry';
 export * from './queue.service';
 export * from './queue.module';
 export * from './redis.provider';
+export * from './job-latency';

@@ -4,15 +4,37 @@ import { QueueName } from './queue-names';
 export enum JobName {
   /** Removes expired idempotency keys and other leftovers (repeatable). */
   Cleanup = 'cleanup',
+  /** Fires every SLA stage that has come due (repeatable, every SLA_SWEEP_INTERVAL_MS of real time). */
+  SlaSweep = 'sla-sweep',
+  /** A campaign's cutoff: flags its open tickets and sends one summary per province (delayed to the cutoff). */
+  CampaignCutoff = 'campaign-cutoff',
+  /** Sends one alert's e-mail. */
+  AlertEmail = 'alert-email',
+  /** One attempt of one webhook delivery. */
+  WebhookDeliver = 'webhook-deliver',
+  /** Re-enqueues e-mails and deliveries still PENDING in PostgreSQL (repeatable). */
+  DeliveryRepair = 'delivery-repair',
 }
 
 /** A job's payload: ids and instants only, never personal data. The database holds the truth. */
 export interface JobPayloads {
   [JobName.Cleanup]: Record<string, never>;
+  [JobName.SlaSweep]: Record<string, never>;
+  /** `cutoffAt` (ISO 8601) is the cutoff the job was scheduled for: if the campaign's has moved since, the job is stale. */
+  [JobName.CampaignCutoff]: { campaignCode: string; cutoffAt: string };
+  [JobName.AlertEmail]: { alertId: string };
+  /** `round` grows when an admin retries a dead delivery; a job of an older round is stale. */
+  [JobName.WebhookDeliver]: { deliveryId: string; round: number };
+  [JobName.DeliveryRepair]: Record<string, never>;
 }
 
 export const JOB_QUEUE: Record<JobName, QueueName> = {
   [JobName.Cleanup]: QueueName.Maintenance,
+  [JobName.SlaSweep]: QueueName.Sla,
+  [JobName.CampaignCutoff]: QueueName.Sla,
+  [JobName.AlertEmail]: QueueName.Alerts,
+  [JobName.WebhookDeliver]: QueueName.Webhooks,
+  [JobName.DeliveryRepair]: QueueName.Alerts,
 };
 
 /**

@@ -41,6 +41,17 @@ export class QueueService {
     await this.queues[JOB_QUEUE[name]].add(name, data, { ...DEFAULT_JOB_OPTIONS, ...options });
   }
 
+  /** Many jobs of one name in one round trip (deterministic ids in `options.jobId` make repeats harmless). */
+  async enqueueMany<N extends JobName>(
+    name: N,
+    jobs: { data: JobPayloads[N]; options?: JobsOptions }[],
+  ): Promise<void> {
+    if (jobs.length === 0) return;
+    await this.queues[JOB_QUEUE[name]].addBulk(
+      jobs.map((job) => ({ name, data: job.data, opts: { ...DEFAULT_JOB_OPTIONS, ...job.options } })),
+    );
+  }
+
   /** Registers (or updates) a repeatable job; idempotent, so every worker can call it at boot. */
   async schedule<N extends JobName>(name: N, data: JobPayloads[N], everyMs: number): Promise<void> {
     await this.queues[JOB_QUEUE[name]].upsertJobScheduler(

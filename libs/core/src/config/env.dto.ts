@@ -154,6 +154,30 @@ export class EnvDto {
   @IsBoolean()
   WEBHOOK_ALLOW_PRIVATE = false;
 
+  @Env({ description: 'Attempts per webhook delivery before it is kept as DEAD (exponential back-off between them)' })
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(30)
+  WEBHOOK_ATTEMPTS = 8;
+
+  @Env({ description: 'Real milliseconds a webhook receiver has to answer one delivery attempt' })
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  @Max(60_000)
+  WEBHOOK_TIMEOUT_MS = 10_000;
+
+  @Env({
+    description:
+      'Real milliseconds before the first retry of an alert e-mail or webhook delivery; each later retry waits twice as long',
+  })
+  @Transform(toInt)
+  @IsInt()
+  @Min(10)
+  @Max(3_600_000)
+  DELIVERY_BACKOFF_MS = 10_000;
+
   @Env({ description: 'Comma-separated origins allowed by CORS (unset: no cross-origin access)' })
   @IsOptional()
   @IsString()

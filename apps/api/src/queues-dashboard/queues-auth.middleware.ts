@@ -1,0 +1,58 @@
+import { Injectable, NestMiddleware } from '@nestjs/common';
+import type { NextFunction, Request, Response } from 'express';
+import { AppError, CommonErrors } from '@phananh/core';
+import { AuthService, Role } from '@phananh/identity';
+
+const COOKIE = 'phananh_queues';
+const BASE_PATH = '/admin/queues';
+
+function cookie(req: Request, name: string): string | undefined {
+  for (const part of (req.headers.cookie ?? '').split(';')) {
+    const eq = part.indexOf('=');
+    if (eq > 0 && part.slice(0, eq).trim() === name) return decodeURIComponent(part.slice(eq + 1).trim());
+  }
+  return undefined;
+}
+
+/**
+ * ADMIN only. The dashboard is a browser page, so besides `Authorization: Bearer <token>`
+ * it takes HTTP Basic (the browser asks for the admin's username and password, checked like
+ * a login, rate limit included); either way the token is then kept in an HttpOnly,
+ * SameSite=Strict cookie limited to /admin/queues, so the page's own polling needs no
+ * further logins and no other site can act through it.
+ */
+@Injectable()
+export class QueuesAuthMiddleware implements NestMiddleware {
+  constructor(private readonly auth: AuthService) {}
+
+  async use(req: Request, res: Response, next: NextFunction): Promise<void> {
+    const header = req.headers.authorization ?? '';
+    let token = /^Bearer ([A-Za-z0-9._~+/=-]+)$/.exec(header)?.[1];
+    const basic = /^Basic ([A-Za-z0-9+/=]+)$/.exec(header)?.[1];
+    if (!token && basic) {
+      const plain = Buffer.from(basic, 'base64').toString('utf8');
+      const colon = plain.indexOf(':');
+      if (colon > 0) {
+        token = await this.auth
+          .login(plain.slice(0, colon), plain.slice(colon + 1), req.ip ?? 'unknown')
+          .then((t) => t.accessToken)
+          .catch((err: unknown) => {
+            if (err instanceof AppError && err.def.status === 429) throw err;
+            return undefined;
+          });
+      }
+    }
+    token ??= cookie(req, COOKIE);
+    const user = token ? await this.auth.authenticate(token).catch(() => undefined) : undefined;
+    if (!user) {
+      throw new AppError(CommonErrors.UNAUTHORIZED, undefined, [], {
+        'WWW-Authenticate': 'Basic realm="phananh queues", charset="UTF-8"',
+      });
+    }
+    if (user.role !== Role.Admin) throw new AppError(CommonErrors.FORBIDDEN);
+    if (cookie(req, COOKIE) !== token) {
+      res.cookie(COOKIE, token, { httpOnly: true, sameSite: 'strict', secure: req.secure, path: BASE_PATH });
+    }
+    next();
+  }
+}

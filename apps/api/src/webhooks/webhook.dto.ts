@@ -1,0 +1,92 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  ArrayNotEmpty,
+  ArrayUnique,
+  IsArray,
+  IsIn,
+  IsInt,
+  IsNotEmpty,
+  IsOptional,
+  IsString,
+  IsUrl,
+  Max,
+  MaxLength,
+  Min,
+} from 'class-validator';
+import { ALERT_KINDS, AlertKind } from '@phananh/alerts';
+
+export class CreateWebhookDto {
+  @ApiProperty({
+    description: 'http(s) URL; loopback and private addresses are refused unless WEBHOOK_ALLOW_PRIVATE=true',
+    example: 'https://hooks.example.vn/phananh',
+  })
+  @IsUrl({ protocols: ['http', 'https'], require_protocol: true, require_tld: false })
+  @MaxLength(2000)
+  url: string;
+
+  @ApiProperty({ description: 'Key of the HMAC-SHA256 in X-Signature (stored encrypted, never shown again)' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(256)
+  secret: string;
+
+  @ApiProperty({ enum: ALERT_KINDS, isArray: true, example: ['OVERDUE', 'ESCALATED', 'CUTOFF_MISSED'] })
+  @IsArray()
+  @ArrayNotEmpty()
+  @ArrayUnique()
+  @ArrayMaxSize(ALERT_KINDS.length)
+  @IsIn(ALERT_KINDS, { each: true })
+  events: AlertKind[];
+}
+
+export class WebhookView {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty() url: string;
+  @ApiProperty({ enum: ALERT_KINDS, isArray: true }) events: AlertKind[];
+  @ApiProperty() createdAt: string;
+  @ApiProperty({ nullable: true, type: String }) disabledAt: string | null;
+}
+
+export class DeliveryListQueryDto {
+  @ApiPropertyOptional({ enum: ['PENDING', 'DELIVERED', 'DEAD'] })
+  @IsOptional()
+  @IsIn(['PENDING', 'DELIVERED', 'DEAD'])
+  status?: 'PENDING' | 'DELIVERED' | 'DEAD';
+
+  @ApiPropertyOptional({ description: '`nextCursor` of the previous page' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  cursor?: string;
+
+  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 50 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  limit?: number;
+}
+
+export class DeliveryView {
+  @ApiProperty({ format: 'uuid', description: 'Also sent as X-Delivery-Id: receivers deduplicate on it' }) id: string;
+  @ApiProperty({ format: 'uuid' }) webhookId: string;
+  @ApiProperty() url: string;
+  @ApiProperty({ format: 'uuid', description: 'The alert event (`id` of the body)' }) eventId: string;
+  @ApiProperty({ enum: ALERT_KINDS }) kind: AlertKind;
+  @ApiProperty({ enum: ['PENDING', 'DELIVERED', 'DEAD'] }) status: string;
+  @ApiProperty({ description: 'Attempts in the current round (a retry starts a new round)' }) attempts: number;
+  @ApiProperty({ nullable: true, type: Number, description: "The receiver's last HTTP status" })
+  lastStatus: number | null;
+  @ApiProperty({ nullable: true, type: String }) lastError: string | null;
+  @ApiProperty() createdAt: string;
+  @ApiProperty({ nullable: true, type: String }) lastAttemptAt: string | null;
+  @ApiProperty({ nullable: true, type: String }) deliveredAt: string | null;
+}
+
+export class DeliveryPageView {
+  @ApiProperty({ type: [DeliveryView] }) items: DeliveryView[];
+  @ApiProperty({ nullable: true, type: String }) nextCursor: string | null;
+}

@@ -1,0 +1,13 @@
+import { Module } from '@nestjs/common';
+import { AlertDispatcher } from './alert-dispatcher.service';
+import { AlertEmailService } from './alert-email.service';
+import { AlertWriter } from './alert-writer';
+import { AlertsService } from './alerts.service';
+import { WebhooksService } from './webhooks.service';
+
+/** Alert records and their channels: in-app, e-mail and signed webhooks. */
+@Module({
+  providers: [AlertWriter, AlertDispatcher, AlertsService, AlertEmailService, WebhooksService],
+  exports: [AlertWriter, AlertDispatcher, AlertsService, AlertEmailService, WebhooksService],
+})
+export class AlertsModule {}

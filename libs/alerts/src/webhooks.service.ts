@@ -1,0 +1,267 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { UnrecoverableError } from 'bullmq';
+import { DataSource } from 'typeorm';
+import {
+  AppConfig,
+  AppError,
+  Clock,
+  CommonErrors,
+  PiiCrypto,
+  toVnIso,
+  validationError,
+  validationMessage,
+} from '@phananh/core';
+import type { JobOutcome } from '@phananh/queue';
+import { ReferenceService } from '@phananh/reference';
+import { AddressNotAllowedError, assertPublicUrl } from './address-guard';
+import { AlertDispatcher } from './alert-dispatcher.service';
+import { AlertKind } from './alert-kind';
+import { EVENT_COLUMNS, EventRow, webhookBody } from './alert-views';
+import { AlertsErrors } from './alerts.errors';
+import { postJson } from './webhook-http';
+import { signWebhookBody } from './webhook-signature';
+
+export interface WebhookView {
+  id: string;
+  url: string;
+  events: AlertKind[];
+  createdAt: string;
+  disabledAt: string | null;
+}
+
+export type DeliveryStatus = 'PENDING' | 'DELIVERED' | 'DEAD';
+
+export interface DeliveryView {
+  id: string;
+  webhookId: string;
+  url: string;
+  eventId: string;
+  kind: AlertKind;
+  status: DeliveryStatus;
+  attempts: number;
+  lastStatus: number | null;
+  lastError: string | null;
+  createdAt: string;
+  lastAttemptAt: string | null;
+  deliveredAt: string | null;
+}
+
+interface DeliveryRow {
+  id: string;
+  webhook_id: string;
+  url: string;
+  event_id: string;
+  kind: AlertKind;
+  status: DeliveryStatus;
+  attempts: number;
+  last_status: number | null;
+  last_error: string | null;
+  created_at: Date;
+  last_attempt_at: Date | null;
+  delivered_at: Date | null;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const iso = (d: Date | null) => (d ? toVnIso(d) : null);
+
+const DELIVERY_COLUMNS = `d.id, d.webhook_id, w.url, d.event_id, e.kind, d.status, d.attempts, d.last_status,
+  d.last_error, d.created_at, d.last_attempt_at, d.delivered_at`;
+
+function deliveryView(r: DeliveryRow): DeliveryView {
+  return {
+    id: r.id,
+    webhookId: r.webhook_id,
+    url: r.url,
+    eventId: r.event_id,
+    kind: r.kind,
+    status: r.status,
+    attempts: r.attempts,
+    lastStatus: r.last_status,
+    lastError: r.last_error,
+    createdAt: toVnIso(r.created_at),
+    lastAttemptAt: iso(r.last_attempt_at),
+    deliveredAt: iso(r.delivered_at),
+  };
+}
+
+/**
+ * Webhooks: registered by admins, one delivery per event (not per recipient), the raw body
+ * signed with HMAC-SHA256, retried with exponential back-off in real time; after the last
+ * attempt the delivery is kept as DEAD for an admin to inspect and retry.
+ */
+@Injectable()
+export class WebhooksService {
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    @Inject(AppConfig) private readonly config: AppConfig,
+    @Inject(Clock) private readonly clock: Clock,
+    private readonly pii: PiiCrypto,
+    private readonly reference: ReferenceService,
+    private readonly dispatcher: AlertDispatcher,
+  ) {}
+
+  async register(input: { url: string; secret: string; events: AlertKind[] }, adminId: string): Promise<WebhookView> {
+    const url = new URL(input.url);
+    try {
+      await assertPublicUrl(url, this.config.WEBHOOK_ALLOW_PRIVATE);
+    } catch (err) {
+      if (!(err instanceof AddressNotAllowedError)) throw err;
+      const code = err.reason === 'private' ? 'webhookAddressNotAllowed' : 'webhookHostUnresolvable';
+      throw validationError([{ field: 'url', code, message: validationMessage(code) }]);
+    }
+    const [row] = await this.db.query(
+      `INSERT INTO webhooks (url, secret_enc, events, created_by, created_at)
+       VALUES ($1, $2, $3, $4, $5)
+       RETURNING id, url, events, created_at, disabled_at`,
+      [url.toString(), this.pii.encrypt(input.secret), [...new Set(input.events)], adminId, this.clock.now()],
+    );
+    return webhookView(row);
+  }
+
+  async list(): Promise<WebhookView[]> {
+    const rows = await this.db.query(
+      `SELECT id, url, events, created_at, disabled_at FROM webhooks ORDER BY created_at, id`,
+    );
+    return rows.map(webhookView);
+  }
+
+  async deliveries(options: { status?: DeliveryStatus; limit: number; cursor?: string }): Promise<{
+    items: DeliveryView[];
+    nextCursor: string | null;
+  }> {
+    const params: unknown[] = [options.limit + 1];
+    const where: string[] = [];
+    if (options.status) {
+      params.push(options.status);
+      where.push(`d.status = $${params.length}`);
+    }
+    if (options.cursor) {
+      const [at, id] = decodeCursor(options.cursor);
+      params.push(at, id);
+      where.push(`(d.created_at, d.id) > ($${params.length - 1}::timestamptz, $${params.length}::uuid)`);
+    }
+    const rows: DeliveryRow[] = await this.db.query(
+      `SELECT ${DELIVERY_COLUMNS}
+       FROM webhook_deliveries d JOIN webhooks w ON w.id = d.webhook_id JOIN alert_events e ON e.id = d.event_id
+       ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+       ORDER BY d.created_at, d.id
+       LIMIT $1`,
+      params,
+    );
+    const more = rows.length > options.limit;
+    const page = more ? rows.slice(0, options.limit) : rows;
+    const last = page[page.length - 1];
+    return {
+      items: page.map(deliveryView),
+      nextCursor: more
+        ? Buffer.from(JSON.stringify([last.created_at.toISOString(), last.id])).toString('base64url')
+        : null,
+    };
+  }
+
+  /** Puts a dead delivery back in line with a fresh round of attempts (and a fresh job id). */
+  async retry(deliveryId: string): Promise<DeliveryView> {
+    if (!UUID.test(deliveryId)) throw new AppError(CommonErrors.NOT_FOUND);
+    const { view, round } = await this.db.transaction(async (m) => {
+      const [current]: { status: DeliveryStatus }[] = await m.query(
+        `SELECT status FROM webhook_deliveries WHERE id = $1 FOR UPDATE`,
+        [deliveryId],
+      );
+      if (!current) throw new AppError(CommonErrors.NOT_FOUND);
+      if (current.status !== 'DEAD') throw new AppError(AlertsErrors.DELIVERY_NOT_DEAD);
+      // An UPDATE answers [rows, count] through TypeORM.
+      const [[{ round }]]: [{ round: number }[], number] = await m.query(
+        `UPDATE webhook_deliveries SET status = 'PENDING', round = round + 1, attempts = 0
+         WHERE id = $1 RETURNING round`,
+        [deliveryId],
+      );
+      const [row]: DeliveryRow[] = await m.query(
+        `SELECT ${DELIVERY_COLUMNS}
+         FROM webhook_deliveries d JOIN webhooks w ON w.id = d.webhook_id JOIN alert_events e ON e.id = d.event_id
+         WHERE d.id = $1`,
+        [deliveryId],
+      );
+      return { view: deliveryView(row), round };
+    });
+    await this.dispatcher.dispatch({ emailAlertIds: [], deliveries: [{ id: deliveryId, round }] });
+    return view;
+  }
+
+  /** One attempt of one delivery. PostgreSQL counts the attempts and decides when the delivery is dead. */
+  async deliver(deliveryId: string, round: number): Promise<JobOutcome> {
+    const now = this.clock.now();
+    const [row]: (EventRow & { url: string; secret_enc: Buffer; attempts: number; disabled_at: Date | null })[] =
+      await this.db.query(
+        `WITH claimed AS (
+           UPDATE webhook_deliveries SET attempts = attempts + 1, last_attempt_at = $3
+           WHERE id = $1 AND round = $2 AND status = 'PENDING'
+           RETURNING webhook_id, event_id, attempts
+         )
+         SELECT c.attempts, w.url, w.secret_enc, w.disabled_at, ${EVENT_COLUMNS}
+         FROM claimed c
+         JOIN webhooks w ON w.id = c.webhook_id
+         JOIN alert_events e ON e.id = c.event_id
+         LEFT JOIN tickets t ON t.id = e.ticket_id`,
+        [deliveryId, round, now],
+      );
+    if (!row) return 'skipped';
+    if (row.disabled_at) {
+      await this.record(deliveryId, 'DEAD', null, 'webhook disabled');
+      return 'skipped';
+    }
+    const body = JSON.stringify(webhookBody(this.reference, row));
+    const outcome = await postJson(
+      new URL(row.url),
+      body,
+      {
+        'User-Agent': 'phananh-webhooks/1',
+        'X-Signature': signWebhookBody(this.pii.decrypt(row.secret_enc), body),
+        'X-Delivery-Id': deliveryId,
+        'X-Delivery-Attempt': String(row.attempts),
+        'X-Event-Kind': row.kind,
+      },
+      { timeoutMs: this.config.WEBHOOK_TIMEOUT_MS, allowPrivate: this.config.WEBHOOK_ALLOW_PRIVATE },
+    );
+    if (outcome.status !== null && outcome.status >= 200 && outcome.status < 300) {
+      await this.record(deliveryId, 'DELIVERED', outcome.status, null);
+      return { status: outcome.status, attempts: row.attempts };
+    }
+    const error = outcome.error ?? `HTTP ${outcome.status}`;
+    if (row.attempts >= this.config.WEBHOOK_ATTEMPTS) {
+      await this.record(deliveryId, 'DEAD', outcome.status, error);
+      throw new UnrecoverableError(`delivery dead after ${row.attempts} attempts: ${error}`);
+    }
+    await this.record(deliveryId, 'PENDING', outcome.status, error);
+    throw new Error(`delivery attempt ${row.attempts} failed: ${error}`);
+  }
+
+  private async record(id: string, status: DeliveryStatus, httpStatus: number | null, error: string | null) {
+    await this.db.query(
+      `UPDATE webhook_deliveries SET status = $2, last_status = $3, last_error = $4,
+              delivered_at = CASE WHEN $2 = 'DELIVERED' THEN $5::timestamptz END
+       WHERE id = $1`,
+      [id, status, httpStatus, error, this.clock.now()],
+    );
+  }
+}
+
+function webhookView(r: {
+  id: string;
+  url: string;
+  events: AlertKind[];
+  created_at: Date;
+  disabled_at: Date | null;
+}): WebhookView {
+  return { id: r.id, url: r.url, events: r.events, createdAt: toVnIso(r.created_at), disabledAt: iso(r.disabled_at) };
+}
+
+function decodeCursor(cursor: string): [string, string] {
+  try {
+    const [at, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [string, string];
+    if (typeof at === 'string' && !Number.isNaN(Date.parse(at)) && UUID.test(id)) return [at, id];
+  } catch {
+    // reported below
+  }
+  throw validationError([{ field: 'cursor', code: 'invalidCursor', message: validationMessage('invalidCursor') }]);
+}

@@ -1,0 +1,13 @@
+import { Module } from '@nestjs/common';
+import { AlertsModule } from '@phananh/alerts';
+import { CampaignCutoffService } from './campaign-cutoff.service';
+import { SlaSummaryService } from './sla-summary.service';
+import { SlaSweeper } from './sla-sweeper.service';
+
+/** The SLA engine (sweep, cutoff) and its figures. Campaigns and deadline rules are in the global SlaCoreModule. */
+@Module({
+  imports: [AlertsModule],
+  providers: [SlaSweeper, CampaignCutoffService, SlaSummaryService],
+  exports: [SlaSweeper, CampaignCutoffService, SlaSummaryService, AlertsModule],
+})
+export class SlaModule {}
