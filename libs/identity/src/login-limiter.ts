@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { AppConfig } from '@phananh/core';
 import { RedisClient } from '@phananh/queue';
 
@@ -32,9 +32,18 @@ export class FixedWindowLimiter {
   }
 }
 
-/** Login attempts per username and per client address (RATE_LIMIT_LOGINS_PER_MINUTE each). */
+/** How long a login waits for Redis before counting is given up. */
+const LIMITER_TIMEOUT_MS = 2_000;
+
+/**
+ * Login attempts per username and per client address (RATE_LIMIT_LOGINS_PER_MINUTE each).
+ * When Redis is down or slow it fails open, like the intake limits: officials must keep
+ * working through a Redis outage, and argon2's cost still slows a guesser down.
+ */
 @Injectable()
 export class LoginLimiter {
+  private readonly logger = new Logger(LoginLimiter.name);
+
   constructor(
     private readonly limiter: FixedWindowLimiter,
     @Inject(AppConfig) private readonly config: AppConfig,
@@ -43,10 +52,25 @@ export class LoginLimiter {
   /** Counts one attempt; returns the seconds to wait when either limit is exceeded, else null. */
   async attempt(username: string, clientAddress: string): Promise<number | null> {
     const limit = this.config.RATE_LIMIT_LOGINS_PER_MINUTE;
-    const [byUser, byAddress] = await Promise.all([
-      this.limiter.hit(`login:user:${username.toLowerCase()}`, 60_000),
-      this.limiter.hit(`login:addr:${clientAddress}`, 60_000),
-    ]);
+    let timer: NodeJS.Timeout | undefined;
+    let counts: WindowCount[];
+    try {
+      counts = await Promise.race([
+        Promise.all([
+          this.limiter.hit(`login:user:${username.toLowerCase()}`, 60_000),
+          this.limiter.hit(`login:addr:${clientAddress}`, 60_000),
+        ]),
+        new Promise<never>((_, fail) => {
+          timer = setTimeout(() => fail(new Error('rate limiter timed out')), LIMITER_TIMEOUT_MS);
+        }),
+      ]);
+    } catch (err) {
+      this.logger.warn({ err: (err as Error).message }, 'login limiter unavailable; attempt not counted');
+      return null;
+    } finally {
+      clearTimeout(timer);
+    }
+    const [byUser, byAddress] = counts;
     const over = [byUser, byAddress].filter((w) => w.count > limit);
     if (!over.length) return null;
     return Math.max(1, Math.ceil(Math.max(...over.map((w) => w.resetMs)) / 1000));

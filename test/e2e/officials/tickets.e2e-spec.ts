@@ -1,7 +1,15 @@
 import { FakeClock, HOUR_MS } from '@phananh/core';
 import { AuthService, Role } from '@phananh/identity';
 import { TicketStatus } from '@phananh/tickets';
-import { Official, TestApp, createTestApp, newOfficial, newTicket, unknownTrackingCode } from '@phananh/testing';
+import {
+  Official,
+  TestApp,
+  createTestApp,
+  newAttachment,
+  newOfficial,
+  newTicket,
+  unknownTrackingCode,
+} from '@phananh/testing';
 
 /**
  * The officials' queue and workflow over HTTP (CONTRACT.md, "Officials"). Units: Hà Nội (01) →
@@ -198,6 +206,33 @@ describe('officials: queue and workflow', () => {
       expect(viewed).toEqual({ is_public: false, actor_user_id: officer.user.id });
       expect(t.logs.text()).not.toContain('001090054321');
       expect(t.logs.text()).not.toContain('0987654321');
+    });
+
+    it('lists the attachments and serves each file inline, only to officials in reach', async () => {
+      const ticket = await newTicket(t, { unitCode: '00001' });
+      const png = Buffer.concat([Buffer.from('89504e470d0a1a0a', 'hex'), Buffer.from('not really an image')]);
+      const file = await newAttachment(t, ticket, png, 'image/png');
+      const detail = await get(officer, `/api/v1/tickets/${ticket.trackingCode}`).expect(200);
+      expect(detail.body.attachments).toEqual([{ id: file.id, contentType: 'image/png', size: png.length }]);
+      const res = await get(officer, `/api/v1/tickets/${ticket.trackingCode}/attachments/${file.id}`)
+        .buffer(true)
+        .parse((r, done) => {
+          const chunks: Buffer[] = [];
+          r.on('data', (c: Buffer) => chunks.push(c));
+          r.on('end', () => done(null, Buffer.concat(chunks)));
+        })
+        .expect(200);
+      expect(res.headers['content-type']).toBe('image/png');
+      expect(res.headers['content-disposition']).toBe('inline');
+      expect(res.headers['x-content-type-options']).toBe('nosniff');
+      expect(Buffer.compare(res.body as Buffer, png)).toBe(0);
+      const outside = await get(officerPhucTan, `/api/v1/tickets/${ticket.trackingCode}/attachments/${file.id}`);
+      const missing = await get(officer, `/api/v1/tickets/${ticket.trackingCode}/attachments/${unknownTrackingCode()}`);
+      expect(outside.status).toBe(404);
+      expect(missing.status).toBe(404);
+      expect(outside.body).toEqual(missing.body);
+      const other = await newTicket(t, { unitCode: '00001' });
+      await get(officer, `/api/v1/tickets/${other.trackingCode}/attachments/${file.id}`).expect(404);
     });
 
     it('answers a ticket outside the reach exactly like one that does not exist', async () => {

@@ -1,7 +1,8 @@
 import { Module } from '@nestjs/common';
+import { AttachmentsModule } from '@phananh/reports';
 import { TicketsModule } from '@phananh/tickets';
 import { RejectionReasonsController } from './rejection-reasons.controller';
 import { TicketsController } from './tickets.controller';
 
-@Module({ imports: [TicketsModule], controllers: [TicketsController, RejectionReasonsController] })
+@Module({ imports: [TicketsModule, AttachmentsModule], controllers: [TicketsController, RejectionReasonsController] })
 export class TicketsApiModule {}

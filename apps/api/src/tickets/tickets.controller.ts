@@ -1,7 +1,16 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiConflictResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, Header, HttpCode, Param, Post, Query, StreamableFile } from '@nestjs/common';
+import {
+  ApiConflictResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiProduces,
+  ApiTags,
+} from '@nestjs/swagger';
+import { AppError } from '@phananh/core';
 import { Auth, AuthUser, CurrentUser, Role } from '@phananh/identity';
-import { TicketQueue, TicketsService, WorkflowAction } from '@phananh/tickets';
+import { AttachmentStore } from '@phananh/reports';
+import { TicketErrors, TicketQueue, TicketsService, WorkflowAction } from '@phananh/tickets';
 import { CommentDto, QueueQueryDto, ReasonDto, RejectDto, ResolveDto, TransferDto } from './ticket.dto';
 import { QueuePageView, TicketDetailView } from './ticket.views';
 
@@ -14,6 +23,7 @@ export class TicketsController {
   constructor(
     private readonly tickets: TicketsService,
     private readonly queue: TicketQueue,
+    private readonly store: AttachmentStore,
   ) {}
 
   @Get()
@@ -41,6 +51,29 @@ export class TicketsController {
   @ApiNotFoundResponse({ description: NOT_FOUND })
   detail(@CurrentUser() user: AuthUser, @Param('trackingCode') code: string): Promise<TicketDetailView> {
     return this.tickets.detail(user, code);
+  }
+
+  @Get(':trackingCode/attachments/:id')
+  @Auth()
+  @Header('X-Content-Type-Options', 'nosniff')
+  @Header('Cache-Control', 'private, no-store')
+  @ApiOperation({ summary: 'An attached file (the photo of the paper proof), as the citizen sent it' })
+  @ApiProduces('image/jpeg', 'image/png', 'application/pdf')
+  @ApiOkResponse({
+    description: 'The file, with its stored content type',
+    schema: { type: 'string', format: 'binary' },
+  })
+  @ApiNotFoundResponse({ description: NOT_FOUND })
+  async attachment(
+    @CurrentUser() user: AuthUser,
+    @Param('trackingCode') code: string,
+    @Param('id') id: string,
+  ): Promise<StreamableFile> {
+    const file = await this.tickets.attachment(user, code, id);
+    const stream = await this.store.open(file.storageKey).catch(() => {
+      throw new AppError(TicketErrors.ATTACHMENT_NOT_FOUND);
+    });
+    return new StreamableFile(stream, { type: file.contentType, length: file.size, disposition: 'inline' });
   }
 
   @Post(':trackingCode/start')

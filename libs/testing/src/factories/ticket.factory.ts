@@ -1,6 +1,7 @@
 import { randomBytes, randomInt } from 'node:crypto';
 import { HOUR_MS, PiiCrypto } from '@phananh/core';
 import { ReferenceService } from '@phananh/reference';
+import { AttachmentStore } from '@phananh/reports';
 import { CampaignsService, computeDueAt, freshSlaState } from '@phananh/sla';
 import { IssueType, Ticket, TicketAction, TicketStatus, isOpen } from '@phananh/tickets';
 import type { TestApp } from '../test-app';
@@ -116,3 +117,19 @@ export async function newTicket(t: TestApp, options: NewTicketOptions = {}): Pro
 
 /** A ticket code that no ticket has (for "missing" cases next to "outside reach" ones). */
 export const unknownTrackingCode = () => `TZZ-${randomBytes(4).toString('hex').toUpperCase()}`;
+
+/** Stores a file through the app's AttachmentStore and attaches it to a ticket, as intake does. */
+export async function newAttachment(
+  t: TestApp,
+  ticket: Pick<Ticket, 'id'>,
+  content: Buffer,
+  contentType = 'image/png',
+): Promise<{ id: string; storageKey: string }> {
+  const stored = await t.app.get(AttachmentStore).put(content);
+  const [row] = await t.db.query(
+    `INSERT INTO attachments (ticket_id, content_type, size, sha256, storage_key, created_at)
+     VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
+    [ticket.id, contentType, stored.size, stored.sha256, stored.key, t.clock.now()],
+  );
+  return { id: row.id, storageKey: stored.key };
+}
