@@ -1,11 +1,11 @@
 import { readFileSync, rmSync } from 'node:fs';
 import IORedis from 'ioredis';
 import { Client } from 'pg';
-import { TEST_ENV_FILE, TestEnv } from './test-env';
+import { TEST_ENV_FILE, readTestEnv } from './test-env';
 
 /** Drops this run's database and deletes its Redis keys. */
 export default async function globalTeardown(): Promise<void> {
-  const env = JSON.parse(readFileSync(TEST_ENV_FILE, 'utf8')) as TestEnv;
+  const env = readTestEnv();
   const admin = new URL(env.databaseUrl);
   const name = admin.pathname.slice(1);
   admin.pathname = '/postgres';
@@ -21,5 +21,13 @@ export default async function globalTeardown(): Promise<void> {
     cursor = next;
   } while (cursor !== '0');
   redis.disconnect();
-  rmSync(TEST_ENV_FILE, { force: true });
+  // Another run may have started meanwhile and written its own environment there.
+  const current = (() => {
+    try {
+      return readFileSync(TEST_ENV_FILE, 'utf8');
+    } catch {
+      return undefined;
+    }
+  })();
+  if (current === JSON.stringify(env)) rmSync(TEST_ENV_FILE, { force: true });
 }

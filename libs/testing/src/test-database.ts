@@ -1,11 +1,10 @@
-import { readFileSync } from 'node:fs';
 import { Client } from 'pg';
-import { TEST_ENV_FILE, TestEnv } from '../../../test/test-env';
+import { TestEnv, readTestEnv } from '../../../test/test-env';
 
 let counter = 0;
 
 function runEnv(): TestEnv {
-  return JSON.parse(readFileSync(TEST_ENV_FILE, 'utf8')) as TestEnv;
+  return readTestEnv();
 }
 
 async function admin<T>(url: string, fn: (c: Client) => Promise<T>): Promise<T> {
