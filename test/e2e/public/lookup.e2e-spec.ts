@@ -1,0 +1,144 @@
+import { TestApp, createTestApp } from '@phananh/testing';
+import { newTrackingCode } from '@phananh/reports';
+import { newCitizen, reportBody } from './report-bodies';
+
+describe('POST /api/v1/reports/lookup', () => {
+  let t: TestApp;
+  const lookup = (body: object, lang?: string) => {
+    const req = t.http.post('/api/v1/reports/lookup');
+    if (lang) req.set('Accept-Language', lang);
+    return req.send(body);
+  };
+  const fileOne = async () => {
+    const citizen = newCitizen();
+    const res = await t.http.post('/api/v1/reports').send(reportBody(citizen, '00001')).expect(201);
+    return { citizen, code: res.body.trackingCode as string };
+  };
+
+  beforeAll(async () => {
+    t = await createTestApp({
+      worker: false,
+      env: { RATE_LIMIT_LOOKUPS_PER_MINUTE: '10000', RATE_LIMIT_FILINGS_PER_MINUTE: '10000' },
+    });
+  });
+  afterAll(() => t.close());
+
+  it('shows the public view of an open report, with its timeline', async () => {
+    const { citizen, code } = await fileOne();
+    const res = await lookup({ trackingCode: code, citizenId: citizen.citizenId }).expect(200);
+    expect(res.body).toEqual({
+      trackingCode: code,
+      status: 'ASSIGNED',
+      assignedUnit: { code: '01', name: 'Sở Y tế Thành phố Hà Nội', level: 'province' },
+      receivedAt: '2021-11-03T08:00:00.000+07:00',
+      dueAt: '2021-11-05T08:00:00.000+07:00',
+      resolution: null,
+      rejection: null,
+      timeline: [
+        { at: '2021-11-03T08:00:00.000+07:00', action: 'FILED', unitName: null },
+        { at: '2021-11-03T08:00:00.000+07:00', action: 'ASSIGNED', unitName: 'Sở Y tế Thành phố Hà Nội' },
+      ],
+    });
+    expect(res.text).not.toContain(citizen.citizenId);
+    expect(res.text).not.toContain(citizen.phone.slice(1));
+  });
+
+  it('accepts the code in any case, with or without dashes or spaces', async () => {
+    const { citizen, code } = await fileOne();
+    for (const typed of [code.toLowerCase(), code.replace(/-/g, ''), code.replace(/-/g, ' ').toLowerCase()]) {
+      const res = await lookup({ trackingCode: typed, citizenId: citizen.citizenId }).expect(200);
+      expect(res.body.trackingCode).toBe(code);
+    }
+  });
+
+  it('answers a wrong pair exactly like an unknown code: 404', async () => {
+    const { citizen, code } = await fileOne();
+    const other = newCitizen();
+    const wrongId = await lookup({ trackingCode: code, citizenId: other.citizenId }).expect(404);
+    const unknown = await lookup({ trackingCode: newTrackingCode(), citizenId: citizen.citizenId }).expect(404);
+    expect(wrongId.body).toEqual(unknown.body);
+    expect(wrongId.headers['content-type']).toBe(unknown.headers['content-type']);
+    expect(wrongId.body).toEqual({
+      type: 'urn:phananh:problem:report-not-found',
+      title: 'Không tìm thấy phản ánh với mã tra cứu và số định danh này',
+      status: 404,
+      detail: 'Không tìm thấy phản ánh với mã tra cứu và số định danh này',
+    });
+    const en = await lookup({ trackingCode: code, citizenId: '012345678' }, 'en').expect(404);
+    expect(en.body.title).toBe('No report matches this tracking code and identity number');
+    expect(en.text).not.toContain('012345678');
+  });
+
+  it('catches a mistyped code by its check symbol', async () => {
+    const { citizen, code } = await fileOne();
+    const last = code.slice(-1);
+    const typo = code.slice(0, -1) + (last === 'A' ? 'B' : 'A');
+    const res = await lookup({ trackingCode: typo, citizenId: citizen.citizenId }, 'en').expect(400);
+    expect(res.body.errors).toEqual([
+      {
+        field: 'trackingCode',
+        code: 'TRACKING_CODE_INVALID',
+        message: 'This tracking code is not valid: please check each character',
+      },
+    ]);
+  });
+
+  it('validates the body like any other', async () => {
+    const res = await lookup({ trackingCode: 5, extra: 1 }).expect(400);
+    expect(res.body.errors.map((e: { field: string }) => e.field).sort()).toEqual([
+      'citizenId',
+      'extra',
+      'trackingCode',
+    ]);
+  });
+
+  it('shows the resolution of a resolved report', async () => {
+    const { citizen, code } = await fileOne();
+    await t.db.query(
+      `UPDATE tickets SET status = 'RESOLVED', resolution = 'Đã cập nhật mũi 2 trên Nền tảng', closed_at = now()
+       WHERE tracking_code = $1`,
+      [code],
+    );
+    const res = await lookup({ trackingCode: code, citizenId: citizen.citizenId }).expect(200);
+    expect(res.body).toMatchObject({
+      status: 'RESOLVED',
+      resolution: 'Đã cập nhật mũi 2 trên Nền tảng',
+      rejection: null,
+    });
+  });
+
+  it('shows the rejection reason and what to do next, in the caller language, and public events only', async () => {
+    const { citizen, code } = await fileOne();
+    await t.db.query(
+      `UPDATE tickets SET status = 'REJECTED', rejection_reason_code = 'DOB_MISMATCH', rejection_note = 'Phiếu ghi 1991',
+              closed_at = now() WHERE tracking_code = $1`,
+      [code],
+    );
+    const [{ id }] = await t.db.query(`SELECT id FROM tickets WHERE tracking_code = $1`, [code]);
+    await t.db.query(
+      `INSERT INTO ticket_events (ticket_id, at, action, actor_username, actor_unit_code, from_status, to_status, note, is_public)
+       VALUES ($1, '2021-11-04T09:00:00+07:00', 'COMMENTED', 'can.bo', '01', NULL, NULL, 'ghi chú nội bộ', false),
+              ($1, '2021-11-04T10:00:00+07:00', 'REJECTED', 'can.bo', '01', 'ASSIGNED', 'REJECTED', 'Phiếu ghi 1991', true)`,
+      [id],
+    );
+    const vi = await lookup({ trackingCode: code, citizenId: citizen.citizenId }).expect(200);
+    expect(vi.body.rejection).toEqual({
+      code: 'DOB_MISMATCH',
+      reason: 'Ngày sinh không khớp',
+      note: 'Phiếu ghi 1991',
+      nextStep: 'Vui lòng mang giấy xác nhận tiêm hoặc phiếu sàng lọc đến cơ sở tiêm chủng để được hỗ trợ.',
+    });
+    expect(vi.body.timeline.map((e: { action: string }) => e.action)).toEqual(['FILED', 'ASSIGNED', 'REJECTED']);
+    expect(vi.body.timeline[2]).toEqual({
+      at: '2021-11-04T10:00:00.000+07:00',
+      action: 'REJECTED',
+      unitName: 'Sở Y tế Thành phố Hà Nội',
+    });
+    expect(vi.text).not.toContain('nội bộ');
+    const en = await lookup({ trackingCode: code, citizenId: citizen.citizenId }, 'en').expect(200);
+    expect(en.body.rejection).toMatchObject({
+      reason: 'The date of birth does not match',
+      nextStep: 'Please take your vaccination certificate or screening form to the vaccination facility for help.',
+    });
+  });
+});

@@ -1,0 +1,95 @@
+import { INestApplication } from '@nestjs/common';
+import request from 'supertest';
+import { createApiApp } from '../../../apps/api/src/create-api-app';
+import { TestApp, createTestApp, testConfig } from '@phananh/testing';
+import { newCitizen, reportBody } from './report-bodies';
+
+describe('rate limits on the public endpoints (Redis-backed, per client address)', () => {
+  let t: TestApp;
+  const lookup = (from: string, app: INestApplication = t.app) =>
+    request(app.getHttpServer())
+      .post('/api/v1/reports/lookup')
+      .set('X-Forwarded-For', from)
+      .send({ trackingCode: '2345-6789-ABC', citizenId: '001090012345' });
+  const file = (from: string) => t.http.post('/api/v1/reports').set('X-Forwarded-For', from).send(reportBody());
+
+  beforeAll(async () => {
+    t = await createTestApp({
+      worker: false,
+      env: { RATE_LIMIT_LOOKUPS_PER_MINUTE: '3', RATE_LIMIT_FILINGS_PER_MINUTE: '4', TRUST_PROXY: 'loopback' },
+    });
+  });
+  afterAll(() => t.close());
+
+  it('answers the 4th lookup in a minute with 429 problem+json and the seconds to wait in Retry-After', async () => {
+    for (let i = 0; i < 3; i++) expect([400, 404]).toContain((await lookup('203.0.113.1')).status);
+    const limited = await lookup('203.0.113.1').set('Accept-Language', 'en');
+    expect(limited.status).toBe(429);
+    expect(limited.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(limited.body).toMatchObject({ status: 429, type: 'urn:phananh:problem:too-many-requests' });
+    expect(limited.body.title).toBe('Too many requests, try again later');
+    const wait = Number(limited.headers['retry-after']);
+    expect(Number.isInteger(wait)).toBe(true);
+    expect(wait).toBeGreaterThanOrEqual(1);
+    expect(wait).toBeLessThanOrEqual(60);
+    const keys = await t.redis.keys(`${t.config.REDIS_PREFIX}:throttle:lookups:*`);
+    expect(keys.length).toBeGreaterThanOrEqual(1);
+    const pttl = await t.redis.pttl(keys[0]);
+    expect(Math.abs(Math.ceil(pttl / 1000) - wait)).toBeLessThanOrEqual(1);
+  });
+
+  it('counts each client address on its own, and lookups apart from filings', async () => {
+    expect((await lookup('203.0.113.2')).status).not.toBe(429);
+    expect((await file('203.0.113.1')).status).toBe(201);
+  });
+
+  it('limits filings at their own (higher) limit', async () => {
+    const statuses: number[] = [];
+    for (let i = 0; i < 5; i++) statuses.push((await file('198.51.100.7')).status);
+    expect(statuses).toEqual([201, 201, 201, 201, 429]);
+  });
+
+  it('holds across API processes sharing Redis', async () => {
+    const second = await createApiApp({ config: t.config, clock: t.clock, logStream: t.logs });
+    await second.init();
+    try {
+      const statuses: number[] = [];
+      for (let i = 0; i < 4; i++) statuses.push((await lookup('192.0.2.9', i % 2 ? second : t.app)).status);
+      expect(statuses.slice(0, 3).every((s) => s !== 429)).toBe(true);
+      expect(statuses[3]).toBe(429);
+    } finally {
+      await second.close();
+    }
+  });
+
+  it('fails open when Redis is unavailable: reports are still accepted, promptly', async () => {
+    const config = testConfig(t.env, {
+      REDIS_URL: 'redis://127.0.0.1:1',
+      RATE_LIMIT_FILINGS_PER_MINUTE: '1',
+      RATE_LIMIT_LOOKUPS_PER_MINUTE: '1',
+    });
+    const offline = await createApiApp({ config, clock: t.clock, logStream: t.logs });
+    await offline.init();
+    try {
+      const http = () => request(offline.getHttpServer());
+      const started = Date.now();
+      const codes: string[] = [];
+      for (let i = 0; i < 3; i++) {
+        const citizen = newCitizen();
+        const res = await http().post('/api/v1/reports').send(reportBody(citizen)).expect(201);
+        codes.push(res.body.trackingCode);
+        await http()
+          .post('/api/v1/reports/lookup')
+          .send({ trackingCode: res.body.trackingCode, citizenId: citizen.citizenId })
+          .expect(200);
+      }
+      expect(Date.now() - started).toBeLessThan(5000);
+      const rows = await t.db.query(`SELECT sla_next_at FROM tickets WHERE tracking_code = ANY($1)`, [codes]);
+      expect(rows).toHaveLength(3);
+      expect(rows.every((r: { sla_next_at: Date | null }) => r.sla_next_at instanceof Date)).toBe(true);
+      expect(t.logs.text()).toMatch(/rate limiter unavailable/);
+    } finally {
+      await offline.close();
+    }
+  });
+});
