@@ -1,16 +1,19 @@
-import { readFileSync, rmSync } from 'node:fs';
 import IORedis from 'ioredis';
 import { Client } from 'pg';
-import { TEST_ENV_FILE, readTestEnv } from './test-env';
+import { currentTestEnv } from './test-env';
 
-/** Drops this run's database and deletes its Redis keys. */
+/** Drops this run's database (and any per-file copy a crashed file left behind) and deletes its Redis keys. */
 export default async function globalTeardown(): Promise<void> {
-  const env = readTestEnv();
+  const env = currentTestEnv();
   const admin = new URL(env.databaseUrl);
   const name = admin.pathname.slice(1);
   admin.pathname = '/postgres';
   const client = new Client({ connectionString: admin.toString() });
   await client.connect();
+  const copies = await client.query(`SELECT datname FROM pg_database WHERE datname LIKE $1`, [`${name}\\_%`]);
+  for (const { datname } of copies.rows as { datname: string }[]) {
+    await client.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
+  }
   await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
   await client.end();
   const redis = new IORedis(env.redisUrl);
@@ -21,13 +24,4 @@ export default async function globalTeardown(): Promise<void> {
     cursor = next;
   } while (cursor !== '0');
   redis.disconnect();
-  // Another run may have started meanwhile and written its own environment there.
-  const current = (() => {
-    try {
-      return readFileSync(TEST_ENV_FILE, 'utf8');
-    } catch {
-      return undefined;
-    }
-  })();
-  if (current === JSON.stringify(env)) rmSync(TEST_ENV_FILE, { force: true });
 }

@@ -1,20 +1,17 @@
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-
-/** Where the per-run test database and Redis prefix are written by global setup and read by every test file. */
-export const TEST_ENV_FILE = `${__dirname}/../node_modules/.cache/phananh-test-env.json`;
-/**
- * The same, in the environment global setup hands to the test workers it starts: the file
- * is shared by every run in this work tree, so two overlapping runs would otherwise read
- * (and tear down) each other's database.
- */
-export const TEST_ENV_VAR = 'PHANANH_TEST_ENV';
 
 export interface TestEnv {
   databaseUrl: string;
   redisUrl: string;
   redisPrefix: string;
 }
+
+/**
+ * The variable through which global setup hands this run's database and Redis prefix to
+ * every test worker (workers are child processes started after setup, so they inherit it).
+ * An environment variable, not a file, so that overlapping runs never read each other's.
+ */
+export const TEST_ENV_VAR = 'PHANANH_TEST_RUN';
 
 export function newTestEnv(): TestEnv {
   const id = `${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
@@ -28,8 +25,8 @@ export function newTestEnv(): TestEnv {
   };
 }
 
-/** This run's environment: from the variable global setup set, else from the file (a lone test process). */
-export function readTestEnv(): TestEnv {
-  const own = process.env[TEST_ENV_VAR];
-  return JSON.parse(own ?? readFileSync(TEST_ENV_FILE, 'utf8')) as TestEnv;
+export function currentTestEnv(): TestEnv {
+  const raw = process.env[TEST_ENV_VAR];
+  if (!raw) throw new Error(`${TEST_ENV_VAR} is not set: run the tests through jest (test/global-setup.ts)`);
+  return JSON.parse(raw) as TestEnv;
 }

@@ -35,7 +35,6 @@ export async function createApiApp(options: PlatformOptions, extra: DynamicModul
     next(err);
   });
   setupOpenApi(app);
-  app.enableShutdownHooks();
   return app;
 }
 

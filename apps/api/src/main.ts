@@ -5,4 +5,5 @@ import { createApiApp } from './create-api-app';
 void boot(async (options) => {
   const app = await createApiApp(options);
   await app.listen(options.config.PORT);
+  return app;
 });

@@ -1,3 +1,4 @@
+import { INestApplicationContext } from '@nestjs/common';
 import { ConfigError, loadConfig } from '@phananh/core';
 import { prepareDatabase } from '@phananh/database';
 import { PlatformOptions } from '@phananh/platform';
@@ -5,19 +6,34 @@ import { loadReferenceData } from '@phananh/reference';
 
 /**
  * Start-up shared by every entry point: validate the environment (one line naming a bad
- * variable, never its value), create and migrate the database, load reference data, then start.
+ * variable, never its value), create and migrate the database, load reference data, start,
+ * and on SIGTERM/SIGINT stop gracefully: stop accepting, finish in-flight requests and
+ * running jobs, close connections, exit 0.
  */
-export async function boot(start: (options: PlatformOptions) => Promise<void>): Promise<void> {
+export async function boot(start: (options: PlatformOptions) => Promise<INestApplicationContext>): Promise<void> {
+  let app: INestApplicationContext;
   try {
     const config = loadConfig();
     await prepareDatabase(config.DATABASE_URL, [loadReferenceData]);
-    await start({ config });
+    app = await start({ config });
   } catch (err) {
-    if (err instanceof ConfigError) {
-      process.stderr.write(`phananh: ${err.message}\n`);
-    } else {
-      process.stderr.write(`phananh: start-up failed: ${(err as Error).message}\n`);
-    }
+    const message = err instanceof ConfigError ? err.message : `start-up failed: ${(err as Error).message}`;
+    process.stderr.write(`phananh: ${message}\n`);
     process.exit(1);
   }
+  let stopping = false;
+  const stop = async (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
+    process.stderr.write(`phananh: ${signal} received, shutting down\n`);
+    try {
+      await app.close();
+      process.exit(0);
+    } catch (err) {
+      process.stderr.write(`phananh: shutdown failed: ${(err as Error).message}\n`);
+      process.exit(1);
+    }
+  };
+  process.once('SIGTERM', (s) => void stop(s));
+  process.once('SIGINT', (s) => void stop(s));
 }

@@ -7,4 +7,5 @@ import { boot } from './boot';
 void boot(async (options) => {
   const app = await createApiApp(options, [WorkerModule.forRoot()]);
   await app.listen(options.config.PORT);
+  return app;
 });

@@ -10,6 +10,5 @@ export async function createWorker(options: PlatformOptions): Promise<INestAppli
   class WorkerRootModule {}
   const app = await NestFactory.createApplicationContext(WorkerRootModule, { bufferLogs: true });
   app.useLogger(app.get(Logger));
-  app.enableShutdownHooks();
   return app;
 }

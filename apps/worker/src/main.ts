@@ -5,4 +5,5 @@ import { createWorker } from './create-worker';
 void boot(async (options) => {
   const app = await createWorker(options);
   await app.init();
+  return app;
 });

@@ -1,11 +1,9 @@
 import { Client } from 'pg';
-import { TestEnv, readTestEnv } from '../../../test/test-env';
+import { currentTestEnv } from '../../../test/test-env';
 
 let counter = 0;
 
-function runEnv(): TestEnv {
-  return readTestEnv();
-}
+const runEnv = currentTestEnv;
 
 async function admin<T>(url: string, fn: (c: Client) => Promise<T>): Promise<T> {
   const u = new URL(url);
@@ -19,7 +17,7 @@ async function admin<T>(url: string, fn: (c: Client) => Promise<T>): Promise<T> 
   }
 }
 
-export interface IsolatedEnv extends TestEnv {
+export interface IsolatedEnv extends ReturnType<typeof currentTestEnv> {
   drop(): Promise<void>;
 }
 
