@@ -12,3 +12,4 @@ export * from './errors/validation';
 export * from './pii/pii-crypto';
 export * from './pii/pii.module';
 export * from './logging/logger-options';
+export * from './config/env-table';
