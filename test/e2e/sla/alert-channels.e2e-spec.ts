@@ -105,9 +105,12 @@ describe('alert channels', () => {
         .set('Authorization', bearer('admin'))
         .send({ url: 'ftp://example.vn/x', secret: '', events: ['SOMETIMES'], extra: 1 })
         .expect(400);
-      expect(res.body.errors.map((e: { field: string }) => e.field).sort()).toEqual(
-        ['events', 'extra', 'secret', 'url'],
-      );
+      expect(res.body.errors.map((e: { field: string }) => e.field).sort()).toEqual([
+        'events',
+        'extra',
+        'secret',
+        'url',
+      ]);
     });
   });
 
