@@ -36,6 +36,7 @@ const messages = new Map<string, Localized>(
     matches: { vi: 'Định dạng không hợp lệ', en: 'Invalid format' },
     calendarDate: { vi: 'Phải là ngày thật, dạng YYYY-MM-DD', en: 'Must be a real date written YYYY-MM-DD' },
     invalid: { vi: 'Giá trị không hợp lệ', en: 'Invalid value' },
+    tooDeep: { vi: 'Dữ liệu lồng nhau quá sâu', en: 'Nested too deeply' },
   }),
 );
 

@@ -11,6 +11,32 @@ export const VALIDATOR_OPTIONS = {
   validationError: { target: false, value: false },
 } as const;
 
+/** Deeper than any body or query the API accepts. class-transformer recurses, so deeper input is refused before it. */
+export const MAX_INPUT_DEPTH = 16;
+
+/** The dotted path at which `value` nests deeper than `limit` (iteratively, so any depth is safe), or undefined. */
+export function tooDeepAt(value: unknown, limit = MAX_INPUT_DEPTH): string | undefined {
+  const pending: { value: unknown; path: string; depth: number }[] = [{ value, path: '', depth: 0 }];
+  while (pending.length) {
+    const next = pending.pop()!;
+    if (typeof next.value !== 'object' || next.value === null) continue;
+    if (next.depth >= limit) return next.path;
+    for (const key of Object.keys(next.value)) {
+      const path = next.path ? `${next.path}.${key}` : key;
+      pending.push({ value: (next.value as Record<string, unknown>)[key], path, depth: next.depth + 1 });
+    }
+  }
+  return undefined;
+}
+
+/** A validation error for input nested deeper than MAX_INPUT_DEPTH, or undefined when it is not. */
+export function depthError(value: unknown): AppError | undefined {
+  const at = tooDeepAt(value);
+  return at === undefined
+    ? undefined
+    : validationError([{ field: at, code: 'tooDeep', message: validationMessage('tooDeep') }]);
+}
+
 /** Flattens class-validator's tree into one entry per bad field, with dotted paths. */
 export function toFieldErrors(errors: ValidationError[], parent = ''): FieldError[] {
   const out: FieldError[] = [];
@@ -43,6 +69,8 @@ export async function validateDto<T extends object>(cls: ClassConstructor<T>, pl
   if (typeof plain !== 'object' || plain === null || Array.isArray(plain)) {
     throw validationError([{ field: '', code: 'isObject', message: validationMessage('isObject') }]);
   }
+  const deep = depthError(plain);
+  if (deep) throw deep;
   const instance = plainToInstance(cls, plain);
   const errors = await validate(instance, VALIDATOR_OPTIONS);
   if (errors.length > 0) throw validationError(toFieldErrors(errors));
