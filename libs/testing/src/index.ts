@@ -4,3 +4,4 @@ export * from './test-app';
 export * from './processes';
 export * from './factories/official.factory';
 export * from './factories/ticket.factory';
+export * from './private-postgres';
