@@ -175,6 +175,11 @@ export class ReportsService {
         if (!earlier && attempt < MAX_ATTEMPTS) continue;
         if (!earlier) throw new Error('Open duplicate vanished repeatedly');
         await this.removeFiles(stored);
+        // A concurrent request with the same key may be the "earlier" report: answer as it did.
+        if (key && requestHash) {
+          const replay = await this.replay(key, requestHash);
+          if (replay) return replay;
+        }
         const body = this.receipt(earlier);
         if (key && requestHash) await this.repository.saveIdempotency(key, requestHash, 200, body, receivedAt);
         return { statusCode: 200, body, outcome: 'duplicate' };
