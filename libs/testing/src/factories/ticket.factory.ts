@@ -1,7 +1,7 @@
-import { randomBytes, randomInt } from 'node:crypto';
+import { randomInt } from 'node:crypto';
 import { HOUR_MS, PiiCrypto } from '@phananh/core';
 import { ReferenceService } from '@phananh/reference';
-import { AttachmentStore } from '@phananh/reports';
+import { AttachmentStore, newTrackingCode } from '@phananh/reports';
 import { CampaignsService, computeDueAt, freshSlaState } from '@phananh/sla';
 import { IssueType, Ticket, TicketAction, TicketStatus, isOpen } from '@phananh/tickets';
 import type { TestApp } from '../test-app';
@@ -27,16 +27,16 @@ export interface NewTicketOptions {
   filedEvent?: boolean;
 }
 
-const ALPHABET = '23456789ABCDEFGHJKMNPQRSTUVWXYZ';
+let citizenSequence = randomInt(1_000_000);
 
-function randomCode(): string {
-  const pick = (n: number) => Array.from({ length: n }, () => ALPHABET[randomInt(ALPHABET.length)]).join('');
-  return `T${pick(3)}-${pick(4)}-${pick(4)}`;
-}
-
-/** A valid identity number of someone born in Hà Nội in 1990, random in its last six digits. */
+/**
+ * A valid identity number of someone born in Hà Nội in 1990 (agrees with the default date of
+ * birth 1990-05-17), different on every call of the process: equal numbers would collide on
+ * the one-open-report-per-citizen index.
+ */
 export function randomCitizenId(): string {
-  return `0010900${String(randomInt(100_000)).padStart(5, '0')}`;
+  citizenSequence = (citizenSequence + 1) % 1_000_000;
+  return `001090${String(citizenSequence).padStart(6, '0')}`;
 }
 
 /**
@@ -75,7 +75,7 @@ export async function newTicket(t: TestApp, options: NewTicketOptions = {}): Pro
        $23, $24, $25, $4, $26)
      RETURNING id`,
     [
-      options.trackingCode ?? randomCode(),
+      options.trackingCode ?? newTrackingCode(),
       status,
       options.issueType ?? IssueType.MissingDose,
       receivedAt,
@@ -115,8 +115,8 @@ export async function newTicket(t: TestApp, options: NewTicketOptions = {}): Pro
   return (await t.db.getRepository(Ticket).findOneByOrFail({ id: row.id })) as Ticket;
 }
 
-/** A ticket code that no ticket has (for "missing" cases next to "outside reach" ones). */
-export const unknownTrackingCode = () => `TZZ-${randomBytes(4).toString('hex').toUpperCase()}`;
+/** A well-formed tracking code that no ticket has (random: for "missing" next to "outside reach"). */
+export const unknownTrackingCode = () => newTrackingCode();
 
 /** Stores a file through the app's AttachmentStore and attaches it to a ticket, as intake does. */
 export async function newAttachment(

@@ -1,0 +1,107 @@
+import { Role } from '@phananh/identity';
+import { TestApp, createTestApp, newAttachment, newOfficial, newTicket, randomCitizenId } from '@phananh/testing';
+import { ENDPOINT_MATRIX } from './endpoint-matrix';
+import type { Caller, MatrixContext, MatrixEntry, Place } from './endpoint-matrix.types';
+
+const CALLERS: Caller[] = ['anonymous', 'officer', 'supervisor', 'admin'];
+const PLACES: Place[] = ['inside', 'outside'];
+/** Middleware Nest mounts on every path (`forRoutes('*')`), not endpoints. */
+const MIDDLEWARE_PATHS = new Set(['{/*splat}', '*', '/*']);
+
+interface ExpressLayer {
+  route?: { path: string; methods: Record<string, boolean> };
+}
+
+/** Every METHOD + path the app's Express router serves, path parameters written `{name}`. */
+function servedRoutes(t: TestApp): string[] {
+  const express = t.app.getHttpAdapter().getInstance();
+  const stack: ExpressLayer[] = (express.router ?? express._router).stack;
+  const routes = new Set<string>();
+  for (const layer of stack) {
+    if (!layer.route || MIDDLEWARE_PATHS.has(layer.route.path)) continue;
+    const path = layer.route.path.replace(/:(\w+)/g, '{$1}');
+    for (const [method, on] of Object.entries(layer.route.methods)) {
+      if (on && method !== '_all') routes.add(`${method.toUpperCase()} ${path}`);
+    }
+  }
+  return [...routes].sort();
+}
+
+function expected(entry: MatrixEntry, caller: Caller, place: Place): number {
+  const e = entry[caller];
+  return typeof e === 'number' ? e : e[place];
+}
+
+describe('endpoint × role matrix', () => {
+  let t: TestApp;
+  let ctx: MatrixContext;
+  let routes: string[];
+
+  beforeAll(async () => {
+    t = await createTestApp({ worker: false, env: { WEBHOOK_ALLOW_PRIVATE: 'true' } });
+    const png = Buffer.concat([Buffer.from('89504e470d0a1a0a', 'hex'), Buffer.alloc(16)]);
+    ctx = {
+      t,
+      officials: {
+        officer: await newOfficial(t, { role: Role.Officer, unitCode: '00001' }),
+        supervisor: await newOfficial(t, { role: Role.Supervisor, unitCode: '001' }),
+        admin: await newOfficial(t, { role: Role.Admin }),
+        bystander: await newOfficial(t, { role: Role.Officer, unitCode: '00037' }),
+      },
+      unit: { inside: '00001', outside: '00037' },
+      ticket: (place, options = {}) => newTicket(t, { unitCode: ctx.unit[place], ...options }),
+      attachment: (ticket) => newAttachment(t, ticket, png, 'image/png'),
+      newUser: async () => (await newOfficial(t, { role: Role.Officer, unitCode: '00004' })).user,
+      citizenId: randomCitizenId,
+    };
+    routes = servedRoutes(t);
+  });
+  afterAll(() => t.close());
+
+  it('finds the routes of the app (sanity check of the enumeration)', () => {
+    expect(routes).toEqual(
+      expect.arrayContaining(['GET /api/v1/tickets', 'POST /api/v1/tickets/{trackingCode}/start']),
+    );
+  });
+
+  it('has an entry for every served route, and no entry for a route that is not served', () => {
+    const missing = routes.filter((r) => !(r in ENDPOINT_MATRIX));
+    const stale = Object.keys(ENDPOINT_MATRIX).filter((r) => !routes.includes(r));
+    expect({ missing, stale }).toEqual({ missing: [], stale: [] });
+  });
+
+  it('answers every caller, inside and outside the reach, exactly as the matrix says', async () => {
+    const mismatches: string[] = [];
+    let calls = 0;
+    for (const route of routes) {
+      const entry = ENDPOINT_MATRIX[route];
+      if (!entry) continue;
+      const [method, template] = route.split(' ');
+      for (const caller of CALLERS) {
+        const places: Place[] = caller === 'anonymous' || typeof entry[caller] === 'number' ? ['inside'] : PLACES;
+        for (const place of places) {
+          const spec = entry.request ? await entry.request(ctx, place, caller) : {};
+          const path = template.replace(/\{(\w+)\}/g, (_, name: string) => {
+            const value = spec.params?.[name];
+            if (value === undefined) throw new Error(`${route}: no value for {${name}}`);
+            return encodeURIComponent(value);
+          });
+          let req = t.http[method.toLowerCase() as 'get' | 'post' | 'put' | 'patch' | 'delete'](path);
+          if (caller !== 'anonymous') req = req.set('Authorization', ctx.officials[caller].bearer);
+          if (spec.query) req = req.query(spec.query);
+          const res = await (spec.body ? req.send(spec.body) : req);
+          calls++;
+          const want = expected(entry, caller, place);
+          if (res.status !== want) {
+            const detail = res.headers['content-type']?.includes('json')
+              ? ` ${JSON.stringify(res.body).slice(0, 200)}`
+              : '';
+            mismatches.push(`${route} as ${caller} (${place}): expected ${want}, got ${res.status}${detail}`);
+          }
+        }
+      }
+    }
+    expect(mismatches).toEqual([]);
+    expect(calls).toBeGreaterThan(routes.length * 4);
+  });
+});

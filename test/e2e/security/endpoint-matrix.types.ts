@@ -1,0 +1,39 @@
+import type { Ticket } from '@phananh/tickets';
+import type { NewTicketOptions, Official, TestApp } from '@phananh/testing';
+import type { User } from '@phananh/identity';
+
+export type Caller = 'anonymous' | 'officer' | 'supervisor' | 'admin';
+export type Place = 'inside' | 'outside';
+
+export interface MatrixRequest {
+  /** Values of the `{name}` path parameters. */
+  params?: Record<string, string>;
+  query?: Record<string, string>;
+  /** Sent as JSON. */
+  body?: object;
+}
+
+export interface MatrixEntry {
+  anonymous: number;
+  officer: number | Record<Place, number>;
+  supervisor: number | Record<Place, number>;
+  admin: number | Record<Place, number>;
+  request?: (ctx: MatrixContext, place: Place, caller: Caller) => Promise<MatrixRequest>;
+}
+
+/** What an entry's `request` can use to build its target. */
+export interface MatrixContext {
+  t: TestApp;
+  /** The three callers, and a bystander (an officer of the outside unit) who owns "someone else's" things. */
+  officials: Record<Exclude<Caller, 'anonymous'> | 'bystander', Official>;
+  /** The ward of 'inside' targets (00001) and of 'outside' ones (00037). */
+  unit: Record<Place, string>;
+  /** A fresh ticket in the place's ward. */
+  ticket(place: Place, options?: NewTicketOptions): Promise<Ticket>;
+  /** A small PNG attached to the ticket. */
+  attachment(ticket: Ticket): Promise<{ id: string }>;
+  /** A fresh official's account (e.g. to disable). */
+  newUser(): Promise<User>;
+  /** A valid identity number nobody has used yet. */
+  citizenId(): string;
+}
