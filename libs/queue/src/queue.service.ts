@@ -1,5 +1,5 @@
 import { InjectQueue } from '@nestjs/bullmq';
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { JobsOptions, Queue } from 'bullmq';
 import { JOB_QUEUE, JobName, JobPayloads } from './job-catalogue';
 import { QueueName } from './queue-names';
@@ -10,10 +10,15 @@ export const DEFAULT_JOB_OPTIONS: JobsOptions = {
   removeOnFail: false,
 };
 
+/** How often a queue that keeps failing to reach Redis says so. */
+const WARN_EVERY_MS = 10_000;
+
 /** The one typed way to enqueue a job. */
 @Injectable()
 export class QueueService {
+  private readonly logger = new Logger(QueueService.name);
   private readonly queues: Record<QueueName, Queue>;
+  private readonly lastWarning = new Map<string, number>();
 
   constructor(
     @InjectQueue(QueueName.Sla) sla: Queue,
@@ -27,6 +32,15 @@ export class QueueService {
       [QueueName.Webhooks]: webhooks,
       [QueueName.Maintenance]: maintenance,
     };
+    // Without a listener BullMQ prints every reconnection failure as a raw stack trace on stderr.
+    for (const queue of Object.values(this.queues)) queue.on('error', (err) => this.warn(queue.name, err));
+  }
+
+  private warn(queue: string, err: Error): void {
+    const now = performance.now();
+    if (now - (this.lastWarning.get(queue) ?? -Infinity) < WARN_EVERY_MS) return;
+    this.lastWarning.set(queue, now);
+    this.logger.warn({ queue, err: err.message }, 'queue error (Redis unreachable?); ioredis keeps reconnecting');
   }
 
   queue(name: QueueName): Queue {
