@@ -34,6 +34,9 @@ export class QueueWorkers implements OnApplicationBootstrap, OnApplicationShutdo
         connection,
         prefix: this.config.REDIS_PREFIX,
         concurrency: CONCURRENCY[queue],
+        // A killed worker's job is taken over once its lock expires and a stalled-job check sees it.
+        lockDuration: this.config.JOB_LOCK_MS,
+        stalledInterval: this.config.JOB_LOCK_MS,
       });
       worker.on('failed', (job, err) =>
         this.logger.warn(

@@ -208,6 +208,16 @@ export class EnvDto {
   @Max(60_000)
   SLA_SWEEP_INTERVAL_MS = 1000;
 
+  @Env({
+    description:
+      "Real milliseconds a job's lock lasts unless its worker renews it: a worker that dies mid-job hands the job to another after about twice this",
+  })
+  @Transform(toInt)
+  @IsInt()
+  @Min(1000)
+  @Max(600_000)
+  JOB_LOCK_MS = 30_000;
+
   @Env({ description: 'Log level (fatal, error, warn, info, debug, trace, silent)' })
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL = 'info';
