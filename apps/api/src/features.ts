@@ -7,6 +7,7 @@ import { ReportsApiModule } from './reports/reports-api.module';
 import { SlaApiModule } from './sla/sla-api.module';
 import { TicketsApiModule } from './tickets/tickets-api.module';
 import { WebhooksApiModule } from './webhooks/webhooks-api.module';
+import { WebModule } from './web/web.module';
 
 /** The HTTP feature modules (controllers per domain). Each domain adds its module here. */
 export const API_FEATURES: Type[] = [
@@ -14,6 +15,7 @@ export const API_FEATURES: Type[] = [
   AdminApiModule,
   ReportsApiModule,
   TicketsApiModule,
+  WebModule,
   AlertsApiModule,
   SlaApiModule,
   WebhooksApiModule,

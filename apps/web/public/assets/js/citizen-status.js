@@ -1,0 +1,142 @@
+import { ApiError, api } from './api.js';
+import { $, fmtDateTime, h, mount, queryParam, showMessage } from './dom.js';
+import { FieldErrors } from './form-errors.js';
+import { initI18n, onLangChange, t, tOr } from './i18n.js';
+import { checkRequired, digitsOnly } from './validate.js';
+
+initI18n();
+
+const form = $('#lookup-form');
+const errors = new FieldErrors(form, $('#error-summary'));
+const message = $('#lookup-message');
+const result = $('#result');
+const submit = $('#lookup-submit');
+let report = null;
+
+const codeInput = $('#trackingCode');
+codeInput.value = (queryParam('code') ?? '').toUpperCase();
+(codeInput.value ? $('#citizenId') : codeInput).focus();
+
+codeInput.addEventListener('input', () => {
+  const upper = codeInput.value.toUpperCase();
+  if (upper !== codeInput.value) codeInput.value = upper;
+});
+
+form.addEventListener('submit', async (event) => {
+  event.preventDefault();
+  message.hidden = true;
+  const trackingCode = codeInput.value.trim().toUpperCase();
+  const citizenId = digitsOnly($('#citizenId').value);
+  const found = [];
+  if (checkRequired(trackingCode)) found.push({ field: 'trackingCode', message: t('v.required') });
+  if (!/^\d{12}$/.test(citizenId))
+    found.push({ field: 'citizenId', message: t(citizenId ? 'v.idLength' : 'v.required') });
+  if (found.length) return errors.show(found);
+  errors.clear();
+  submit.disabled = true;
+  try {
+    report = await api('/api/v1/reports/lookup', { method: 'POST', body: { trackingCode, citizenId } });
+    render();
+    result.querySelector('h2').focus();
+  } catch (e) {
+    report = null;
+    result.hidden = true;
+    if (e instanceof ApiError && e.status === 404)
+      showMessage(message, 'warn', t('status.notFound'), t('status.notFoundHint'));
+    else if (e instanceof ApiError && e.fieldErrors.length) errors.show(e.fieldErrors);
+    else
+      showMessage(
+        message,
+        'error',
+        e.userMessage,
+        e.status === 429 ? t('err.retryAfter', { s: e.retryAfter ?? 60 }) : '',
+      );
+  } finally {
+    submit.disabled = false;
+  }
+});
+
+const unitName = (r) => r.assignedUnit?.name ?? r.unit?.name ?? r.assignedUnitName ?? r.unitName ?? '—';
+
+/** The rejection as the lookup gives it: { code, text, nextStep } in whatever shape the server chose. */
+function rejectionOf(r) {
+  const rej = r.rejection ?? r.rejectionReason ?? r.reason ?? null;
+  if (!rej && r.status !== 'REJECTED') return null;
+  const obj = typeof rej === 'string' ? { text: rej } : (rej ?? {});
+  return {
+    code: obj.code ?? obj.reasonCode,
+    text: obj.text ?? obj.label ?? obj.reason ?? obj.message ?? (obj.code ? tOr(`reason.${obj.code}`, obj.code) : ''),
+    note: obj.note ?? r.rejectionNote ?? null,
+    nextStep: obj.nextStep ?? r.nextStep ?? t('status.rejectedNext'),
+  };
+}
+
+function render() {
+  const r = report;
+  if (!r) return;
+  const rejection = r.status === 'REJECTED' ? rejectionOf(r) : null;
+  const resolution = r.resolution ?? r.resolutionNote ?? null;
+  const timeline = r.timeline ?? r.events ?? r.history ?? [];
+  mount(
+    result,
+    h(
+      'div',
+      { class: 'status-head' },
+      h('h2', { id: 'result-title', tabindex: '-1' }, t('status.resultTitle', { code: r.trackingCode ?? '' })),
+      h('span', { class: `badge badge-${r.status}` }, tOr(`status.${r.status}`, r.status)),
+    ),
+    h('p', {}, tOr(`statusHint.${r.status}`, '')),
+    h(
+      'dl',
+      { class: 'facts' },
+      h('dt', {}, t('confirm.unit')),
+      h('dd', {}, unitName(r)),
+      r.receivedAt ? [h('dt', {}, t('confirm.received')), h('dd', {}, fmtDateTime(r.receivedAt))] : null,
+      r.dueAt ? [h('dt', {}, t('confirm.due')), h('dd', {}, fmtDateTime(r.dueAt))] : null,
+    ),
+    r.status === 'RESOLVED'
+      ? h(
+          'div',
+          { class: 'alert alert-ok' },
+          h('h3', {}, t('status.resolvedTitle')),
+          h('p', {}, resolution || t('status.resolvedHint')),
+        )
+      : null,
+    rejection
+      ? h(
+          'div',
+          { class: 'alert alert-warn' },
+          h('h3', {}, t('status.rejectedTitle')),
+          h('p', {}, h('strong', {}, `${t('status.reason')}: `), rejection.text || '—'),
+          rejection.note ? h('p', {}, rejection.note) : null,
+          h('h3', {}, t('status.whatNext')),
+          h('p', {}, rejection.nextStep),
+        )
+      : null,
+    timeline.length
+      ? [
+          h('h3', {}, t('status.timeline')),
+          h(
+            'ol',
+            { class: 'timeline' },
+            ...timeline.map((e) => {
+              const kind = e.action ?? e.event ?? e.type ?? e.kind ?? '';
+              const text = e.text ?? e.description ?? e.label ?? tOr(`event.${kind}`, kind);
+              const extra = e.unit?.name ?? e.unitName ?? e.toUnit?.name ?? null;
+              return h(
+                'li',
+                {},
+                h('time', { datetime: e.at ?? e.occurredAt ?? '' }, fmtDateTime(e.at ?? e.occurredAt)),
+                h('span', { class: 'what' }, text),
+                extra ? h('span', { class: 'note' }, extra) : null,
+                e.note || e.reason ? h('span', { class: 'note' }, e.note ?? e.reason?.text ?? e.reason) : null,
+              );
+            }),
+          ),
+        ]
+      : null,
+  );
+  result.hidden = false;
+}
+
+onLangChange(render);
