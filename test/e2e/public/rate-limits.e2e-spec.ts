@@ -24,6 +24,7 @@ describe('rate limits on the public endpoints (Redis-backed, per client address)
   it('answers the 4th lookup in a minute with 429 problem+json and the seconds to wait in Retry-After', async () => {
     for (let i = 0; i < 3; i++) expect([400, 404]).toContain((await lookup('203.0.113.1')).status);
     const limited = await lookup('203.0.113.1').set('Accept-Language', 'en');
+    const answeredAt = Date.now();
     expect(limited.status).toBe(429);
     expect(limited.headers['content-type']).toMatch(/^application\/problem\+json/);
     expect(limited.body).toMatchObject({ status: 429, type: 'urn:phananh:problem:too-many-requests' });
@@ -34,8 +35,11 @@ describe('rate limits on the public endpoints (Redis-backed, per client address)
     expect(wait).toBeLessThanOrEqual(60);
     const keys = await t.redis.keys(`${t.config.REDIS_PREFIX}:throttle:lookups:*`);
     expect(keys.length).toBeGreaterThanOrEqual(1);
+    // Retry-After is what was left of the window when the 429 was sent (the time since then aside).
     const pttl = await t.redis.pttl(keys[0]);
-    expect(Math.abs(Math.ceil(pttl / 1000) - wait)).toBeLessThanOrEqual(1);
+    const sinceAnswer = Math.ceil((Date.now() - answeredAt) / 1000);
+    expect(Math.ceil(pttl / 1000)).toBeLessThanOrEqual(wait);
+    expect(Math.ceil(pttl / 1000)).toBeGreaterThanOrEqual(wait - 1 - sinceAnswer);
   });
 
   it('counts each client address on its own, and lookups apart from filings', async () => {
@@ -83,7 +87,7 @@ describe('rate limits on the public endpoints (Redis-backed, per client address)
           .send({ trackingCode: res.body.trackingCode, citizenId: citizen.citizenId })
           .expect(200);
       }
-      expect(Date.now() - started).toBeLessThan(5000);
+      expect(Date.now() - started).toBeLessThan(10_000);
       const rows = await t.db.query(`SELECT sla_next_at FROM tickets WHERE tracking_code = ANY($1)`, [codes]);
       expect(rows).toHaveLength(3);
       expect(rows.every((r: { sla_next_at: Date | null }) => r.sla_next_at instanceof Date)).toBe(true);

@@ -28,7 +28,7 @@ interface WithHitCommand extends Redis {
 }
 
 /** How long a request waits for Redis before the limiter gives up and lets it through. */
-export const RATE_LIMIT_REDIS_TIMEOUT_MS = 250;
+export const RATE_LIMIT_REDIS_TIMEOUT_MS = 1000;
 const WARN_EVERY_MS = 10_000;
 
 /**
