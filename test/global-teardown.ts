@@ -1,10 +1,16 @@
+import { existsSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import IORedis from 'ioredis';
 import { Client } from 'pg';
 import { currentTestEnv } from './test-env';
 
-/** Drops this run's database (and any per-file copy a crashed file left behind) and deletes its Redis keys. */
+/**
+ * Drops this run's database (and any per-file copy a crashed file left behind), deletes its
+ * Redis keys, and its log directory unless the log scan found something there.
+ */
 export default async function globalTeardown(): Promise<void> {
   const env = currentTestEnv();
+  if (env.logDir && !existsSync(join(env.logDir, 'LEAKS'))) rmSync(env.logDir, { recursive: true, force: true });
   const admin = new URL(env.databaseUrl);
   const name = admin.pathname.slice(1);
   admin.pathname = '/postgres';

@@ -1,9 +1,13 @@
 import { randomBytes } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 export interface TestEnv {
   databaseUrl: string;
   redisUrl: string;
   redisPrefix: string;
+  /** Where every log line of the run is kept (test apps and spawned services), for the personal-data scan. */
+  logDir: string;
 }
 
 /**
@@ -22,6 +26,7 @@ export function newTestEnv(): TestEnv {
     databaseUrl: url.toString(),
     redisUrl: process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379',
     redisPrefix: `phananh-test-${id}`,
+    logDir: join(tmpdir(), 'phananh-test-logs', id),
   };
 }
 

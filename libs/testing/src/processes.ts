@@ -2,6 +2,7 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { appendRunLog } from './run-log';
 
 const ROOT = join(__dirname, '../../..');
 
@@ -28,8 +29,12 @@ export interface RunningProcess {
 
 function track(proc: ChildProcess): RunningProcess {
   let out = '';
-  proc.stdout?.on('data', (d: Buffer) => (out += d.toString()));
-  proc.stderr?.on('data', (d: Buffer) => (out += d.toString()));
+  const keep = (d: Buffer) => {
+    out += d.toString();
+    appendRunLog(d, `${process.pid}-child-${proc.pid}`);
+  };
+  proc.stdout?.on('data', keep);
+  proc.stderr?.on('data', keep);
   const exited = new Promise<number | null>((resolve) => proc.on('exit', (code) => resolve(code)));
   return {
     proc,

@@ -49,6 +49,7 @@ export async function isolatedEnv(): Promise<IsolatedEnv> {
     databaseUrl: url.toString(),
     redisUrl: run.redisUrl,
     redisPrefix: `${run.redisPrefix}-${suffix}`,
+    logDir: run.logDir,
     drop: () =>
       admin(run.databaseUrl, (c) => c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`).then(() => undefined)),
   };
