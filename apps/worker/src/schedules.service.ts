@@ -28,7 +28,7 @@ export class SchedulesService implements OnApplicationBootstrap, OnApplicationSh
 
   async onApplicationBootstrap(): Promise<void> {
     await this.register();
-    const every = Math.max(2 * this.config.SLA_SWEEP_INTERVAL_MS, 200);
+    const every = Math.max(2 * this.config.SLA_SWEEP_INTERVAL_MS, 100);
     this.watchdog = setInterval(() => void this.ensureSlaSchedulers(), every);
   }
 
