@@ -11,7 +11,7 @@ import {
   vnDate,
 } from '@phananh/core';
 import { IDEMPOTENCY_TTL_MS } from '@phananh/database';
-import { ReferenceService } from '@phananh/reference';
+import { ReferenceService, Unit } from '@phananh/reference';
 import { RoutingService } from '@phananh/routing';
 import { TicketStatus } from '@phananh/tickets';
 import { CampaignsService, computeDueAt, freshSlaState } from '@phananh/sla';
@@ -21,6 +21,7 @@ import { ReportReceiptDto } from './dto/report-views.dto';
 import { assertSaneShape, checkReport, ValidReport } from './report-check';
 import {
   IDEMPOTENCY_CONSTRAINT,
+  NewTicketRow,
   ReceiptRow,
   ReportRepository,
   TRACKING_CODE_CONSTRAINT,
@@ -94,11 +95,9 @@ export class ReportsService {
     const files = command.files ?? [];
     const key = this.scopedKey(command.idempotencyKey);
     assertSaneShape(command.body);
-    const requestHash = key ? this.requestHash(command.body, files) : null;
-    if (key && requestHash) {
-      const replay = await this.replay(key, requestHash);
-      if (replay) return replay;
-    }
+    const idem = key ? { key, requestHash: this.requestHash(command.body, files) } : null;
+    const replay = idem && (await this.replay(idem));
+    if (replay) return replay;
 
     const [report, types] = await this.validate(command.body, files);
     const unit = await this.routing.route({
@@ -110,59 +109,22 @@ export class ReportsService {
     const stored = await this.storeFiles(files);
     try {
       for (let attempt = 1; ; attempt++) {
-        const receivedAt = this.clock.now();
-        const campaign = await this.campaigns.campaignAt(receivedAt);
-        const policy = this.campaigns.policyOf(campaign);
-        const dueAt = computeDueAt(receivedAt, policy);
-        const sla = freshSlaState(dueAt, policy);
-        const trackingCode = newTrackingCode();
-        const receipt = this.receipt({
-          trackingCode,
-          status: TicketStatus.Assigned,
-          receivedAt,
-          dueAt,
-          campaignCode: campaign?.code ?? null,
-          unitCode: unit.code,
-        });
+        const { row, receipt } = await this.newTicket(report, unit, citizenIdHash);
         try {
           const created = await this.repository.insertFiled(
-            {
-              trackingCode,
-              issueType: report.issueType,
-              receivedAt,
-              dueAt,
-              campaignCode: campaign?.code ?? null,
-              unitCode: unit.code,
-              districtCode: unit.districtCode,
-              provinceCode: unit.provinceCode,
-              citizenName: report.citizen.fullName,
-              citizenDob: report.citizen.dateOfBirth,
-              citizenIdEnc: this.pii.encrypt(report.citizen.citizenId),
-              citizenIdHash,
-              phoneEnc: report.citizen.phone ? this.pii.encrypt(report.citizen.phone) : null,
-              citizenWardCode: report.citizen.wardCode,
-              doseNumber: report.dose?.doseNumber ?? null,
-              vaccineCode: report.dose?.vaccineCode ?? null,
-              vaccinatedOn: report.dose?.vaccinatedOn ?? null,
-              doseWardCode: report.dose?.wardCode ?? null,
-              facilityName: report.dose?.facilityName ?? null,
-              lotNumber: report.dose?.lotNumber ?? null,
-              description: report.description,
-              slaStage: sla.slaStage,
-              slaNextAt: sla.slaNextAt,
-            },
+            row,
             stored.map((s, i) => ({ contentType: types[i], size: s.size, sha256: s.sha256, storageKey: s.key })),
-            key && requestHash ? { key, requestHash, response: receipt } : null,
+            idem && { ...idem, response: receipt },
           );
           if (created) return { statusCode: 201, body: receipt, outcome: 'created' };
         } catch (err) {
           const constraint = uniqueViolation(err);
           if (constraint === TRACKING_CODE_CONSTRAINT && attempt < MAX_ATTEMPTS) continue;
           // A concurrent retry with the same key committed first: answer as it did.
-          if (constraint === IDEMPOTENCY_CONSTRAINT && key && requestHash) {
+          if (constraint === IDEMPOTENCY_CONSTRAINT && idem) {
             await this.removeFiles(stored);
-            const replay = await this.replay(key, requestHash);
-            if (replay) return replay;
+            const first = await this.replay(idem);
+            if (first) return first;
           }
           throw err;
         }
@@ -176,18 +138,56 @@ export class ReportsService {
         if (!earlier) throw new Error('Open duplicate vanished repeatedly');
         await this.removeFiles(stored);
         // A concurrent request with the same key may be the "earlier" report: answer as it did.
-        if (key && requestHash) {
-          const replay = await this.replay(key, requestHash);
-          if (replay) return replay;
-        }
+        const first = idem && (await this.replay(idem));
+        if (first) return first;
         const body = this.receipt(earlier);
-        if (key && requestHash) await this.repository.saveIdempotency(key, requestHash, 200, body, receivedAt);
+        if (idem) await this.repository.saveIdempotency(idem.key, idem.requestHash, 200, body, row.receivedAt);
         return { statusCode: 200, body, outcome: 'duplicate' };
       }
     } catch (err) {
       await this.removeFiles(stored);
       throw err;
     }
+  }
+
+  /** The row of a report received now: its campaign, deadline and SLA ladder, its unit, its PII sealed. */
+  private async newTicket(
+    report: ValidReport,
+    unit: Unit,
+    citizenIdHash: Buffer,
+  ): Promise<{ row: NewTicketRow; receipt: ReportReceiptDto }> {
+    const receivedAt = this.clock.now();
+    const campaign = await this.campaigns.campaignAt(receivedAt);
+    const policy = this.campaigns.policyOf(campaign);
+    const dueAt = computeDueAt(receivedAt, policy);
+    const sla = freshSlaState(dueAt, policy);
+    const { citizen, dose } = report;
+    const row: NewTicketRow = {
+      trackingCode: newTrackingCode(),
+      issueType: report.issueType,
+      receivedAt,
+      dueAt,
+      campaignCode: campaign?.code ?? null,
+      unitCode: unit.code,
+      districtCode: unit.districtCode,
+      provinceCode: unit.provinceCode,
+      citizenName: citizen.fullName,
+      citizenDob: citizen.dateOfBirth,
+      citizenIdEnc: this.pii.encrypt(citizen.citizenId),
+      citizenIdHash,
+      phoneEnc: citizen.phone ? this.pii.encrypt(citizen.phone) : null,
+      citizenWardCode: citizen.wardCode,
+      doseNumber: dose?.doseNumber ?? null,
+      vaccineCode: dose?.vaccineCode ?? null,
+      vaccinatedOn: dose?.vaccinatedOn ?? null,
+      doseWardCode: dose?.wardCode ?? null,
+      facilityName: dose?.facilityName ?? null,
+      lotNumber: dose?.lotNumber ?? null,
+      description: report.description,
+      slaStage: sla.slaStage,
+      slaNextAt: sla.slaNextAt,
+    };
+    return { row, receipt: this.receipt({ ...row, status: TicketStatus.Assigned }) };
   }
 
   receipt(row: ReceiptRow): ReportReceiptDto {
@@ -213,7 +213,7 @@ export class ReportsService {
     return this.pii.blindIndex(`idempotency\n${canonicalJson(body)}\n${fileHashes.join(',')}`);
   }
 
-  private async replay(key: string, requestHash: Buffer): Promise<FileReportResult | null> {
+  private async replay({ key, requestHash }: { key: string; requestHash: Buffer }): Promise<FileReportResult | null> {
     const row = await this.repository.findIdempotency(key);
     if (!row) return null;
     const expiredBefore = new Date(this.clock.now().getTime() - IDEMPOTENCY_TTL_MS);
@@ -257,6 +257,7 @@ export class ReportsService {
     }
   }
 
+  /** Removes the files of a report that was not written, and empties the list so they are removed once. */
   private async removeFiles(stored: StoredFile[]): Promise<void> {
     await Promise.all(stored.map((s) => this.store.remove(s.key).catch(() => undefined)));
     stored.length = 0;
