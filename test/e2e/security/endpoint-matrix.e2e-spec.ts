@@ -1,32 +1,11 @@
 import { Role } from '@phananh/identity';
 import { TestApp, createTestApp, newAttachment, newOfficial, newTicket, randomCitizenId } from '@phananh/testing';
 import { ENDPOINT_MATRIX } from './endpoint-matrix';
+import { matrixGaps, servedRoutes } from './served-routes';
 import type { Caller, MatrixContext, MatrixEntry, Place } from './endpoint-matrix.types';
 
 const CALLERS: Caller[] = ['anonymous', 'officer', 'supervisor', 'admin'];
 const PLACES: Place[] = ['inside', 'outside'];
-/** Middleware Nest mounts on every path (`forRoutes('*')`), not endpoints. */
-const MIDDLEWARE_PATHS = new Set(['{/*splat}', '*', '/*']);
-
-interface ExpressLayer {
-  route?: { path: string; methods: Record<string, boolean> };
-}
-
-/** Every METHOD + path the app's Express router serves, path parameters written `{name}`. */
-function servedRoutes(t: TestApp): string[] {
-  const express = t.app.getHttpAdapter().getInstance();
-  const stack: ExpressLayer[] = (express.router ?? express._router).stack;
-  const routes = new Set<string>();
-  for (const layer of stack) {
-    if (!layer.route || MIDDLEWARE_PATHS.has(layer.route.path)) continue;
-    const path = layer.route.path.replace(/:(\w+)/g, '{$1}');
-    for (const [method, on] of Object.entries(layer.route.methods)) {
-      if (on && method !== '_all') routes.add(`${method.toUpperCase()} ${path}`);
-    }
-  }
-  return [...routes].sort();
-}
-
 function expected(entry: MatrixEntry, caller: Caller, place: Place): number {
   const e = entry[caller];
   return typeof e === 'number' ? e : e[place];
@@ -54,7 +33,7 @@ describe('endpoint × role matrix', () => {
       newUser: async () => (await newOfficial(t, { role: Role.Officer, unitCode: '00004' })).user,
       citizenId: randomCitizenId,
     };
-    routes = servedRoutes(t);
+    routes = servedRoutes(t.app);
   });
   afterAll(() => t.close());
 
@@ -65,9 +44,7 @@ describe('endpoint × role matrix', () => {
   });
 
   it('has an entry for every served route, and no entry for a route that is not served', () => {
-    const missing = routes.filter((r) => !(r in ENDPOINT_MATRIX));
-    const stale = Object.keys(ENDPOINT_MATRIX).filter((r) => !routes.includes(r));
-    expect({ missing, stale }).toEqual({ missing: [], stale: [] });
+    expect(matrixGaps(routes, ENDPOINT_MATRIX)).toEqual({ missing: [], stale: [] });
   });
 
   it('answers every caller, inside and outside the reach, exactly as the matrix says', async () => {

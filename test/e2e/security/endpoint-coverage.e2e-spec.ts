@@ -1,0 +1,134 @@
+import { Controller, Get, INestApplication, Module, Param, Post } from '@nestjs/common';
+import { FakeClock } from '@phananh/core';
+import { Role } from '@phananh/identity';
+import { QueueName, QueueService } from '@phananh/queue';
+import { LogCapture, Official, TestApp, createTestApp, isolatedEnv, newOfficial, testConfig } from '@phananh/testing';
+import { createApiApp } from '../../../apps/api/src/create-api-app';
+import { ENDPOINT_MATRIX } from './endpoint-matrix';
+import { matrixGaps, mountedPrefixes, servedRoutes } from './served-routes';
+
+@Controller('api/v1/unlisted')
+class UnlistedController {
+  @Get(':id')
+  one(@Param('id') id: string) {
+    return { id };
+  }
+
+  @Post()
+  create() {
+    return {};
+  }
+}
+
+@Module({ controllers: [UnlistedController] })
+class UnlistedModule {}
+
+/**
+ * The endpoint × role matrix (endpoint-matrix.ts) only protects what it lists. Here: its
+ * completeness check really fails for an endpoint someone adds without an entry; the
+ * sub-applications mounted outside the route table are exactly the known ones; and the one
+ * that needs a login, the queue dashboard, is for admins only on every path under it.
+ */
+describe('endpoint coverage', () => {
+  describe('the completeness check of the matrix', () => {
+    let app: INestApplication;
+    let drop: () => Promise<void>;
+
+    beforeAll(async () => {
+      const env = await isolatedEnv();
+      drop = env.drop;
+      app = await createApiApp({ config: testConfig(env), clock: new FakeClock(), logStream: new LogCapture() }, [
+        { module: UnlistedModule, imports: [] },
+      ]);
+      await app.init();
+    });
+    afterAll(async () => {
+      await app.close();
+      await drop();
+    });
+
+    it('fails for a route that has no entry, naming it', () => {
+      const routes = servedRoutes(app);
+      expect(routes).toEqual(expect.arrayContaining(['GET /api/v1/unlisted/{id}', 'POST /api/v1/unlisted']));
+      expect(matrixGaps(routes, ENDPOINT_MATRIX)).toEqual({
+        missing: ['GET /api/v1/unlisted/{id}', 'POST /api/v1/unlisted'],
+        stale: [],
+      });
+    });
+
+    it('fails when an entry is taken out, and for an entry whose route is gone', () => {
+      const routes = servedRoutes(app).filter((r) => !r.includes('/unlisted'));
+      const { ['GET /api/v1/tickets']: _removed, ...fewer } = ENDPOINT_MATRIX;
+      expect(matrixGaps(routes, fewer)).toEqual({ missing: ['GET /api/v1/tickets'], stale: [] });
+      expect(
+        matrixGaps(routes, { ...ENDPOINT_MATRIX, 'DELETE /api/v1/gone': ENDPOINT_MATRIX['GET /api/v1/tickets'] }),
+      ).toEqual({ missing: [], stale: ['DELETE /api/v1/gone'] });
+      expect(matrixGaps(routes, ENDPOINT_MATRIX)).toEqual({ missing: [], stale: [] });
+    });
+
+    it('knows every sub-application mounted outside the route table', () => {
+      // A new mount point fails here until it has an access test like the dashboard's below.
+      expect(mountedPrefixes(app)).toEqual(['/admin/queues', '/docs']);
+    });
+  });
+
+  describe('the queue dashboard (/admin/queues), outside the route table', () => {
+    let t: TestApp;
+    const people: Record<string, Official> = {};
+    const PATHS: [method: 'get' | 'put', path: string][] = [
+      ['get', '/admin/queues'],
+      ['get', '/admin/queues/api/queues'],
+      ['get', '/admin/queues/api/redis/stats'],
+      ['put', '/admin/queues/api/queues/sla/pause'],
+      ['put', '/admin/queues/api/queues/sla/empty'],
+    ];
+
+    beforeAll(async () => {
+      t = await createTestApp({ worker: false, env: { RATE_LIMIT_LOGINS_PER_MINUTE: '1000' } });
+      people.officer = await newOfficial(t, { role: Role.Officer, unitCode: '00001' });
+      people.supervisor = await newOfficial(t, { role: Role.Supervisor, unitCode: '01' });
+      people.admin = await newOfficial(t, { role: Role.Admin });
+    });
+    afterAll(() => t.close());
+
+    const basic = (o: Official, password = o.password) =>
+      `Basic ${Buffer.from(`${o.username}:${password}`).toString('base64')}`;
+
+    it('asks anyone without credentials, or with wrong ones, to log in (401), on every path', async () => {
+      for (const [method, path] of PATHS) {
+        for (const authorization of [undefined, 'Bearer not.a.token', basic(people.admin, 'wrong-password')]) {
+          const req = t.http[method](path);
+          const res = await (authorization ? req.set('Authorization', authorization) : req);
+          expect([path, res.status]).toEqual([path, 401]);
+          expect(res.headers['www-authenticate']).toMatch(/^Basic realm=/);
+          expect(res.headers['set-cookie']).toBeUndefined();
+        }
+      }
+    });
+
+    it('refuses officers and supervisors (403), by token or by password, and changes nothing', async () => {
+      for (const who of ['officer', 'supervisor']) {
+        for (const authorization of [people[who].bearer, basic(people[who])]) {
+          for (const [method, path] of PATHS) {
+            const res = await t.http[method](path).set('Authorization', authorization);
+            expect([who, path, res.status]).toEqual([who, path, 403]);
+          }
+        }
+      }
+      expect(await t.app.get(QueueService).queue(QueueName.Sla).isPaused()).toBe(false);
+    });
+
+    it('lets an admin in, and keeps the session in an HttpOnly, SameSite=Strict cookie for this path only', async () => {
+      const res = await t.http.get('/admin/queues/api/queues').set('Authorization', basic(people.admin)).expect(200);
+      const cookie = String(res.headers['set-cookie']);
+      expect(cookie).toMatch(/^phananh_queues=/);
+      expect(cookie).toMatch(/HttpOnly/i);
+      expect(cookie).toMatch(/SameSite=Strict/i);
+      expect(cookie).toMatch(/Path=\/admin\/queues/);
+      const session = cookie.split(';')[0];
+      await t.http.get('/admin/queues/api/queues').set('Cookie', session).expect(200);
+      // The cookie is no key to the API.
+      await t.http.get('/api/v1/auth/me').set('Cookie', session).expect(401);
+    });
+  });
+});
