@@ -174,6 +174,24 @@ describe('SLA figures', () => {
       .expect(404);
   });
 
+  it('documents the alert, SLA and webhook endpoints in OpenAPI', async () => {
+    const res = await t.http.get('/docs-json').expect(200);
+    expect(Object.keys(res.body.paths)).toEqual(
+      expect.arrayContaining([
+        '/api/v1/alerts',
+        '/api/v1/alerts/{id}/ack',
+        '/api/v1/sla/summary',
+        '/api/v1/sla/summary.csv',
+        '/api/v1/admin/webhooks',
+        '/api/v1/admin/webhook-deliveries',
+        '/api/v1/admin/webhook-deliveries/{id}/retry',
+      ]),
+    );
+    expect(res.body.components.schemas.AlertView.required).toEqual(
+      expect.arrayContaining(['id', 'kind', 'createdAt', 'acknowledgedAt', 'unit', 'ticket', 'campaign', 'summary']),
+    );
+  });
+
   describe('operators', () => {
     it('serves the queue dashboard to admins only', async () => {
       const anonymous = await t.http.get('/admin/queues').expect(401);
