@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { Interval } from '@nestjs/schedule';
-import { AppConfig, HOUR_MS } from '@phananh/core';
+import { AppConfig, Clock, HOUR_MS } from '@phananh/core';
 import { JOB_QUEUE, JobName, QueueService } from '@phananh/queue';
 import { CampaignCutoffService } from '@phananh/sla';
 
@@ -8,6 +8,15 @@ import { CampaignCutoffService } from '@phananh/sla';
 export const SCHEDULE_REPAIR_MS = 30_000;
 /** How often PENDING e-mails and webhook deliveries are re-enqueued from PostgreSQL (real time). */
 export const DELIVERY_REPAIR_MS = 10_000;
+
+/**
+ * Real milliseconds between SLA sweeps: SLA_SWEEP_INTERVAL_MS, shortened on an accelerated
+ * clock so that a sweep runs at least every 6 simulated minutes (never more often than every
+ * 50 ms): at CLOCK_SPEED=3600 every 100 ms, which keeps alerts well within a simulated hour.
+ */
+export function sweepIntervalMs(configuredMs: number, speed: number): number {
+  return Math.max(50, Math.min(configuredMs, Math.floor(360_000 / speed)));
+}
 
 /**
  * Registers the repeatable jobs when a worker starts, and again every 30 s: upsert is
@@ -24,11 +33,16 @@ export class SchedulesService implements OnApplicationBootstrap, OnApplicationSh
     private readonly queues: QueueService,
     private readonly cutoffs: CampaignCutoffService,
     @Inject(AppConfig) private readonly config: AppConfig,
+    @Inject(Clock) private readonly clock: Clock,
   ) {}
+
+  private get sweepEvery(): number {
+    return sweepIntervalMs(this.config.SLA_SWEEP_INTERVAL_MS, this.clock.speed);
+  }
 
   async onApplicationBootstrap(): Promise<void> {
     await this.register();
-    const every = Math.max(2 * this.config.SLA_SWEEP_INTERVAL_MS, 100);
+    const every = Math.max(2 * this.sweepEvery, 100);
     this.watchdog = setInterval(() => void this.ensureSlaSchedulers(), every);
   }
 
@@ -39,7 +53,7 @@ export class SchedulesService implements OnApplicationBootstrap, OnApplicationSh
   @Interval(SCHEDULE_REPAIR_MS)
   async register(): Promise<void> {
     await this.queues.schedule(JobName.Cleanup, {}, HOUR_MS).catch(() => undefined);
-    await this.queues.schedule(JobName.SlaSweep, {}, this.config.SLA_SWEEP_INTERVAL_MS).catch(() => undefined);
+    await this.queues.schedule(JobName.SlaSweep, {}, this.sweepEvery).catch(() => undefined);
     await this.queues.schedule(JobName.DeliveryRepair, {}, DELIVERY_REPAIR_MS).catch(() => undefined);
     await this.cutoffs
       .scheduleAll()
@@ -48,7 +62,7 @@ export class SchedulesService implements OnApplicationBootstrap, OnApplicationSh
 
   private async ensureSlaSchedulers(): Promise<void> {
     const wanted: [JobName.SlaSweep | JobName.DeliveryRepair, number][] = [
-      [JobName.SlaSweep, this.config.SLA_SWEEP_INTERVAL_MS],
+      [JobName.SlaSweep, this.sweepEvery],
       [JobName.DeliveryRepair, DELIVERY_REPAIR_MS],
     ];
     try {
