@@ -19,11 +19,9 @@ describe('reference data load', () => {
     await env.drop();
   });
 
-  it('loads the 2021 units, identity codes and vaccines in well under 3 s, and again changes nothing', async () => {
-    const started = performance.now();
+  // Its speed (well under 3 s) is measured by `npm run bench`, not asserted in a test.
+  it('loads the 2021 units, identity codes and vaccines, and again changes nothing', async () => {
     await loadReferenceData(db.manager);
-    const elapsed = performance.now() - started;
-    expect(elapsed).toBeLessThan(3000);
 
     const counts = await db.query(`SELECT level, count(*)::int AS n FROM units GROUP BY level ORDER BY level`);
     expect(counts).toEqual([
