@@ -27,7 +27,10 @@ describe('starting the service as a process', () => {
       expect(tookMs).toBeLessThan(30_000);
       await waitForHttp(`http://127.0.0.1:${port}/health/live`);
 
-      const first = (await (await fetch(`http://127.0.0.1:${port}/api/v1/clock`)).json()) as { now: string; speed: number };
+      const first = (await (await fetch(`http://127.0.0.1:${port}/api/v1/clock`)).json()) as {
+        now: string;
+        speed: number;
+      };
       await new Promise((r) => setTimeout(r, 1000));
       const second = (await (await fetch(`http://127.0.0.1:${port}/api/v1/clock`)).json()) as { now: string };
       expect(first.speed).toBe(3600);
