@@ -12,6 +12,14 @@ function isUnavailable(err: unknown): boolean {
   );
 }
 
+/**
+ * PostgreSQL refusing a character of the input (U+0000 in text, 22021; untranslatable, 22P05):
+ * the pipes reject such input first, but whatever slips past them is still the client's 400.
+ */
+function isUnstorableText(err: unknown): boolean {
+  return ['22021', '22P05'].includes((err as { code?: string })?.code ?? '');
+}
+
 /** Every error leaves the API as application/problem+json; a 500 carries an errorId that is also logged. */
 @Catch()
 export class ProblemFilter implements ExceptionFilter {
@@ -32,6 +40,7 @@ export class ProblemFilter implements ExceptionFilter {
       if (status === 429) headers['Retry-After'] = String(retryAfterOf(exception) ?? 60);
       return sendProblem(req, res, new AppError(genericFor(status), undefined, [], headers));
     }
+    if (isUnstorableText(exception)) return sendProblem(req, res, new AppError(CommonErrors.VALIDATION_FAILED));
     if (isUnavailable(exception)) {
       this.logger.warn({ err: exception }, 'dependency unavailable');
       return sendProblem(

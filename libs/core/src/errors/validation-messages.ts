@@ -12,6 +12,7 @@ const messages = new Map<string, Localized>(
     whitelistValidation: { vi: 'Trường này không được phép', en: 'This field is not allowed' },
     unknownField: { vi: 'Trường này không được phép', en: 'This field is not allowed' },
     isString: { vi: 'Phải là chuỗi ký tự', en: 'Must be a string' },
+    nulCharacter: { vi: 'Không được chứa ký tự NUL (U+0000)', en: 'Must not contain the NUL character (U+0000)' },
     isInt: { vi: 'Phải là số nguyên', en: 'Must be an integer' },
     isNumber: { vi: 'Phải là số', en: 'Must be a number' },
     isBoolean: { vi: 'Phải là true hoặc false', en: 'Must be true or false' },

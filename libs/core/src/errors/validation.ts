@@ -37,6 +37,33 @@ export function depthError(value: unknown): AppError | undefined {
     : validationError([{ field: at, code: 'tooDeep', message: validationMessage('tooDeep') }]);
 }
 
+/** The dotted path of the first string holding U+0000 (PostgreSQL text cannot store it), or undefined. */
+export function nulCharacterAt(value: unknown, prefix = ''): string | undefined {
+  const pending: { value: unknown; path: string; depth: number }[] = [{ value, path: prefix, depth: 0 }];
+  while (pending.length) {
+    const next = pending.pop()!;
+    if (typeof next.value === 'string') {
+      if (next.value.includes('\u0000')) return next.path;
+      continue;
+    }
+    if (typeof next.value !== 'object' || next.value === null || next.depth > MAX_INPUT_DEPTH) continue;
+    for (const key of Object.keys(next.value)) {
+      const path = next.path ? `${next.path}.${key}` : key;
+      if (key.includes('\u0000')) return path;
+      pending.push({ value: (next.value as Record<string, unknown>)[key], path, depth: next.depth + 1 });
+    }
+  }
+  return undefined;
+}
+
+/** A validation error naming the field that holds a NUL character, or undefined when none does. */
+export function nulCharacterError(value: unknown, prefix = ''): AppError | undefined {
+  const at = nulCharacterAt(value, prefix);
+  return at === undefined
+    ? undefined
+    : validationError([{ field: at, code: 'nulCharacter', message: validationMessage('nulCharacter') }]);
+}
+
 /** Flattens class-validator's tree into one entry per bad field, with dotted paths. */
 export function toFieldErrors(errors: ValidationError[], parent = ''): FieldError[] {
   const out: FieldError[] = [];
@@ -69,8 +96,8 @@ export async function validateDto<T extends object>(cls: ClassConstructor<T>, pl
   if (typeof plain !== 'object' || plain === null || Array.isArray(plain)) {
     throw validationError([{ field: '', code: 'isObject', message: validationMessage('isObject') }]);
   }
-  const deep = depthError(plain);
-  if (deep) throw deep;
+  const refused = depthError(plain) ?? nulCharacterError(plain);
+  if (refused) throw refused;
   const instance = plainToInstance(cls, plain);
   const errors = await validate(instance, VALIDATOR_OPTIONS);
   if (errors.length > 0) throw validationError(toFieldErrors(errors));
