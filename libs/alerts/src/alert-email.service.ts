@@ -25,6 +25,9 @@ interface CutoffSummary {
   units: { unit: { code: string; name: string }; count: number; trackingCodes: string[] }[];
 }
 
+/** A cutoff e-mail lists this many codes per unit; the in-app alert and the webhook carry them all. */
+const EMAIL_CODES_PER_UNIT = 100;
+
 const STATUS_VI: Record<string, string> = {
   ASSIGNED: 'chờ xử lý',
   IN_PROGRESS: 'đang xử lý',
@@ -119,14 +122,17 @@ export function composeEmail(reference: ReferenceService, row: EventRow): { subj
     '\n\n—\nHệ thống tiếp nhận phản ánh dữ liệu tiêm chủng COVID-19. Thư gửi tự động, vui lòng không trả lời.';
   if (row.kind === AlertKind.CutoffMissed) {
     const summary = row.summary as CutoffSummary;
-    const lines = summary.units.map(
-      (u) => `- ${u.unit.name} (${u.unit.code}): ${u.count} phản ánh — ${u.trackingCodes.join(', ')}`,
-    );
+    const lines = summary.units.map((u) => {
+      const shown = u.trackingCodes.slice(0, EMAIL_CODES_PER_UNIT).join(', ');
+      const more = u.count > EMAIL_CODES_PER_UNIT ? ` và ${u.count - EMAIL_CODES_PER_UNIT} phản ánh khác` : '';
+      return `- ${u.unit.name} (${u.unit.code}): ${u.count} phản ánh — ${shown}${more}`;
+    });
     return {
       subject: `[Phản ánh tiêm chủng] Hết hạn chót chiến dịch ${row.campaign_code}: ${summary.total} phản ánh chưa xử lý — ${unit}`,
       text:
         `Hạn chót của chiến dịch ${row.campaign_code} (${vnDateTime(new Date(summary.cutoffAt))}, giờ Việt Nam) đã qua.\n` +
-        `${unit} còn ${summary.total} phản ánh chưa xử lý xong:\n\n${lines.join('\n')}` +
+        `${unit} còn ${summary.total} phản ánh chưa xử lý xong:\n\n${lines.join('\n')}\n\n` +
+        'Danh sách đầy đủ có trong mục cảnh báo của hệ thống.' +
         footer,
     };
   }
