@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { IssueType, OPEN_STATUS_SQL, TicketAction, TicketStatus } from '@phananh/tickets';
+import { FilingBatcher, INSERT_FILED_BATCH, PendingFiling, batchParameters } from './filing-batch';
 
 /** Everything a new ticket row needs, already computed (deadline, unit, encrypted fields). */
 export interface NewTicketRow {
@@ -117,10 +118,37 @@ const RECEIPT_COLUMNS = `
 
 @Injectable()
 export class ReportRepository {
-  constructor(@InjectDataSource() private readonly db: DataSource) {}
+  private readonly batcher: FilingBatcher;
 
-  /** Files a report in one round trip; false when an open duplicate exists (nothing was written). */
-  async insertFiled(
+  constructor(@InjectDataSource() private readonly db: DataSource) {
+    this.batcher = new FilingBatcher(
+      (batch) => this.insertBatch(batch),
+      (p) => this.insertOne(p.row, [], p.idempotency),
+      (err) => uniqueViolation(err) !== undefined,
+    );
+  }
+
+  /**
+   * Files a report; false when an open duplicate exists (nothing was written). Reports
+   * without files are group-committed with the others arriving at the same moment (see
+   * FilingBatcher); a report with files has its own statement.
+   */
+  insertFiled(
+    row: NewTicketRow,
+    files: NewAttachmentRow[],
+    idempotency: { key: string; requestHash: Buffer; response: unknown } | null,
+  ): Promise<boolean> {
+    return files.length ? this.insertOne(row, files, idempotency) : this.batcher.insert(row, idempotency);
+  }
+
+  /** Many reports in one statement: the tracking codes of those that were written. */
+  private async insertBatch(batch: PendingFiling[]): Promise<Set<string>> {
+    const rows: { trackingCode: string }[] = await this.db.query(INSERT_FILED_BATCH, batchParameters(batch));
+    return new Set(rows.map((r) => r.trackingCode));
+  }
+
+  /** One report in one round trip. */
+  private async insertOne(
     row: NewTicketRow,
     files: NewAttachmentRow[],
     idempotency: { key: string; requestHash: Buffer; response: unknown } | null,
