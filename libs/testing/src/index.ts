@@ -5,3 +5,5 @@ export * from './processes';
 export * from './factories/official.factory';
 export * from './factories/ticket.factory';
 export * from './private-postgres';
+export * from './campaign-model';
+export * from './bulk-load';
