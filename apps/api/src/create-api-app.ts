@@ -28,6 +28,12 @@ export async function createApiApp(options: PlatformOptions, extra: DynamicModul
     .map((o) => o.trim())
     .filter(Boolean);
   app.enableCors({ origin: origins.length ? origins : false, credentials: false, maxAge: 600 });
+  // API answers carry personal data or one official's view: no browser or shared cache may keep them
+  // (a route that may be cached says so with its own Cache-Control).
+  app.use('/api', (_req: Request, res: Response, next: NextFunction) => {
+    res.setHeader('Cache-Control', 'no-store');
+    next();
+  });
   app.use(express.json({ limit: JSON_LIMIT, type: ['application/json', 'application/*+json'] }));
   app.use((err: unknown, req: Request, res: Response, next: NextFunction) => {
     const problem = parserError(err);

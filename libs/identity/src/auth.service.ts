@@ -80,12 +80,19 @@ export class AuthService implements OnModuleInit {
   /** The official behind a bearer token, re-read from the database: a disabled or deleted account is refused. */
   async authenticate(token: string): Promise<AuthUser> {
     let claims: TokenClaims;
+    const lifetime = Math.ceil(this.config.JWT_TTL_SECONDS * this.clock.speed);
     try {
       claims = this.jwt.verify<TokenClaims>(token, {
         algorithms: [ALGORITHM],
         clockTimestamp: Math.floor(this.clock.now().getTime() / 1000),
+        maxAge: lifetime,
       });
     } catch {
+      throw new AppError(IdentityErrors.TOKEN_INVALID);
+    }
+    // Every token we sign says when it was issued and expires within its lifetime; one that does
+    // not (signed with a leaked secret, or by an older build) is refused rather than trusted forever.
+    if (typeof claims.exp !== 'number' || typeof claims.iat !== 'number' || claims.exp - claims.iat > lifetime) {
       throw new AppError(IdentityErrors.TOKEN_INVALID);
     }
     const user =
