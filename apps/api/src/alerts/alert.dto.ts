@@ -1,27 +1,13 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { IsIn, IsOptional } from 'class-validator';
 import { ALERT_KINDS, AlertKind } from '@phananh/alerts';
+import { PageQueryDto } from '../http/page-query.dto';
 
-export class AlertListQueryDto {
+export class AlertListQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ enum: ['true', 'false'], description: 'Only alerts not yet acknowledged' })
   @IsOptional()
   @IsIn(['true', 'false'])
   unacknowledged?: 'true' | 'false';
-
-  @ApiPropertyOptional({ description: '`nextCursor` of the previous page' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(200)
-  cursor?: string;
-
-  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 50 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(100)
-  limit?: number;
 }
 
 export class AlertUnitView {

@@ -1,11 +1,12 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform, Type } from 'class-transformer';
-import { IsEnum, IsIn, IsInt, IsOptional, IsString, Length, Matches, Max, MaxLength, Min } from 'class-validator';
+import { Transform } from 'class-transformer';
+import { IsEnum, IsIn, IsOptional, IsString, Length, Matches, MaxLength } from 'class-validator';
 import { IssueType, REJECTION_REASONS, TicketStatus } from '@phananh/tickets';
+import { PageQueryDto } from '../http/page-query.dto';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 
-export class QueueQueryDto {
+export class QueueQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ enum: TicketStatus, description: 'Without it, only open tickets' })
   @IsOptional()
   @IsEnum(TicketStatus)
@@ -35,20 +36,6 @@ export class QueueQueryDto {
   @IsOptional()
   @IsEnum(IssueType)
   issueType?: IssueType;
-
-  @ApiPropertyOptional({ description: '`nextCursor` of the previous page' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(200)
-  cursor?: string;
-
-  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 50 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(100)
-  limit?: number;
 }
 
 export class ResolveDto {

@@ -1,21 +1,18 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   ArrayNotEmpty,
   ArrayUnique,
   IsArray,
   IsIn,
-  IsInt,
   IsNotEmpty,
   IsOptional,
   IsString,
   IsUrl,
-  Max,
   MaxLength,
-  Min,
 } from 'class-validator';
 import { ALERT_KINDS, AlertKind } from '@phananh/alerts';
+import { PageQueryDto } from '../http/page-query.dto';
 
 export class CreateWebhookDto {
   @ApiProperty({
@@ -49,25 +46,11 @@ export class WebhookView {
   @ApiProperty({ nullable: true, type: String }) disabledAt: string | null;
 }
 
-export class DeliveryListQueryDto {
+export class DeliveryListQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ enum: ['PENDING', 'DELIVERED', 'DEAD'] })
   @IsOptional()
   @IsIn(['PENDING', 'DELIVERED', 'DEAD'])
   status?: 'PENDING' | 'DELIVERED' | 'DEAD';
-
-  @ApiPropertyOptional({ description: '`nextCursor` of the previous page' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(200)
-  cursor?: string;
-
-  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 50 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(100)
-  limit?: number;
 }
 
 export class DeliveryView {
