@@ -30,8 +30,8 @@ export async function createApiApp(options: PlatformOptions, extra: DynamicModul
   app.enableCors({ origin: origins.length ? origins : false, credentials: false, maxAge: 600 });
   // API answers carry personal data or one official's view: no browser or shared cache may keep them
   // (a route that may be cached says so with its own Cache-Control).
-  app.use('/api', (_req: Request, res: Response, next: NextFunction) => {
-    res.setHeader('Cache-Control', 'no-store');
+  app.use((req: Request, res: Response, next: NextFunction) => {
+    if (req.path.startsWith('/api/')) res.setHeader('Cache-Control', 'no-store');
     next();
   });
   app.use(express.json({ limit: JSON_LIMIT, type: ['application/json', 'application/*+json'] }));

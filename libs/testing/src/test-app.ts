@@ -55,7 +55,9 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     options.worker === false ? [] : [WorkerModule.forRoot()],
   );
   await app.init();
-  const redis = new IORedis(env.redisUrl, { maxRetriesPerRequest: null });
+  // The app's own Redis: the run's shared server unless the test gave the app another (a private one to fault).
+  const redis = new IORedis(config.REDIS_URL, { maxRetriesPerRequest: null });
+  redis.on('error', () => undefined);
   return {
     app,
     http: request(app.getHttpServer()),

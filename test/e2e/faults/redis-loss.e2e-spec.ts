@@ -105,6 +105,8 @@ describe('fault: Redis flushed, then killed and restarted empty, mid-campaign', 
   });
 
   it('after FLUSHALL, sends the rest once and never again what was sent', async () => {
+    // t.redis is the app's Redis, the private one: never FLUSHALL the machine's shared server.
+    expect(t.redis.options.port).toBe(redis.port);
     await t.redis.flushall();
     clock.set('2021-11-05T03:00:00+07:00'); // the other four DUE_SOON
     const c = await settled(8);
