@@ -1,0 +1,177 @@
+import { execFile } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import autocannon from 'autocannon';
+import { Geography, ReportGenerator } from '../libs/testing/src/campaign-model';
+import { BENCH_DB, PG_ADMIN_URL, dbUrl } from './bench-env';
+import { CpuMeter, cpuMs } from './cpu';
+import { LOG_DIR } from './services';
+import { round } from './stats';
+
+const run = promisify(execFile);
+export const PGBENCH = process.env.PGBENCH ?? 'pgbench';
+
+/**
+ * One ticket row as intake writes it, into the same table with the same indexes: a unique
+ * tracking code and blind index, random bytes where the service stores ciphertexts.
+ */
+const PGBENCH_SCRIPT = `
+INSERT INTO tickets (tracking_code, status, issue_type, received_at, due_at, campaign_code, unit_code, district_code,
+  province_code, citizen_name, citizen_dob, citizen_id_enc, citizen_id_hash, phone_enc, citizen_ward_code,
+  dose_number, vaccine_code, vaccinated_on, dose_ward_code, facility_name, lot_number, description, sla_stage,
+  sla_next_at, updated_at)
+VALUES ('B' || substr(md5(random()::text), 1, 15), 'ASSIGNED', 'MISSING_DOSE', now(), now() + interval '48 hours',
+  NULL, '26734', '760', '79', 'Nguyễn Văn An', '1990-05-17', gen_random_bytes(41), sha256(gen_random_bytes(16)),
+  gen_random_bytes(41), '26734', 2, 'COMIRNATY', '2021-10-20', '26734', 'Trạm Y tế', 'FF2593',
+  'Mũi 2 chưa có trên Sổ sức khỏe điện tử', 3, NULL, now());
+`;
+
+export interface PgbenchResult {
+  clients: number;
+  tps: number;
+  latencyMs: number;
+  /** CPU ms per insert: PostgreSQL's backends, and pgbench itself. */
+  cpuPg: number;
+  cpuClient: number;
+}
+
+/** pgbench at one client count for `seconds`: single-row INSERT transactions per second. */
+export async function pgbench(clients: number, seconds: number, database = BENCH_DB): Promise<PgbenchResult> {
+  const script = join(LOG_DIR, 'pgbench-insert.sql');
+  writeFileSync(script, PGBENCH_SCRIPT);
+  const u = new URL(PG_ADMIN_URL);
+  const meter = new CpuMeter(() => [], { url: dbUrl(database), name: database });
+  await meter.start();
+  const { stdout } = await run(
+    PGBENCH,
+    ['-n', '-M', 'prepared', '-f', script, '-c', String(clients), '-j', '2', '-T', String(seconds),
+     '-h', u.hostname, '-p', u.port || '5432', '-U', u.username || 'postgres', database],
+    { timeout: (seconds + 60) * 1000 },
+  ); // prettier-ignore
+  const tps = Number(/tps = ([\d.]+)/.exec(stdout)?.[1]);
+  const latencyMs = Number(/latency average = ([\d.]+) ms/.exec(stdout)?.[1]);
+  const cpu = await meter.stop();
+  const done = Number(/number of transactions actually processed: (\d+)/.exec(stdout)?.[1]) || tps * seconds;
+  return {
+    clients,
+    tps: round(tps),
+    latencyMs,
+    cpuPg: round(cpu.pg / done, 3),
+    cpuClient: round(cpu.children / done, 3),
+  };
+}
+
+export async function pgbenchBest(clientCounts: number[], seconds: number) {
+  const runs: PgbenchResult[] = [];
+  for (const c of clientCounts) runs.push(await pgbench(c, seconds));
+  const best = runs.reduce((a, b) => (b.tps > a.tps ? b : a));
+  return { runs, best };
+}
+
+export interface LoadResult {
+  connections: number;
+  targetRate: number | null;
+  seconds: number;
+  sent: number;
+  ok: number;
+  non2xx: number;
+  errors: number;
+  /** 2xx answers per second. */
+  rate: number;
+  p50: number;
+  p99: number;
+  max: number;
+  statuses: Record<string, number>;
+  /** CPU ms per 2xx answer: the service's processes, PostgreSQL's backends, and this load generator. */
+  cpuNode: number;
+  cpuPg: number;
+  cpuClient: number;
+}
+
+/**
+ * POST /api/v1/reports with autocannon: keep-alive connections, a fresh valid report per
+ * request (a new citizen each time, so every answer is a 201, not a duplicate's 200).
+ * With `rate`, requests are sent at that overall rate and latencies are corrected for
+ * coordinated omission.
+ */
+export async function fileReports(
+  urls: string[],
+  opts: {
+    connections: number;
+    seconds: number;
+    rate?: number;
+    serialStart: number;
+    maxRequests?: number;
+    /** Processes whose CPU time is the service's. */
+    pids?: number[];
+  },
+): Promise<LoadResult> {
+  const geography = new Geography();
+  const meter = new CpuMeter(() => opts.pids ?? [], { url: dbUrl(BENCH_DB), name: BENCH_DB });
+  await meter.start();
+  const selfStart = cpuMs('self')!;
+  const perTarget = await Promise.all(
+    urls.map((url, k) => {
+      const generator = new ReportGenerator(geography, { serialStart: opts.serialStart + k * 20_000_000 });
+      const connections = Math.max(1, Math.round(opts.connections / urls.length));
+      return autocannon({
+        url,
+        connections,
+        duration: opts.seconds,
+        ...(opts.maxRequests ? { maxOverallRequests: Math.round(opts.maxRequests / urls.length) } : {}),
+        ...(opts.rate ? { overallRate: Math.max(1, Math.round(opts.rate / urls.length)) } : {}),
+        timeout: 10,
+        requests: [
+          {
+            method: 'POST',
+            path: '/api/v1/reports',
+            headers: { 'content-type': 'application/json' },
+            setupRequest: (req) => ({ ...req, body: JSON.stringify(generator.next().body) }),
+          },
+        ],
+      });
+    }),
+  );
+  const statuses: Record<string, number> = {};
+  for (const r of perTarget) {
+    for (const [k, v] of Object.entries(r.statusCodeStats ?? {})) statuses[k] = (statuses[k] ?? 0) + (v.count ?? 0);
+  }
+  const cpu = await meter.stop();
+  const selfCpu = cpuMs('self')! - selfStart;
+  const ok = perTarget.reduce((s, r) => s + r['2xx'], 0);
+  const seconds = Math.max(...perTarget.map((r) => r.duration));
+  return {
+    connections: opts.connections,
+    targetRate: opts.rate ?? null,
+    seconds: round(seconds, 1),
+    sent: perTarget.reduce((s, r) => s + r.requests.sent, 0),
+    ok,
+    non2xx: perTarget.reduce((s, r) => s + r.non2xx, 0),
+    errors: perTarget.reduce((s, r) => s + r.errors + r.timeouts, 0),
+    rate: round(ok / seconds),
+    p50: Math.max(...perTarget.map((r) => r.latency.p50)),
+    p99: Math.max(...perTarget.map((r) => r.latency.p99)),
+    max: Math.max(...perTarget.map((r) => r.latency.max)),
+    statuses,
+    cpuNode: round(cpu.node / ok, 3),
+    cpuPg: round(cpu.pg / ok, 3),
+    cpuClient: round(selfCpu / ok, 3),
+  };
+}
+
+/** The service's best rate over a few connection counts. */
+export async function serviceBest(
+  urls: string[],
+  connectionCounts: number[],
+  seconds: number,
+  serialStart: number,
+  pids: number[],
+) {
+  const runs: LoadResult[] = [];
+  for (const [i, connections] of connectionCounts.entries()) {
+    runs.push(await fileReports(urls, { connections, seconds, serialStart: serialStart + i * 1_000_000, pids }));
+  }
+  const best = runs.reduce((a, b) => (b.rate > a.rate ? b : a));
+  return { runs, best };
+}

@@ -1,0 +1,329 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import autocannon from 'autocannon';
+import { bulkCampaign, bulkLoadTickets } from '../libs/testing/src/bulk-load';
+import { MachineFacts, benchPii, loadNow, machineFacts, resetBenchDatabase, withClient } from './bench-env';
+import { cpuMs } from './cpu';
+import { CutoffFigures, cutoffFigures, dropCutoffDatabases } from './cutoff';
+import { DeadlineFigures, deadlineFigures, redisPerTicket } from './deadlines';
+import { LoadResult, PgbenchResult, fileReports, pgbenchBest, serviceBest } from './intake';
+import { login, seedDistrictSupervisors, seedOfficer } from './officials';
+import { QueueFigures, queueFigures } from './queue';
+import { renderReport } from './report';
+import { BenchRedis, Service, startBenchRedis, startBenchService } from './services';
+import { round } from './stats';
+
+/** Everything a run measured, handed to the report. */
+export interface BenchResults {
+  quick: boolean;
+  command: string;
+  sweepMs: number;
+  startedAt: string;
+  minutes: number;
+  loadAtStart: string;
+  loadAtEnd: string;
+  machine: MachineFacts;
+  sizes: Sizes;
+  background: { tickets: number; open: number; events: number; ms: number; unitOpen: number };
+  intake: {
+    raw: { runs: PgbenchResult[]; best: PgbenchResult };
+    service: { runs: LoadResult[]; best: LoadResult };
+    at70: LoadResult;
+    framework: { rate: number; cpuNode: number };
+  };
+  queue: QueueFigures;
+  redisMemory: { before: number; after: number; tickets: number; bytesPerTicket: number };
+  deadlines: DeadlineFigures;
+  scaleOut: {
+    intake: LoadResult;
+    single: LoadResult;
+    rowsAdded: number;
+    distinctCitizens: number;
+    deadlines: DeadlineFigures;
+  };
+  durability: { intake: LoadResult; deadlines: DeadlineFigures };
+  cutoff: CutoffFigures;
+}
+
+interface Sizes {
+  tickets: number;
+  unitOpen: number;
+  deadlines: number;
+  windowSeconds: number;
+  floorJobs: number;
+  cutoff: number;
+  memoryTickets: number;
+  seconds: number;
+  pgClients: number[];
+  connections: number[];
+  lossCheck: number;
+}
+
+const FULL: Sizes = {
+  tickets: 1_000_000,
+  unitOpen: 10_000,
+  deadlines: 100_000,
+  windowSeconds: 60,
+  floorJobs: 10_000,
+  cutoff: 1_000_000,
+  memoryTickets: 100_000,
+  seconds: 10,
+  pgClients: [8, 16, 32],
+  connections: [16, 32, 64],
+  lossCheck: 20_000,
+};
+const QUICK: Sizes = {
+  tickets: 20_000,
+  unitOpen: 1_000,
+  deadlines: 2_000,
+  windowSeconds: 10,
+  floorJobs: 1_000,
+  cutoff: 20_000,
+  memoryTickets: 5_000,
+  seconds: 4,
+  pgClients: [16],
+  connections: [32],
+  lossCheck: 1_000,
+};
+
+/** A ward of Hồ Chí Minh City (Phường Tân Định, Quận 1): the unit whose officer's queue is measured. */
+const QUEUE_UNIT = '26734';
+const BACKGROUND_AS_OF = new Date('2021-11-08T20:00:00+07:00');
+/** The sweep's interval in the deadline runs: a deadline waits for the next sweep, so p99 ≈ this + one batch. */
+export const SWEEP_MS = process.env.BENCH_SWEEP_MS ?? '250';
+const SLA_ENV = { SLA_SWEEP_INTERVAL_MS: SWEEP_MS };
+
+const log = (msg: string) =>
+  process.stderr.write(
+    `[bench ${new Date(performance.timeOrigin + performance.now()).toISOString().slice(11, 19)}] ${msg}\n`,
+  );
+
+async function main(): Promise<void> {
+  const args = process.argv.slice(2);
+  const quick = args.includes('--quick');
+  const out =
+    args.find((a) => a.startsWith('--out='))?.slice(6) ??
+    (quick ? '/tmp/BENCHMARKS.quick.md' : join(__dirname, '..', '..', 'BENCHMARKS.md'));
+  const sizes = quick ? QUICK : FULL;
+  const started = performance.now();
+  const startedAt = new Date(performance.timeOrigin).toISOString();
+  const loadAtStart = loadNow();
+  log(`${quick ? 'quick' : 'full'} run, load ${loadAtStart}`);
+
+  const redis = await startBenchRedis();
+  const services: Service[] = [];
+  const redisServers: BenchRedis[] = [redis];
+  try {
+    const machine = await machineFacts(redis.url);
+    log('database: reset and bulk load');
+    const url = await resetBenchDatabase();
+    const campaign = await withClient(url, (c) => bulkCampaign(c, '2021-11'));
+    const bg = await bulkLoadTickets(url, benchPii(), {
+      count: sizes.tickets - sizes.unitOpen,
+      receivedFrom: campaign.intakeFrom,
+      receivedTo: BACKGROUND_AS_OF,
+      campaign,
+      fast: true,
+      serialStart: 0,
+      onProgress: (n) => (quick || n % 100_000 === 0 ? log(`  loaded ${n}`) : undefined),
+    });
+    const unit = await bulkLoadTickets(url, benchPii(), {
+      count: sizes.unitOpen,
+      receivedFrom: campaign.intakeFrom,
+      receivedTo: BACKGROUND_AS_OF,
+      campaign,
+      unitCode: QUEUE_UNIT,
+      openShare: 1,
+      serialStart: 5_000_000,
+    });
+    await withClient(url, async (c) => {
+      await seedDistrictSupervisors(c);
+      await seedOfficer(c, QUEUE_UNIT, 'bench-officer');
+      await c.query(`VACUUM ANALYZE`);
+    });
+    log(`loaded ${bg.tickets + unit.tickets} tickets in ${round((bg.ms + unit.ms) / 1000)} s`);
+
+    // 1. Intake
+    log('intake: pgbench');
+    const raw = await pgbenchBest(sizes.pgClients, sizes.seconds);
+    const env = { databaseUrl: url, redisUrl: redis.url, redisPrefix: 'bench' };
+    const api = await startBenchService('api', env);
+    services.push(api);
+    const pid = [api.proc.pid!];
+    log('intake: the service');
+    await fileReports([api.url], { connections: 16, seconds: 3, serialStart: 6_000_000 });
+    const framework = await frameworkFloor(api, sizes.seconds);
+    const service = await serviceBest([api.url], sizes.connections, sizes.seconds, 7_000_000, pid);
+    const at70 = await fileReports([api.url], {
+      connections: 64,
+      seconds: sizes.seconds,
+      rate: Math.round(service.best.rate * 0.7),
+      serialStart: 10_000_000,
+      pids: pid,
+    });
+
+    // 2. Queue
+    log('queue');
+    const token = await login(api.url, 'bench-officer');
+    const total = await withClient(url, async (c) =>
+      Number((await c.query(`SELECT count(*) FROM tickets`)).rows[0].count),
+    );
+    const q = await queueFigures({
+      apiUrl: api.url,
+      databaseUrl: url,
+      token,
+      unitCode: QUEUE_UNIT,
+      depth: Math.round(sizes.unitOpen * 0.9),
+      seconds: sizes.seconds,
+      connections: 4,
+    });
+    await api.stop();
+    services.splice(services.indexOf(api), 1);
+
+    // 3. Deadlines, and Redis memory per open ticket
+    log('redis memory per open ticket');
+    const redisMemory = await redisPerTicket({ ...env, count: sizes.memoryTickets, clockStart: BACKGROUND_AS_OF });
+    log('deadlines: one worker');
+    const deadlineRun = (k: number, workers: number, r: BenchRedis, prefix: string) =>
+      deadlineFigures({
+        databaseUrl: url,
+        redisUrl: r.url,
+        redisPrefix: prefix,
+        workers,
+        count: sizes.deadlines,
+        windowSeconds: sizes.windowSeconds,
+        firstDue: new Date(BACKGROUND_AS_OF.getTime() + (10 + 10 * k) * 60_000),
+        leadMs: quick ? 15_000 : 25_000,
+        floorJobs: sizes.floorJobs,
+        serialStart: 20_000_000 + k * 1_000_000,
+        extraEnv: SLA_ENV,
+      });
+    const deadlines = await deadlineRun(0, 1, redis, 'bench-d0');
+
+    // 5. Scale-out: two API and two worker processes
+    log('scale-out: two API processes');
+    const apis = [await startBenchService('api', env), await startBenchService('api', env)];
+    services.push(...apis);
+    const bestConnections = service.best.connections;
+    const countRows = () =>
+      withClient(
+        url,
+        async (c) =>
+          (await c.query(`SELECT count(*)::int AS n, count(DISTINCT citizen_id_hash)::int AS d FROM tickets`))
+            .rows[0] as { n: number; d: number },
+      );
+    await fileReports(
+      apis.map((a) => a.url),
+      { connections: 16, seconds: 3, serialStart: 11_000_000 },
+    );
+    const before = await countRows();
+    const scaled = await fileReports(
+      apis.map((a) => a.url),
+      {
+        connections: bestConnections * 2,
+        seconds: sizes.seconds,
+        serialStart: 12_000_000,
+        pids: apis.map((a) => a.proc.pid!),
+      },
+    );
+    const after = await countRows();
+    const single = await fileReports([apis[0].url], {
+      connections: bestConnections,
+      seconds: sizes.seconds,
+      serialStart: 14_000_000,
+      pids: [apis[0].proc.pid!],
+    });
+    await Promise.all(apis.map((a) => a.stop()));
+    services.length = 0;
+    log('scale-out: two workers');
+    const scaledDeadlines = await deadlineRun(1, 2, redis, 'bench-d1');
+
+    // 6. Durability: Redis with an append-only file, fsync every second
+    log('durability: Redis appendonly yes, appendfsync everysec');
+    const aof = await startBenchRedis(['--appendonly', 'yes', '--appendfsync', 'everysec']);
+    redisServers.push(aof);
+    const durableApi = await startBenchService('api', { ...env, redisUrl: aof.url });
+    services.push(durableApi);
+    await fileReports([durableApi.url], { connections: 16, seconds: 3, serialStart: 16_000_000 });
+    const durableIntake = await fileReports([durableApi.url], {
+      connections: bestConnections,
+      seconds: sizes.seconds,
+      serialStart: 17_000_000,
+      pids: [durableApi.proc.pid!],
+    });
+    await durableApi.stop();
+    services.length = 0;
+    const durableDeadlines = await deadlineRun(2, 1, aof, 'bench-d2');
+
+    // 4. Cutoff (its own databases: a million open tickets)
+    log('cutoff');
+    const cutoff = await cutoffFigures({
+      count: sizes.cutoff,
+      leadMs: quick ? 25_000 : 45_000,
+      intakeSeconds: sizes.seconds,
+      redisUrl: redis.url,
+      redisPrefix: 'bench-cutoff',
+      serialStart: 30_000_000,
+      pids: (s) => s.map((x) => x.proc.pid!),
+    });
+    await dropCutoffDatabases();
+
+    const results: BenchResults = {
+      quick,
+      command: process.env.BENCH_COMMAND ?? `npm run bench${quick ? ' -- --quick' : ''}`,
+      sweepMs: Number(SWEEP_MS),
+      startedAt,
+      minutes: round((performance.now() - started) / 60_000, 1),
+      loadAtStart,
+      loadAtEnd: loadNow(),
+      machine,
+      sizes: sizes as unknown as BenchResults['sizes'],
+      background: {
+        tickets: bg.tickets + unit.tickets,
+        open: bg.open + unit.open,
+        events: bg.events + unit.events,
+        ms: bg.ms + unit.ms,
+        unitOpen: unit.open,
+      },
+      intake: { raw, service, at70, framework },
+      queue: { ...q, unitOpen: sizes.unitOpen, totalTickets: total },
+      redisMemory,
+      deadlines,
+      scaleOut: {
+        intake: scaled,
+        single,
+        rowsAdded: after.n - before.n,
+        distinctCitizens: after.d - before.d,
+        deadlines: scaledDeadlines,
+      },
+      durability: { intake: durableIntake, deadlines: durableDeadlines },
+      cutoff,
+    };
+    writeFileSync(out.replace(/\.md$/, '.json'), JSON.stringify(results, null, 2));
+    writeFileSync(out, renderReport(results));
+    log(`wrote ${out} in ${results.minutes} min`);
+  } finally {
+    await Promise.all(services.map((s) => s.stop()));
+    await Promise.all(redisServers.map((r) => r.stop()));
+  }
+}
+
+/** GET /health/live on the same process: what the HTTP stack alone costs per request. */
+async function frameworkFloor(api: Service, seconds: number) {
+  const c0 = cpuMs(api.proc.pid!)!;
+  const r = await autocannon({ url: `${api.url}/health/live`, connections: 16, duration: seconds });
+  return {
+    rate: round(r.requests.total / r.duration),
+    cpuNode: round((cpuMs(api.proc.pid!)! - c0) / r.requests.total, 3),
+  };
+}
+
+if (require.main === module) {
+  void main().then(
+    () => process.exit(0),
+    (err) => {
+      process.stderr.write(`bench failed: ${(err as Error).stack}\n`);
+      process.exit(1);
+    },
+  );
+}
