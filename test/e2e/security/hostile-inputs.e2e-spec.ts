@@ -227,9 +227,12 @@ describe('hostile values in every parameter and body field never cause a 5xx', (
       if (op.parameters?.some((p) => p.in === 'query')) fields.push({ in: 'query', name: 'unknownParam' });
       if (fields.length === 0) continue;
 
-      const readers = route.startsWith('GET ')
-        ? [ctx.officials.admin.bearer, ctx.officials.officer.bearer]
-        : [ctx.officials.admin.bearer];
+      // An officer's reads go through the reach scopes in SQL: attack those too.
+      const officerServed = entry.officer !== 401 && entry.officer !== 403;
+      const readers =
+        officerServed && route.startsWith('GET ')
+          ? [ctx.officials.admin.bearer, ctx.officials.officer.bearer]
+          : [ctx.officials.admin.bearer];
       for (const bearer of readers) {
         for (const field of fields) {
           const values = field.in === 'body' ? ALWAYS_VALUES : ALWAYS_STRINGS;
@@ -239,7 +242,7 @@ describe('hostile values in every parameter and body field never cause a 5xx', (
           fc.asyncProperty(fc.constantFrom(...fields), randomValue, randomString, async (field, value, text) => {
             await attack(route, field, field.in === 'body' ? value : text, base, bearer);
           }),
-          { numRuns: 20 },
+          { numRuns: 12 },
         );
       }
     }
