@@ -45,7 +45,9 @@ function testPasswords(rootDir) {
   ];
   const found = new Set();
   for (const file of sources) {
-    for (const m of readFileSync(file, 'utf8').matchAll(PASSWORD_LITERAL)) found.add(m[1]);
+    for (const m of readFileSync(file, 'utf8').matchAll(PASSWORD_LITERAL)) {
+      if (!/redacted/i.test(m[1])) found.add(m[1]);
+    }
   }
   return [...found];
 }
