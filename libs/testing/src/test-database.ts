@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import { currentTestEnv } from '../../../test/test-env';
 
@@ -29,7 +30,8 @@ export interface IsolatedEnv extends ReturnType<typeof currentTestEnv> {
 export async function isolatedEnv(): Promise<IsolatedEnv> {
   const run = runEnv();
   const template = new URL(run.databaseUrl).pathname.slice(1);
-  const suffix = `${process.pid}_${++counter}`;
+  // Jest re-imports this module for every test file, so the counter alone repeats within a worker process.
+  const suffix = `${process.pid}_${++counter}_${randomBytes(2).toString('hex')}`;
   const name = `${template}_${suffix}`;
   await admin(run.databaseUrl, async (c) => {
     // The template must have no other session; retry briefly while a sibling copies it.
