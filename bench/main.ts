@@ -37,6 +37,7 @@ export interface BenchResults {
   scaleOut: {
     intake: LoadResult;
     single: LoadResult;
+    counted: LoadResult;
     rowsAdded: number;
     distinctCitizens: number;
     deadlines: DeadlineFigures;
@@ -110,6 +111,14 @@ async function main(): Promise<void> {
   const loadAtStart = loadNow();
   log(`${quick ? 'quick' : 'full'} run, load ${loadAtStart}`);
 
+  // Each phase's figures are kept as soon as it ends, so a run stopped part-way still tells something.
+  const partial: Record<string, unknown> = { startedAt, loadAtStart, quick };
+  const save = <T>(key: string, value: T): T => {
+    partial[key] = value;
+    partial.loadNow = loadNow();
+    writeFileSync(out.replace(/\.md$/, '.partial.json'), JSON.stringify(partial, null, 2));
+    return value;
+  };
   const redis = await startBenchRedis();
   const services: Service[] = [];
   const redisServers: BenchRedis[] = [redis];
@@ -145,7 +154,7 @@ async function main(): Promise<void> {
 
     // 1. Intake
     log('intake: pgbench');
-    const raw = await pgbenchBest(sizes.pgClients, sizes.seconds);
+    const raw = save('raw', await pgbenchBest(sizes.pgClients, sizes.seconds));
     const env = { databaseUrl: url, redisUrl: redis.url, redisPrefix: 'bench' };
     const api = await startBenchService('api', env);
     services.push(api);
@@ -161,6 +170,7 @@ async function main(): Promise<void> {
       serialStart: 10_000_000,
       pids: pid,
     });
+    save('intake', { service, at70, framework });
 
     // 2. Queue
     log('queue');
@@ -177,12 +187,16 @@ async function main(): Promise<void> {
       seconds: sizes.seconds,
       connections: 4,
     });
+    save('queue', q);
     await api.stop();
     services.splice(services.indexOf(api), 1);
 
     // 3. Deadlines, and Redis memory per open ticket
     log('redis memory per open ticket');
-    const redisMemory = await redisPerTicket({ ...env, count: sizes.memoryTickets, clockStart: BACKGROUND_AS_OF });
+    const redisMemory = save(
+      'redisMemory',
+      await redisPerTicket({ ...env, count: sizes.memoryTickets, clockStart: BACKGROUND_AS_OF }),
+    );
     log('deadlines: one worker');
     const deadlineRun = (k: number, workers: number, r: BenchRedis, prefix: string) =>
       deadlineFigures({
@@ -198,7 +212,7 @@ async function main(): Promise<void> {
         serialStart: 20_000_000 + k * 1_000_000,
         extraEnv: SLA_ENV,
       });
-    const deadlines = await deadlineRun(0, 1, redis, 'bench-d0');
+    const deadlines = save('deadlines', await deadlineRun(0, 1, redis, 'bench-d0'));
 
     // 5. Scale-out: two API and two worker processes
     log('scale-out: two API processes');
@@ -216,7 +230,6 @@ async function main(): Promise<void> {
       apis.map((a) => a.url),
       { connections: 16, seconds: 3, serialStart: 11_000_000 },
     );
-    const before = await countRows();
     const scaled = await fileReports(
       apis.map((a) => a.url),
       {
@@ -225,6 +238,12 @@ async function main(): Promise<void> {
         serialStart: 12_000_000,
         pids: apis.map((a) => a.proc.pid!),
       },
+    );
+    // No loss, no duplicates: a fixed number of filings, every one answered, against the rows added.
+    const before = await countRows();
+    const counted = await fileReports(
+      apis.map((a) => a.url),
+      { connections: bestConnections * 2, seconds: 600, maxRequests: sizes.lossCheck, serialStart: 13_000_000 },
     );
     const after = await countRows();
     const single = await fileReports([apis[0].url], {
@@ -236,7 +255,8 @@ async function main(): Promise<void> {
     await Promise.all(apis.map((a) => a.stop()));
     services.length = 0;
     log('scale-out: two workers');
-    const scaledDeadlines = await deadlineRun(1, 2, redis, 'bench-d1');
+    save('scaleOutIntake', { scaled, counted, single, before, after });
+    const scaledDeadlines = save('scaleOutDeadlines', await deadlineRun(1, 2, redis, 'bench-d1'));
 
     // 6. Durability: Redis with an append-only file, fsync every second
     log('durability: Redis appendonly yes, appendfsync everysec');
@@ -253,7 +273,8 @@ async function main(): Promise<void> {
     });
     await durableApi.stop();
     services.length = 0;
-    const durableDeadlines = await deadlineRun(2, 1, aof, 'bench-d2');
+    save('durableIntake', durableIntake);
+    const durableDeadlines = save('durableDeadlines', await deadlineRun(2, 1, aof, 'bench-d2'));
 
     // 4. Cutoff (its own databases: a million open tickets)
     log('cutoff');
@@ -292,6 +313,7 @@ async function main(): Promise<void> {
       scaleOut: {
         intake: scaled,
         single,
+        counted,
         rowsAdded: after.n - before.n,
         distinctCitizens: after.d - before.d,
         deadlines: scaledDeadlines,

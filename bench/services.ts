@@ -23,6 +23,8 @@ export interface ServiceEnv {
   extra?: Record<string, string>;
   /** Extra node flags, e.g. --cpu-prof. */
   nodeArgs?: string[];
+  /** Another build's root (the directory holding its dist/), for before/after comparisons. */
+  root?: string;
 }
 
 let serial = 0;
@@ -102,9 +104,10 @@ export async function startBenchService(entry: Service['entry'], env: ServiceEnv
   const port = await freePort();
   const logFile = join(LOG_DIR, `${entry}-${++serial}.log`);
   const fd = openSync(logFile, 'w');
-  const main = join(ROOT, 'dist/apps', entry, 'src/main.js');
+  const root = env.root ?? ROOT;
+  const main = join(root, 'dist/apps', entry, 'src/main.js');
   const proc = spawn(process.execPath, [...(env.nodeArgs ?? []), main], {
-    cwd: ROOT,
+    cwd: root,
     env: {
       PATH: process.env.PATH ?? '',
       NODE_ENV: 'production',
