@@ -6,17 +6,25 @@ import { appendRunLog } from './run-log';
 
 const ROOT = join(__dirname, '../../..');
 
-/** A port nobody listens on right now. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
+function bindable(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
     const server = createServer();
     server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
   });
+}
+
+/**
+ * A port nobody listens on right now, drawn at random below the kernel's ephemeral range
+ * (32768 and up): test files run in parallel, and asking the kernel for "any port" twice in
+ * quick succession can hand two of them the same one before either process binds it.
+ */
+export async function freePort(): Promise<number> {
+  for (;;) {
+    const port = 20_000 + Math.floor(Math.random() * 12_000);
+    if (await bindable(port)) return port;
+  }
 }
 
 export interface RunningProcess {
