@@ -161,9 +161,9 @@ class Progress {
     if (!force && t - this.last < 250) return;
     this.last = t;
     const width = 30;
-    const done = Math.min(
-      1,
-      (clock.getTime() - CAMPAIGN_START.getTime()) / (CUTOFF.getTime() - CAMPAIGN_START.getTime()),
+    const done = Math.max(
+      0,
+      Math.min(1, (clock.getTime() - CAMPAIGN_START.getTime()) / (CUTOFF.getTime() - CAMPAIGN_START.getTime())),
     );
     const bar = '█'.repeat(Math.round(done * width)).padEnd(width, '░');
     const local = new Date(clock.getTime() + 7 * HOUR_MS).toISOString().slice(0, 16).replace('T', ' ');
