@@ -23,8 +23,10 @@ describe('starting the service as a process', () => {
       CLOCK_SPEED: '3600',
     });
     try {
-      const tookMs = await waitForHttp(`http://127.0.0.1:${port}/health/ready`, 30_000);
-      expect(tookMs).toBeLessThan(30_000);
+      // On a quiet machine this takes a few seconds (README); a test run shares two cores with
+      // other test files, so the bound here is looser.
+      const tookMs = await waitForHttp(`http://127.0.0.1:${port}/health/ready`, 90_000);
+      process.stdout.write(`[boot] fresh database to ready in ${tookMs} ms\n`);
       await waitForHttp(`http://127.0.0.1:${port}/health/live`);
 
       const first = (await (await fetch(`http://127.0.0.1:${port}/api/v1/clock`)).json()) as {
@@ -51,7 +53,7 @@ describe('starting the service as a process', () => {
       await client.end();
       await base.drop();
     }
-  });
+  }, 150_000);
 
   it('is not ready when Redis may evict keys (BullMQ needs noeviction)', async () => {
     const redis = await startPrivateRedis(['--maxmemory-policy', 'allkeys-lru']);
