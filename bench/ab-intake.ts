@@ -4,6 +4,8 @@ import { benchPii, loadNow, resetBenchDatabase, withClient } from './bench-env';
 import { LoadResult, fileReports } from './intake';
 import { startBenchRedis, startBenchService } from './services';
 
+const AB_DB = 'phananh_bench_ab';
+
 /**
  * Intake of two builds of the service, alternated on one database (before, after, before,
  * after, …) so that both see the same machine: how a change moved the rate and the CPU per
@@ -21,7 +23,7 @@ async function main(): Promise<void> {
     },
   });
   if (!values.before || !values.after) throw new Error('--before=<root> and --after=<root> are required');
-  const url = await resetBenchDatabase('phananh_bench_ab');
+  const url = await resetBenchDatabase(AB_DB);
   const campaign = await withClient(url, (c) => bulkCampaign(c, '2021-11'));
   await bulkLoadTickets(url, benchPii(), {
     count: Number(values.tickets),
@@ -51,6 +53,7 @@ async function main(): Promise<void> {
             seconds: Number(values.seconds),
             serialStart: (serial += 500_000),
             pids: [api.proc.pid!],
+            database: AB_DB,
           });
           results[which].push(r);
           process.stderr.write(

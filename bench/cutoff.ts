@@ -115,6 +115,7 @@ export async function cutoffFigures(opts: {
       seconds,
       serialStart: opts.serialStart + 2_000_000,
       pids: opts.pids(services),
+      database: SERVICE_DB,
     });
     while (realNow() < cutoffReal) await sleep(50);
     const duringSeconds = Math.max(seconds, Math.ceil((floor.ms * 1.2) / 1000));
@@ -123,6 +124,7 @@ export async function cutoffFigures(opts: {
       seconds: duringSeconds,
       serialStart: opts.serialStart + 3_000_000,
       pids: opts.pids(services),
+      database: SERVICE_DB,
     });
     const client = new Client({ connectionString: serviceUrl });
     await client.connect();

@@ -105,10 +105,13 @@ export async function fileReports(
     maxRequests?: number;
     /** Processes whose CPU time is the service's. */
     pids?: number[];
+    /** The database whose backends' CPU time is counted (default the benchmark's). */
+    database?: string;
   },
 ): Promise<LoadResult> {
   const geography = new Geography();
-  const meter = new CpuMeter(() => opts.pids ?? [], { url: dbUrl(BENCH_DB), name: BENCH_DB });
+  const database = opts.database ?? BENCH_DB;
+  const meter = new CpuMeter(() => opts.pids ?? [], { url: dbUrl(database), name: database });
   await meter.start();
   const selfStart = cpuMs('self')!;
   const perTarget = await Promise.all(

@@ -48,6 +48,8 @@ const CACHE_MS = 5_000;
 @Injectable()
 export class CampaignsService {
   private cache: { at: number; list: Campaign[] } | null = null;
+  private loading: Promise<Campaign[]> | null = null;
+  private generation = 0;
 
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
@@ -83,15 +85,28 @@ export class CampaignsService {
   }
 
   async list(): Promise<Campaign[]> {
-    const realNow = performance.now();
-    if (!this.cache || realNow - this.cache.at > CACHE_MS) {
-      this.cache = { at: realNow, list: await this.db.getRepository(Campaign).find({ order: { intakeFrom: 'ASC' } }) };
-    }
-    return this.cache.list;
+    if (this.cache && performance.now() - this.cache.at <= CACHE_MS) return this.cache.list;
+    // One query however many requests find the cache expired at once (under load, dozens did).
+    this.loading ??= this.load(this.generation);
+    return this.loading;
   }
 
   invalidate(): void {
+    this.generation++;
     this.cache = null;
+    this.loading = null;
+  }
+
+  private async load(generation: number): Promise<Campaign[]> {
+    const at = performance.now();
+    try {
+      const list = await this.db.getRepository(Campaign).find({ order: { intakeFrom: 'ASC' } });
+      // An invalidate() while the query ran may have made this answer stale: use it once, do not keep it.
+      if (generation === this.generation) this.cache = { at, list };
+      return list;
+    } finally {
+      if (generation === this.generation) this.loading = null;
+    }
   }
 
   async byCode(code: string): Promise<Campaign | undefined> {
