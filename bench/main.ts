@@ -11,7 +11,7 @@ import { login, seedDistrictSupervisors, seedOfficer } from './officials';
 import { QueueFigures, queueFigures } from './queue';
 import { renderReport } from './report';
 import { BenchRedis, Service, startBenchRedis, startBenchService } from './services';
-import { round } from './stats';
+import { round, sleep } from './stats';
 
 /** Everything a run measured, handed to the report. */
 export interface BenchResults {
@@ -240,7 +240,14 @@ async function main(): Promise<void> {
       },
     );
     // No loss, no duplicates: a fixed number of filings, every one answered, against the rows added.
-    const before = await countRows();
+    // The timed run above ends with requests in flight: wait until they have all landed.
+    let before = await countRows();
+    for (let settled = 0; settled < 3;) {
+      await sleep(1000);
+      const now = await countRows();
+      settled = now.n === before.n ? settled + 1 : 0;
+      before = now;
+    }
     const counted = await fileReports(
       apis.map((a) => a.url),
       { connections: bestConnections * 2, seconds: 600, maxRequests: sizes.lossCheck, serialStart: 13_000_000 },
