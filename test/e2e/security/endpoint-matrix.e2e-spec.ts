@@ -1,6 +1,6 @@
-import { Role } from '@phananh/identity';
-import { TestApp, createTestApp, newAttachment, newOfficial, newTicket, randomCitizenId } from '@phananh/testing';
+import { TestApp, createTestApp } from '@phananh/testing';
 import { ENDPOINT_MATRIX } from './endpoint-matrix';
+import { matrixContext } from './matrix-context';
 import { matrixGaps, servedRoutes } from './served-routes';
 import type { Caller, MatrixContext, MatrixEntry, Place } from './endpoint-matrix.types';
 
@@ -18,21 +18,7 @@ describe('endpoint × role matrix', () => {
 
   beforeAll(async () => {
     t = await createTestApp({ worker: false, env: { WEBHOOK_ALLOW_PRIVATE: 'true' } });
-    const png = Buffer.concat([Buffer.from('89504e470d0a1a0a', 'hex'), Buffer.alloc(16)]);
-    ctx = {
-      t,
-      officials: {
-        officer: await newOfficial(t, { role: Role.Officer, unitCode: '00001' }),
-        supervisor: await newOfficial(t, { role: Role.Supervisor, unitCode: '001' }),
-        admin: await newOfficial(t, { role: Role.Admin }),
-        bystander: await newOfficial(t, { role: Role.Officer, unitCode: '00037' }),
-      },
-      unit: { inside: '00001', outside: '00037' },
-      ticket: (place, options = {}) => newTicket(t, { unitCode: ctx.unit[place], ...options }),
-      attachment: (ticket) => newAttachment(t, ticket, png, 'image/png'),
-      newUser: async () => (await newOfficial(t, { role: Role.Officer, unitCode: '00004' })).user,
-      citizenId: randomCitizenId,
-    };
+    ctx = await matrixContext(t);
     routes = servedRoutes(t.app);
   });
   afterAll(() => t.close());

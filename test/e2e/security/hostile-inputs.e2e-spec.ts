@@ -1,7 +1,7 @@
 import fc from 'fast-check';
-import { Role } from '@phananh/identity';
-import { TestApp, createTestApp, newAttachment, newOfficial, newTicket, randomCitizenId } from '@phananh/testing';
+import { TestApp, createTestApp } from '@phananh/testing';
 import { ENDPOINT_MATRIX } from './endpoint-matrix';
+import { matrixContext } from './matrix-context';
 import type { MatrixContext, MatrixRequest } from './endpoint-matrix.types';
 
 /** Injection-shaped and oversized strings: SQL, markup, template and path tricks, encodings, lengths. */
@@ -136,21 +136,7 @@ describe('hostile values in every parameter and body field never cause a 5xx', (
         RATE_LIMIT_LOGINS_PER_MINUTE: '1000000',
       },
     });
-    const png = Buffer.concat([Buffer.from('89504e470d0a1a0a', 'hex'), Buffer.alloc(16)]);
-    ctx = {
-      t,
-      officials: {
-        officer: await newOfficial(t, { role: Role.Officer, unitCode: '00001' }),
-        supervisor: await newOfficial(t, { role: Role.Supervisor, unitCode: '001' }),
-        admin: await newOfficial(t, { role: Role.Admin }),
-        bystander: await newOfficial(t, { role: Role.Officer, unitCode: '00037' }),
-      },
-      unit: { inside: '00001', outside: '00037' },
-      ticket: (place, options = {}) => newTicket(t, { unitCode: ctx.unit[place], ...options }),
-      attachment: (ticket) => newAttachment(t, ticket, png, 'image/png'),
-      newUser: async () => (await newOfficial(t, { role: Role.Officer, unitCode: '00004' })).user,
-      citizenId: randomCitizenId,
-    };
+    ctx = await matrixContext(t);
     doc = (await t.http.get('/docs-json').expect(200)).body;
   });
   afterAll(() => t.close());

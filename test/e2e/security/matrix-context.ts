@@ -1,0 +1,24 @@
+import { Role } from '@phananh/identity';
+import { TestApp, newAttachment, newOfficial, newTicket, randomCitizenId } from '@phananh/testing';
+import type { MatrixContext } from './endpoint-matrix.types';
+
+const PNG = Buffer.concat([Buffer.from('89504e470d0a1a0a', 'hex'), Buffer.alloc(16)]);
+
+/** The callers, units and fixtures every matrix entry's request is built from (a ward inside the reach, one outside). */
+export async function matrixContext(t: TestApp): Promise<MatrixContext> {
+  const ctx: MatrixContext = {
+    t,
+    officials: {
+      officer: await newOfficial(t, { role: Role.Officer, unitCode: '00001' }),
+      supervisor: await newOfficial(t, { role: Role.Supervisor, unitCode: '001' }),
+      admin: await newOfficial(t, { role: Role.Admin }),
+      bystander: await newOfficial(t, { role: Role.Officer, unitCode: '00037' }),
+    },
+    unit: { inside: '00001', outside: '00037' },
+    ticket: (place, options = {}) => newTicket(t, { unitCode: ctx.unit[place], ...options }),
+    attachment: (ticket) => newAttachment(t, ticket, PNG, 'image/png'),
+    newUser: async () => (await newOfficial(t, { role: Role.Officer, unitCode: '00004' })).user,
+    citizenId: randomCitizenId,
+  };
+  return ctx;
+}
