@@ -21,7 +21,6 @@ export interface CutoffFigures {
   floorRows: number;
   serviceMs: number;
   flagged: number;
-  events: number;
   summaries: number;
   intakeBefore: LoadResult;
   intakeDuring: LoadResult;
@@ -139,7 +138,6 @@ export async function cutoffFigures(opts: {
       const [counts] = (
         await client.query(
           `SELECT (SELECT count(*)::int FROM tickets WHERE campaign_code = $1 AND cutoff_missed) AS flagged,
-                  (SELECT count(*)::int FROM ticket_events WHERE action = 'CUTOFF_MISSED') AS events,
                   (SELECT count(*)::int FROM alert_events WHERE kind = 'CUTOFF_MISSED') AS summaries`,
           [campaign.code],
         )
@@ -151,7 +149,6 @@ export async function cutoffFigures(opts: {
         floorRows: floor.rows,
         serviceMs: processed ? round(processed.getTime() - cutoffAt.getTime()) : NaN,
         flagged: counts.flagged,
-        events: counts.events,
         summaries: counts.summaries,
         intakeBefore,
         intakeDuring,

@@ -180,11 +180,19 @@ export class TicketsService {
         `SELECT id, content_type AS "contentType", size FROM attachments WHERE ticket_id = $1 ORDER BY created_at, id`,
         [row.id],
       ),
+      // The cutoff writes only the ticket's flag (CampaignCutoffService); its history entry is
+      // the campaign's cutoff instant, shown in place (unless an older build wrote it as a row).
       this.db.query(
         `SELECT at, action, actor_username AS "actorUsername", actor_role AS "actorRole",
                 actor_unit_code AS "actorUnitCode", from_status AS "fromStatus", to_status AS "toStatus",
-                from_unit_code AS "fromUnitCode", to_unit_code AS "toUnitCode", note
-         FROM ticket_events WHERE ticket_id = $1 ORDER BY id`,
+                from_unit_code AS "fromUnitCode", to_unit_code AS "toUnitCode", note, id
+         FROM ticket_events WHERE ticket_id = $1
+         UNION ALL
+         SELECT c.cutoff_at, '${TicketAction.CutoffMissed}', NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL
+         FROM tickets t JOIN campaigns c ON c.code = t.campaign_code
+         WHERE t.id = $1 AND t.cutoff_missed AND NOT EXISTS (
+           SELECT 1 FROM ticket_events e WHERE e.ticket_id = t.id AND e.action = '${TicketAction.CutoffMissed}')
+         ORDER BY at, id NULLS LAST`,
         [row.id],
       ),
     ]);
