@@ -20,11 +20,11 @@ const PGBENCH_SCRIPT = `
 INSERT INTO tickets (tracking_code, status, issue_type, received_at, due_at, campaign_code, unit_code, district_code,
   province_code, citizen_name, citizen_dob, citizen_id_enc, citizen_id_hash, phone_enc, citizen_ward_code,
   dose_number, vaccine_code, vaccinated_on, dose_ward_code, facility_name, lot_number, description, sla_stage,
-  sla_next_at, updated_at)
+  sla_next_at, updated_at, citizen_id_masked, phone_masked)
 VALUES ('B' || substr(md5(random()::text), 1, 15), 'ASSIGNED', 'MISSING_DOSE', now(), now() + interval '48 hours',
   NULL, '26734', '760', '79', 'Nguyễn Văn An', '1990-05-17', gen_random_bytes(41), sha256(gen_random_bytes(16)),
   gen_random_bytes(41), '26734', 2, 'COMIRNATY', '2021-10-20', '26734', 'Trạm Y tế', 'FF2593',
-  'Mũi 2 chưa có trên Sổ sức khỏe điện tử', 3, NULL, now());
+  'Mũi 2 chưa có trên Sổ sức khỏe điện tử', 3, NULL, now(), '079******345', '+8491****678');
 `;
 
 export interface PgbenchResult {

@@ -28,21 +28,22 @@ WITH input AS (
                        $7::varchar[], $8::varchar[], $9::text[], $10::date[], $11::bytea[], $12::bytea[], $13::bytea[],
                        $14::varchar[], $15::smallint[], $16::text[], $17::date[], $18::varchar[], $19::text[],
                        $20::text[], $21::text[], $22::smallint[], $23::timestamptz[], $24::text[], $25::bytea[],
-                       $26::text[])
+                       $26::text[], $27::text[], $28::text[])
     WITH ORDINALITY AS i (tracking_code, issue_type, received_at, due_at, campaign_code, unit_code, district_code,
                           province_code, citizen_name, citizen_dob, citizen_id_enc, citizen_id_hash, phone_enc,
                           citizen_ward_code, dose_number, vaccine_code, vaccinated_on, dose_ward_code, facility_name,
-                          lot_number, description, sla_stage, sla_next_at, idem_key, idem_hash, idem_response, ord)
+                          lot_number, description, sla_stage, sla_next_at, idem_key, idem_hash, idem_response,
+                          citizen_id_masked, phone_masked, ord)
 ), ticket AS (
   INSERT INTO tickets (
     tracking_code, status, issue_type, received_at, due_at, campaign_code, unit_code, district_code,
     province_code, citizen_name, citizen_dob, citizen_id_enc, citizen_id_hash, phone_enc, citizen_ward_code,
     dose_number, vaccine_code, vaccinated_on, dose_ward_code, facility_name, lot_number, description,
-    sla_stage, sla_next_at, updated_at)
+    sla_stage, sla_next_at, updated_at, citizen_id_masked, phone_masked)
   SELECT tracking_code, '${TicketStatus.Assigned}', issue_type, received_at, due_at, campaign_code, unit_code,
          district_code, province_code, citizen_name, citizen_dob, citizen_id_enc, citizen_id_hash, phone_enc,
          citizen_ward_code, dose_number, vaccine_code, vaccinated_on, dose_ward_code, facility_name, lot_number,
-         description, sla_stage, sla_next_at, received_at
+         description, sla_stage, sla_next_at, received_at, citizen_id_masked, phone_masked
   FROM input ORDER BY ord
   ON CONFLICT (citizen_id_hash, issue_type, (coalesce(dose_number, 0))) WHERE status IN ${OPEN_STATUS_SQL}
   DO NOTHING
@@ -93,6 +94,8 @@ export function batchParameters(batch: PendingFiling[]): unknown[] {
     column((p) => p.idempotency?.key ?? null),
     column((p) => p.idempotency?.requestHash ?? null),
     column((p) => (p.idempotency ? JSON.stringify(p.idempotency.response) : null)),
+    column((p) => p.row.citizenIdMasked),
+    column((p) => p.row.phoneMasked),
   ];
 }
 

@@ -19,6 +19,9 @@ export interface NewTicketRow {
   citizenIdEnc: Buffer;
   citizenIdHash: Buffer;
   phoneEnc: Buffer | null;
+  /** As lists show them (maskCitizenId, maskPhone), so that a list decrypts nothing. */
+  citizenIdMasked: string;
+  phoneMasked: string | null;
   citizenWardCode: string | null;
   doseNumber: number | null;
   vaccineCode: string | null;
@@ -86,9 +89,9 @@ WITH ticket AS (
     tracking_code, status, issue_type, received_at, due_at, campaign_code, unit_code, district_code,
     province_code, citizen_name, citizen_dob, citizen_id_enc, citizen_id_hash, phone_enc, citizen_ward_code,
     dose_number, vaccine_code, vaccinated_on, dose_ward_code, facility_name, lot_number, description,
-    sla_stage, sla_next_at, updated_at)
+    sla_stage, sla_next_at, updated_at, citizen_id_masked, phone_masked)
   VALUES ($1, '${TicketStatus.Assigned}', $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17,
-          $18, $19, $20, $21, $22, $23, $3)
+          $18, $19, $20, $21, $22, $23, $3, $31, $32)
   ON CONFLICT (citizen_id_hash, issue_type, (coalesce(dose_number, 0))) WHERE status IN ${OPEN_STATUS_SQL}
   DO NOTHING
   RETURNING id
@@ -184,6 +187,8 @@ export class ReportRepository {
       idempotency?.key ?? null,
       idempotency?.requestHash ?? null,
       idempotency ? JSON.stringify(idempotency.response) : null,
+      row.citizenIdMasked,
+      row.phoneMasked,
     ]);
     return inserted.length === 1;
   }

@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import { Client, ClientBase } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
-import { HOUR_MS, PiiCrypto } from '@phananh/core';
+import { HOUR_MS, PiiCrypto, maskCitizenId, maskPhone } from '@phananh/core';
 import { newTrackingCode } from '@phananh/reports';
 import { DEFAULT_POLICY, DeadlinePolicy, SlaStage, advanceLadder, computeDueAt } from '@phananh/sla';
 import { Geography, campaignInstant, generatedCitizen, pick } from './campaign-model';
@@ -64,7 +64,7 @@ const TICKET_COLUMNS = [
   'unit_code', 'district_code', 'province_code', 'citizen_name', 'citizen_dob', 'citizen_id_enc', 'citizen_id_hash',
   'phone_enc', 'citizen_ward_code', 'dose_number', 'vaccine_code', 'vaccinated_on', 'dose_ward_code', 'facility_name',
   'description', 'resolution', 'rejection_reason_code', 'sla_stage', 'sla_next_at', 'version', 'updated_at',
-  'closed_at',
+  'closed_at', 'citizen_id_masked', 'phone_masked',
 ]; // prettier-ignore
 const EVENT_COLUMNS = ['ticket_id', 'at', 'action', 'from_status', 'to_status', 'to_unit_code', 'note', 'is_public'];
 
@@ -105,7 +105,9 @@ export async function bulkLoadTickets(
   const chunk = options.chunk ?? 50_000;
   const withEvents = options.events ?? true;
   let serial = options.serialStart ?? Math.floor(Math.random() * 60_000_000);
-  const phones = Array.from({ length: PHONE_POOL }, (_, i) => hex(pii.encrypt(generatedCitizen(i, '01').phone)));
+  const phonePool = Array.from({ length: PHONE_POOL }, (_, i) => generatedCitizen(i, '01').phone);
+  const phones = phonePool.map((phone) => hex(pii.encrypt(phone)));
+  const maskedPhones = phonePool.map(maskPhone);
 
   const main = new Client({ connectionString: databaseUrl, application_name: 'phananh-bulk-load' });
   await main.connect();
@@ -211,6 +213,8 @@ export async function bulkLoadTickets(
           status === 'ASSIGNED' ? 1 : 3,
           iso(closedAt ?? receivedAt),
           iso(closedAt),
+          maskCitizenId(citizen.citizenId),
+          maskedPhones[serial % PHONE_POOL],
         ].join('\t') + '\n',
       );
       if (!withEvents) return;

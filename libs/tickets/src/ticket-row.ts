@@ -18,6 +18,9 @@ export interface TicketRow {
   citizenDob: string;
   citizenIdEnc: Buffer;
   phoneEnc: Buffer | null;
+  /** Null on rows written before they were stored (the view masks the decrypted values then). */
+  citizenIdMasked: string | null;
+  phoneMasked: string | null;
   citizenWardCode: string | null;
   doseNumber: number | null;
   vaccineCode: string | null;
@@ -36,6 +39,7 @@ export const TICKET_COLUMNS = `
   t.cutoff_missed AS "cutoffMissed", t.campaign_code AS "campaignCode",
   t.unit_code AS "unitCode", t.district_code AS "districtCode", t.province_code AS "provinceCode",
   t.citizen_name AS "citizenName", t.citizen_dob::text AS "citizenDob", t.citizen_id_enc AS "citizenIdEnc",
-  t.phone_enc AS "phoneEnc", t.citizen_ward_code AS "citizenWardCode", t.dose_number AS "doseNumber",
+  t.phone_enc AS "phoneEnc", t.citizen_id_masked AS "citizenIdMasked", t.phone_masked AS "phoneMasked",
+  t.citizen_ward_code AS "citizenWardCode", t.dose_number AS "doseNumber",
   t.vaccine_code AS "vaccineCode", t.vaccinated_on::text AS "vaccinatedOn", t.dose_ward_code AS "doseWardCode",
   t.facility_name AS "facilityName", t.lot_number AS "lotNumber", t.description, t.version`;

@@ -89,8 +89,6 @@ export class TicketViews {
   }
 
   view(row: TicketRow, full: boolean): TicketView {
-    const citizenId = this.pii.decrypt(row.citizenIdEnc);
-    const phone = row.phoneEnc ? this.pii.decrypt(row.phoneEnc) : null;
     return {
       trackingCode: row.trackingCode,
       status: row.status,
@@ -104,8 +102,15 @@ export class TicketViews {
       citizen: {
         fullName: row.citizenName,
         dateOfBirth: row.citizenDob,
-        citizenId: full ? citizenId : maskCitizenId(citizenId),
-        phone: phone === null ? null : full ? phone : maskPhone(phone),
+        citizenId: full
+          ? this.pii.decrypt(row.citizenIdEnc)
+          : (row.citizenIdMasked ?? maskCitizenId(this.pii.decrypt(row.citizenIdEnc))),
+        phone:
+          row.phoneEnc === null
+            ? null
+            : full
+              ? this.pii.decrypt(row.phoneEnc)
+              : (row.phoneMasked ?? maskPhone(this.pii.decrypt(row.phoneEnc))),
         wardCode: row.citizenWardCode,
       },
       dose:

@@ -49,6 +49,12 @@ describe('POST /api/v1/reports as multipart/form-data with proof attachments', (
     expect(rows[0].sha256.equals(sha256(PDF))).toBe(true);
     expect(rows[1].sha256.equals(sha256(PNG))).toBe(true);
     expect(readFileSync(join(dir, rows[1].storage_key)).equals(PNG)).toBe(true);
+    // The single-report statement (a report with files is not batched) stores the masked numbers too.
+    const [ticket] = await t.db.query(`SELECT citizen_id_masked, phone_masked FROM tickets WHERE tracking_code = $1`, [
+      res.body.trackingCode,
+    ]);
+    expect(ticket.citizen_id_masked).toMatch(/^\d{3}\*{6}\d{3}$/);
+    expect(ticket.phone_masked).toMatch(/^\+84\d{2}\*+\d{3}$/);
   });
 
   it('judges the type from the content: a JPEG sent as application/octet-stream is fine', async () => {

@@ -1,4 +1,4 @@
-import { HOUR_MS, PiiCrypto } from '@phananh/core';
+import { HOUR_MS, PiiCrypto, maskCitizenId, maskPhone } from '@phananh/core';
 import { CampaignsService } from '@phananh/sla';
 import { Role } from '@phananh/identity';
 import { FakeClock } from '@phananh/core';
@@ -51,6 +51,9 @@ describe('POST /api/v1/reports (CONTRACT.md "Public")', () => {
       expect(pii.decrypt(row.citizen_id_enc)).toBe(citizen.citizenId);
       expect(row.citizen_id_hash.equals(pii.blindIndex(citizen.citizenId))).toBe(true);
       expect(pii.decrypt(row.phone_enc)).toBe(`+84${citizen.phone.slice(1)}`);
+      // and masked as the lists show them, so that a list decrypts nothing
+      expect(row.citizen_id_masked).toBe(maskCitizenId(citizen.citizenId));
+      expect(row.phone_masked).toBe(maskPhone(`+84${citizen.phone.slice(1)}`));
       expect(row.citizen_name).toBe(citizen.fullName);
     });
 

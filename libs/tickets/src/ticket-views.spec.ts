@@ -1,0 +1,61 @@
+import { PiiCrypto } from '@phananh/core';
+import { ReferenceService } from '@phananh/reference';
+import { TicketRow } from './ticket-row';
+import { IssueType, TicketStatus } from './ticket-status';
+import { TicketViews } from './ticket-views';
+
+describe('TicketViews', () => {
+  const pii = new PiiCrypto('11'.repeat(32));
+  const reference = { unit: () => undefined } as unknown as ReferenceService;
+  const row = (over: Partial<TicketRow>): TicketRow => ({
+    id: '1',
+    trackingCode: '7KQM-X4HT-9PR',
+    status: TicketStatus.Assigned,
+    issueType: IssueType.MissingDose,
+    receivedAt: new Date('2021-11-05T01:00:00Z'),
+    dueAt: new Date('2021-11-07T01:00:00Z'),
+    overdueSince: null,
+    cutoffMissed: false,
+    campaignCode: '2021-11',
+    unitCode: '00001',
+    districtCode: '001',
+    provinceCode: '01',
+    citizenName: 'Nguyễn Văn An',
+    citizenDob: '1990-05-17',
+    citizenIdEnc: pii.encrypt('001090012345'),
+    phoneEnc: pii.encrypt('+84912345678'),
+    citizenIdMasked: null,
+    phoneMasked: null,
+    citizenWardCode: '00001',
+    doseNumber: null,
+    vaccineCode: null,
+    vaccinatedOn: null,
+    doseWardCode: null,
+    facilityName: null,
+    lotNumber: null,
+    description: null,
+    version: 1,
+    ...over,
+  });
+
+  it('lists the masked values stored at intake without decrypting anything', () => {
+    const decrypt = jest.spyOn(pii, 'decrypt');
+    const views = new TicketViews(pii, reference);
+    const view = views.view(row({ citizenIdMasked: '001******345', phoneMasked: '+8491****678' }), false);
+    expect(view.citizen).toMatchObject({ citizenId: '001******345', phone: '+8491****678' });
+    expect(decrypt).not.toHaveBeenCalled();
+    decrypt.mockRestore();
+  });
+
+  it('masks the decrypted values of a row written before the masked columns existed', () => {
+    const view = new TicketViews(pii, reference).view(row({}), false);
+    expect(view.citizen).toMatchObject({ citizenId: '001******345', phone: '+8491****678' });
+  });
+
+  it('shows the whole numbers in the full view, and no phone where none was given', () => {
+    const views = new TicketViews(pii, reference);
+    const stored = { citizenIdMasked: '001******345', phoneMasked: '+8491****678' };
+    expect(views.view(row(stored), true).citizen).toMatchObject({ citizenId: '001090012345', phone: '+84912345678' });
+    expect(views.view(row({ phoneEnc: null }), false).citizen.phone).toBeNull();
+  });
+});
