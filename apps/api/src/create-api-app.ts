@@ -22,6 +22,8 @@ export async function createApiApp(options: PlatformOptions, extra: DynamicModul
   app.useLogger(app.get(Logger));
   if (config.TRUST_PROXY) app.set('trust proxy', trustProxyValue(config.TRUST_PROXY));
   app.disable('x-powered-by');
+  // No ETag: Express would hash every JSON body (a 50-ticket page is ~50 kB) for a header no client here uses.
+  app.set('etag', false);
   app.use(helmet({ contentSecurityPolicy: { directives: { 'img-src': ["'self'", 'data:', 'blob:'] } } }));
   const origins = (config.CORS_ORIGINS ?? '')
     .split(',')

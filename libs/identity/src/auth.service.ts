@@ -96,7 +96,9 @@ export class AuthService implements OnModuleInit {
       throw new AppError(IdentityErrors.TOKEN_INVALID);
     }
     const user =
-      typeof claims.sub === 'string' && /^[0-9a-f-]{36}$/i.test(claims.sub) ? await this.users.byId(claims.sub) : null;
+      typeof claims.sub === 'string' && /^[0-9a-f-]{36}$/i.test(claims.sub)
+        ? await this.users.forAuth(claims.sub)
+        : null;
     if (!user || user.disabledAt) throw new AppError(IdentityErrors.TOKEN_INVALID);
     return {
       id: user.id,

@@ -108,6 +108,18 @@ export class UsersService {
     return this.db.getRepository(User).findOneBy({ id });
   }
 
+  /** What the guard needs of the caller, on every authenticated request: plain SQL (TypeORM's findOneBy costs ~0.4 ms CPU). */
+  async forAuth(
+    id: string,
+  ): Promise<Pick<User, 'id' | 'username' | 'role' | 'unitCode' | 'fullName' | 'disabledAt'> | null> {
+    const [row] = await this.db.query(
+      `SELECT id, username, role, unit_code AS "unitCode", full_name AS "fullName", disabled_at AS "disabledAt"
+       FROM users WHERE id = $1`,
+      [id],
+    );
+    return row ?? null;
+  }
+
   /** The account with its password hash, for login; matched case-insensitively. */
   async forLogin(username: string): Promise<User | null> {
     return this.db

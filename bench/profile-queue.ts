@@ -1,0 +1,68 @@
+import autocannon from 'autocannon';
+import { bulkCampaign, bulkLoadTickets } from '../libs/testing/src/bulk-load';
+import { BENCH_DB, benchPii, resetBenchDatabase, withClient } from './bench-env';
+import { login, seedOfficer } from './officials';
+import { cpuMs } from './cpu';
+import { startBenchRedis, startBenchService } from './services';
+import { round } from './stats';
+
+/**
+ * An officer reads the first page of a 2,000-ticket queue for a while under --cpu-prof: what a
+ * page costs Node. With --no-prof, no profiler: the figures are the page's latency and Node's CPU per page.
+ */
+async function main() {
+  const seconds = Number(process.argv[2] ?? 15);
+  const profile = !process.argv.includes('--no-prof');
+  const unitCode = '26734';
+  const url = await resetBenchDatabase(BENCH_DB);
+  const campaign = await withClient(url, (c) => bulkCampaign(c, '2021-11'));
+  await bulkLoadTickets(url, benchPii(), {
+    count: 2_000,
+    receivedFrom: campaign.intakeFrom,
+    receivedTo: new Date('2021-11-08T20:00:00+07:00'),
+    campaign,
+    unitCode,
+    openShare: 1,
+    serialStart: 5_000_000,
+  });
+  await withClient(url, async (c) => {
+    await seedOfficer(c, unitCode, 'bench-officer');
+    await c.query(`VACUUM ANALYZE`);
+  });
+  const redis = await startBenchRedis();
+  const api = await startBenchService('api', {
+    databaseUrl: url,
+    redisUrl: redis.url,
+    redisPrefix: 'bench',
+    nodeArgs: !profile
+      ? []
+      : ['--cpu-prof', `--cpu-prof-dir=${process.env.PROF_DIR ?? '/tmp/phananh-bench-logs/prof'}`],
+  });
+  try {
+    const token = await login(api.url, 'bench-officer');
+    const cpuBefore = cpuMs(api.proc.pid!)!;
+    const r = await autocannon({
+      url: `${api.url}/api/v1/tickets?limit=50`,
+      connections: 4,
+      duration: seconds,
+      headers: { authorization: `Bearer ${token}` },
+    });
+    const cpuPerPage = round((cpuMs(api.proc.pid!)! - cpuBefore) / r.requests.total, 3);
+    console.log(
+      JSON.stringify({
+        requests: r.requests.total,
+        p50: r.latency.p50,
+        p99: r.latency.p99,
+        non2xx: r.non2xx,
+        cpuPerPage,
+      }),
+    );
+  } finally {
+    await api.stop();
+    await redis.stop();
+  }
+}
+void main().then(
+  () => process.exit(0),
+  (e) => (console.error(e), process.exit(1)),
+);
