@@ -15,8 +15,12 @@ export interface QueueFigures {
   unitOpen: number;
   totalTickets: number;
   depth: number;
+  /** 4 connections: officials clicking with no pause, the process saturated. */
   firstPage: LatencyFigures;
   deepPage: LatencyFigures;
+  /** One connection: an official alone, what a click costs. (Absent from runs before it was measured.) */
+  firstPageAlone?: LatencyFigures;
+  deepPageAlone?: LatencyFigures;
   firstPageSql: LatencyFigures;
   deepPageSql: LatencyFigures;
 }
@@ -77,6 +81,8 @@ export async function queueFigures(opts: {
   }
   const first = `${opts.apiUrl}/api/v1/tickets?limit=${limit}`;
   const deep = `${opts.apiUrl}/api/v1/tickets?limit=${limit}&cursor=${encodeURIComponent(cursor ?? '')}`;
+  const firstPageAlone = await httpLatency(first, opts.token, opts.seconds, 1);
+  const deepPageAlone = await httpLatency(deep, opts.token, opts.seconds, 1);
   const firstPage = await httpLatency(first, opts.token, opts.seconds, opts.connections);
   const deepPage = await httpLatency(deep, opts.token, opts.seconds, opts.connections);
 
@@ -96,7 +102,7 @@ export async function queueFigures(opts: {
     const b = builder.sql(user, { limit, cursor: cursor ?? undefined });
     const firstPageSql = await sqlLatency(pool, a.sql, a.params, opts.seconds, opts.connections);
     const deepPageSql = await sqlLatency(pool, b.sql, b.params, opts.seconds, opts.connections);
-    return { depth: walked, firstPage, deepPage, firstPageSql, deepPageSql };
+    return { depth: walked, firstPage, deepPage, firstPageAlone, deepPageAlone, firstPageSql, deepPageSql };
   } finally {
     await pool.end();
   }

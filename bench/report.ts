@@ -4,6 +4,7 @@ type BenchResults = Omit<Results, 'scaleOut'> & {
   scaleOut: Omit<Results['scaleOut'], 'counted'> & { counted?: Results['scaleOut']['counted'] };
 };
 import type { LoadResult } from './intake';
+import type { LatencyFigures } from './queue';
 import { fmt, ratio, round } from './stats';
 
 const yes = (ok: boolean) => (ok ? '**met**' : '**not met**');
@@ -122,24 +123,33 @@ export function renderReport(r: BenchResults): string {
     `An officer of ward ${'26734'} with ${fmt(q.unitOpen)} open tickets among ${fmt(q.totalTickets)}: \`GET /api/v1/tickets\` (50 a page), the first page`,
   );
   p(
-    `and the page ${fmt(q.depth)} tickets deep (reached by following nextCursor), autocannon with 4 keep-alive connections for`,
+    `and the page ${fmt(q.depth)} tickets deep (reached by following nextCursor), autocannon with keep-alive connections for`,
   );
   p(
-    `${r.sizes.seconds} s each; beside it the endpoint's exact SQL (built by TicketQueue.sql) sent straight to PostgreSQL from 4 connections.`,
+    `${r.sizes.seconds} s each: one connection (an official alone: what a click costs), then 4 (officials clicking with no pause:`,
+  );
+  p(
+    "the process saturated, so the time is mostly queueing); beside it the endpoint's exact SQL (built by TicketQueue.sql) sent straight to PostgreSQL from 4 connections.",
   );
   p();
-  p(
-    '| page | HTTP requests | HTTP p50 ms | HTTP p99 ms | HTTP max ms | SQL p50 ms | SQL p99 ms |\n|---|---|---|---|---|---|---|',
-  );
-  p(
-    `| first | ${fmt(q.firstPage.requests)} | ${q.firstPage.p50} | ${q.firstPage.p99} | ${q.firstPage.max} | ${q.firstPageSql.p50} | ${q.firstPageSql.p99} |`,
-  );
-  p(
-    `| ${fmt(q.depth)} deep | ${fmt(q.deepPage.requests)} | ${q.deepPage.p50} | ${q.deepPage.p99} | ${q.deepPage.max} | ${q.deepPageSql.p50} | ${q.deepPageSql.p99} |`,
-  );
+  p('| page | connections | requests | p50 ms | p99 ms | max ms |\n|---|---|---|---|---|---|');
+  const pageRow = (name: string, conns: number, f: LatencyFigures | undefined) =>
+    f && p(`| ${name} | ${conns} | ${fmt(f.requests)} | ${f.p50} | ${f.p99} | ${f.max} |`);
+  const deepName = `${fmt(q.depth)} deep`;
+  pageRow('first', 1, q.firstPageAlone);
+  pageRow(deepName, 1, q.deepPageAlone);
+  pageRow('first', 4, q.firstPage);
+  pageRow(deepName, 4, q.deepPage);
+  pageRow('first, SQL alone', 4, q.firstPageSql);
+  pageRow(`${deepName}, SQL alone`, 4, q.deepPageSql);
   p();
-  const qOk = q.firstPage.p99 <= 15 && q.deepPage.p99 <= 15;
-  p(`Goal p99 ≤ 15 ms: ${yes(qOk)} (first ${q.firstPage.p99} ms, deep ${q.deepPage.p99} ms).`);
+  const p99s = (a?: LatencyFigures, b?: LatencyFigures) =>
+    a && b ? `first ${a.p99} ms, deep ${b.p99} ms` : 'not measured';
+  const ok = (a?: LatencyFigures, b?: LatencyFigures) => yes(!!a && !!b && a.p99 <= 15 && b.p99 <= 15);
+  p(
+    `Goal p99 ≤ 15 ms — an official alone: ${ok(q.firstPageAlone, q.deepPageAlone)} (${p99s(q.firstPageAlone, q.deepPageAlone)});`,
+  );
+  p(`4 saturating connections: ${ok(q.firstPage, q.deepPage)} (${p99s(q.firstPage, q.deepPage)}).`);
   p();
 
   p('## 3. Deadlines');
@@ -156,7 +166,7 @@ export function renderReport(r: BenchResults): string {
   p(
     `delayed jobs due over the same window, their lateness as BullMQ's worker saw it. \`SLA_SWEEP_INTERVAL_MS=${r.sweepMs}\` (the default`,
   );
-  p('is 1000: a deadline then waits up to a second for its sweep, and p99 lands near 1 s).');
+  p('is 250 ms: a deadline waits up to one interval for its sweep, so p99 is about the interval plus one batch).');
   p();
   p(
     '| run | tickets | workers | p50 ms | p99 ms | max ms | missed | twice | alert rows / expected | BullMQ floor p50 / p99 / max ms |\n|---|---|---|---|---|---|---|---|---|---|',
