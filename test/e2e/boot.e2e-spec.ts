@@ -1,5 +1,13 @@
 import { Client } from 'pg';
-import { createTestApp, freePort, isolatedEnv, startPrivateRedis, startService, waitForHttp } from '@phananh/testing';
+import {
+  createTestApp,
+  eventually,
+  freePort,
+  isolatedEnv,
+  startPrivateRedis,
+  startService,
+  waitForHttp,
+} from '@phananh/testing';
 
 describe('starting the service as a process', () => {
   it('refuses a bad variable with one line naming it, never its value', async () => {
@@ -54,6 +62,33 @@ describe('starting the service as a process', () => {
       await base.drop();
     }
   }, 150_000);
+
+  it('on SIGTERM with SHUTDOWN_DRAIN_MS, answers readiness 503 while still serving, then exits 0', async () => {
+    const env = await isolatedEnv();
+    const port = await freePort();
+    const base = `http://127.0.0.1:${port}`;
+    const service = startService('api', {
+      DATABASE_URL: env.databaseUrl,
+      REDIS_URL: env.redisUrl,
+      REDIS_PREFIX: env.redisPrefix,
+      PORT: String(port),
+      SHUTDOWN_DRAIN_MS: '5000',
+    });
+    try {
+      await waitForHttp(`${base}/health/ready`, 90_000);
+      service.proc.kill('SIGTERM');
+      const draining = await eventually(async () => {
+        const res = await fetch(`${base}/health/ready`);
+        return res.status === 503 && res;
+      });
+      expect(await draining.json()).toEqual({ status: 'draining', checks: {} });
+      expect((await fetch(`${base}/health/live`)).status).toBe(200);
+      expect(await service.exited).toBe(0);
+    } finally {
+      await service.stop('SIGKILL');
+      await env.drop();
+    }
+  }, 120_000);
 
   it('is not ready when Redis may evict keys (BullMQ needs noeviction)', async () => {
     const redis = await startPrivateRedis(['--maxmemory-policy', 'allkeys-lru']);

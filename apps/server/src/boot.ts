@@ -1,19 +1,21 @@
 import { INestApplicationContext } from '@nestjs/common';
-import { ConfigError, loadConfig } from '@phananh/core';
+import { AppConfig, ConfigError, loadConfig } from '@phananh/core';
 import { prepareDatabase } from '@phananh/database';
-import { PlatformOptions } from '@phananh/platform';
+import { PlatformOptions, ShutdownState } from '@phananh/platform';
 import { loadReferenceData } from '@phananh/reference';
 
 /**
  * Start-up shared by every entry point: validate the environment (one line naming a bad
  * variable, never its value), create and migrate the database, load reference data, start,
- * and on SIGTERM/SIGINT stop gracefully: stop accepting, finish in-flight requests and
- * running jobs, close connections, exit 0.
+ * and on SIGTERM/SIGINT stop gracefully: answer readiness 503 for SHUTDOWN_DRAIN_MS while
+ * still serving, then stop accepting, finish in-flight requests and running jobs, close
+ * connections, exit 0.
  */
 export async function boot(start: (options: PlatformOptions) => Promise<INestApplicationContext>): Promise<void> {
   let app: INestApplicationContext;
+  let config: AppConfig;
   try {
-    const config = loadConfig();
+    config = loadConfig();
     await prepareDatabase(config.DATABASE_URL, [loadReferenceData]);
     app = await start({ config });
   } catch (err) {
@@ -27,6 +29,10 @@ export async function boot(start: (options: PlatformOptions) => Promise<INestApp
     stopping = true;
     process.stderr.write(`phananh: ${signal} received, shutting down\n`);
     try {
+      if (config.SHUTDOWN_DRAIN_MS > 0) {
+        app.get(ShutdownState).draining = true;
+        await new Promise((resolve) => setTimeout(resolve, config.SHUTDOWN_DRAIN_MS));
+      }
       await app.close();
       process.exit(0);
     } catch (err) {

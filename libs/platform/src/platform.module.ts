@@ -6,6 +6,7 @@ import { DatabaseModule } from '@phananh/database';
 import { QueueModule, RedisModule } from '@phananh/queue';
 import { ReferenceModule } from '@phananh/reference';
 import { SlaCoreModule } from '@phananh/sla';
+import { ShutdownState } from './shutdown-state';
 
 export interface PlatformOptions {
   config: AppConfig;
@@ -49,6 +50,8 @@ export class PlatformModule {
         ReferenceModule,
         SlaCoreModule,
       ],
+      providers: [ShutdownState],
+      exports: [ShutdownState],
     };
   }
 }

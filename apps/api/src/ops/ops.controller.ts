@@ -4,6 +4,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { Response } from 'express';
 import { DataSource } from 'typeorm';
 import { Clock, toVnIso } from '@phananh/core';
+import { ShutdownState } from '@phananh/platform';
 import { RedisClient } from '@phananh/queue';
 import { MetricsService } from './metrics.service';
 
@@ -17,6 +18,7 @@ export class OpsController {
     private readonly redis: RedisClient,
     private readonly metrics: MetricsService,
     @Inject(Clock) private readonly clock: Clock,
+    private readonly shutdown: ShutdownState,
   ) {}
 
   @Get('health/live')
@@ -24,9 +26,13 @@ export class OpsController {
     return { status: 'up' };
   }
 
-  /** Ready when PostgreSQL answers, Redis answers, and Redis will never evict a queue key. */
+  /** Ready when PostgreSQL answers, Redis answers, and Redis will never evict a queue key; not while draining for shutdown. */
   @Get('health/ready')
   async ready(@Res() res: Response) {
+    if (this.shutdown.draining) {
+      res.status(503).json({ status: 'draining', checks: {} });
+      return;
+    }
     const [database, redis] = await Promise.all([this.checkDatabase(), this.checkRedis()]);
     const ok = database.status === 'up' && redis.status === 'up';
     res.status(ok ? 200 : 503).json({ status: ok ? 'up' : 'down', checks: { database, redis } });

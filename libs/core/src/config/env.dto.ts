@@ -203,6 +203,16 @@ export class EnvDto {
 
   @Env({
     description:
+      'On SIGTERM, milliseconds to keep serving while `/health/ready` answers 503, so that a load balancer stops sending new connections before the port closes (0: close at once)',
+  })
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(60_000)
+  SHUTDOWN_DRAIN_MS = 0;
+
+  @Env({
+    description:
       'Real milliseconds between two SLA sweeps (each flags every deadline that has passed): an alert comes up to this long after its deadline; an idle sweep costs PostgreSQL ~4 ms',
   })
   @Transform(toInt)
