@@ -102,15 +102,8 @@ export class TicketViews {
       citizen: {
         fullName: row.citizenName,
         dateOfBirth: row.citizenDob,
-        citizenId: full
-          ? this.pii.decrypt(row.citizenIdEnc)
-          : (row.citizenIdMasked ?? maskCitizenId(this.pii.decrypt(row.citizenIdEnc))),
-        phone:
-          row.phoneEnc === null
-            ? null
-            : full
-              ? this.pii.decrypt(row.phoneEnc)
-              : (row.phoneMasked ?? maskPhone(this.pii.decrypt(row.phoneEnc))),
+        citizenId: this.shown(row.citizenIdEnc, row.citizenIdMasked, full, maskCitizenId),
+        phone: row.phoneEnc && this.shown(row.phoneEnc, row.phoneMasked, full, maskPhone),
         wardCode: row.citizenWardCode,
       },
       dose:
@@ -127,6 +120,12 @@ export class TicketViews {
       description: row.description,
       version: row.version,
     };
+  }
+
+  /** A number whole (the single-ticket view) or masked: as stored at intake, else masked from the decrypted value. */
+  private shown(sealed: Buffer, masked: string | null, full: boolean, mask: (plain: string) => string): string {
+    if (full) return this.pii.decrypt(sealed);
+    return masked ?? mask(this.pii.decrypt(sealed));
   }
 
   history(events: EventRow[]): HistoryEntry[] {
