@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
+import { Agent, request } from 'node:http';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import autocannon from 'autocannon';
@@ -7,7 +8,7 @@ import { Geography, ReportGenerator } from '../libs/testing/src/campaign-model';
 import { BENCH_DB, PG_ADMIN_URL, dbUrl } from './bench-env';
 import { CpuMeter, cpuMs } from './cpu';
 import { LOG_DIR } from './services';
-import { round } from './stats';
+import { percentile, round } from './stats';
 
 const run = promisify(execFile);
 export const PGBENCH = process.env.PGBENCH ?? 'pgbench';
@@ -92,8 +93,8 @@ export interface LoadResult {
 /**
  * POST /api/v1/reports with autocannon: keep-alive connections, a fresh valid report per
  * request (a new citizen each time, so every answer is a 201, not a duplicate's 200).
- * With `rate`, requests are sent at that overall rate and latencies are corrected for
- * coordinated omission.
+ * With `rate`, autocannon sends each connection's share of a second back to back at the
+ * start of the second and then waits: bursts, not a steady rate (see pacedReports).
  */
 export async function fileReports(
   urls: string[],
@@ -177,4 +178,83 @@ export async function serviceBest(
   }
   const best = runs.reduce((a, b) => (b.rate > a.rate ? b : a));
   return { runs, best };
+}
+
+/**
+ * POST /api/v1/reports at a steady rate: request i is due at start + i / rate, sent over at
+ * most `connections` keep-alive sockets, and its latency runs from when it was due (so a
+ * request that waited for a free socket, or for this generator, counts that wait: no
+ * coordinated omission). autocannon's `overallRate` sends each connection's quota in a burst
+ * at the start of every second, which measures a saturated server twice a second rather
+ * than one at the asked rate.
+ */
+export async function pacedReports(
+  url: string,
+  opts: { rate: number; seconds: number; connections: number; serialStart: number; pids: number[] },
+): Promise<LoadResult> {
+  const generator = new ReportGenerator(new Geography(), { serialStart: opts.serialStart });
+  const agent = new Agent({ keepAlive: true, maxSockets: opts.connections });
+  const target = new URL('/api/v1/reports', url);
+  const meter = new CpuMeter(() => opts.pids, { url: dbUrl(BENCH_DB), name: BENCH_DB });
+  await meter.start();
+  const selfStart = cpuMs('self')!;
+  const total = Math.round(opts.rate * opts.seconds);
+  const latencies: number[] = [];
+  const statuses: Record<string, number> = {};
+  let errors = 0;
+  const send = (dueAt: number) =>
+    new Promise<void>((resolve) => {
+      const body = JSON.stringify(generator.next().body);
+      const req = request(
+        target,
+        {
+          method: 'POST',
+          agent,
+          headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+        },
+        (res) => {
+          res.resume();
+          res.on('end', () => {
+            latencies.push(performance.now() - dueAt);
+            statuses[res.statusCode!] = (statuses[res.statusCode!] ?? 0) + 1;
+            resolve();
+          });
+        },
+      );
+      req.on('error', () => {
+        errors++;
+        resolve();
+      });
+      req.end(body);
+    });
+  const started = performance.now();
+  const inFlight: Promise<void>[] = [];
+  for (let i = 0; i < total;) {
+    const now = performance.now();
+    for (; i < total && started + (i * 1000) / opts.rate <= now; i++)
+      inFlight.push(send(started + (i * 1000) / opts.rate));
+    await new Promise((r) => setTimeout(r, 1));
+  }
+  await Promise.all(inFlight);
+  const seconds = (performance.now() - started) / 1000;
+  agent.destroy();
+  const cpu = await meter.stop();
+  const ok = Object.entries(statuses).reduce((n, [code, count]) => (code.startsWith('2') ? n + count : n), 0);
+  return {
+    connections: opts.connections,
+    targetRate: opts.rate,
+    seconds: round(seconds, 1),
+    sent: total,
+    ok,
+    non2xx: latencies.length - ok,
+    errors,
+    rate: round(ok / seconds),
+    p50: round(percentile(latencies, 50)),
+    p99: round(percentile(latencies, 99)),
+    max: round(Math.max(...latencies)),
+    statuses,
+    cpuNode: round(cpu.node / ok, 3),
+    cpuPg: round(cpu.pg / ok, 3),
+    cpuClient: round((cpuMs('self')! - selfStart) / ok, 3),
+  };
 }

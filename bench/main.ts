@@ -6,7 +6,7 @@ import { MachineFacts, benchPii, loadNow, machineFacts, resetBenchDatabase, with
 import { cpuMs } from './cpu';
 import { CutoffFigures, cutoffFigures, dropCutoffDatabases } from './cutoff';
 import { DeadlineFigures, deadlineFigures, redisPerTicket } from './deadlines';
-import { LoadResult, PgbenchResult, fileReports, pgbenchBest, serviceBest } from './intake';
+import { LoadResult, PgbenchResult, fileReports, pacedReports, pgbenchBest, serviceBest } from './intake';
 import { login, seedDistrictSupervisors, seedOfficer } from './officials';
 import { QueueFigures, queueFigures } from './queue';
 import { renderReport } from './report';
@@ -163,7 +163,7 @@ async function main(): Promise<void> {
     await fileReports([api.url], { connections: 16, seconds: 3, serialStart: 6_000_000 });
     const framework = await frameworkFloor(api, sizes.seconds);
     const service = await serviceBest([api.url], sizes.connections, sizes.seconds, 7_000_000, pid);
-    const at70 = await fileReports([api.url], {
+    const at70 = await pacedReports(api.url, {
       connections: 64,
       seconds: sizes.seconds,
       rate: Math.round(service.best.rate * 0.7),
