@@ -24,6 +24,50 @@ export interface CutoffFigures {
   summaries: number;
   intakeBefore: LoadResult;
   intakeDuring: LoadResult;
+  /** Intake on the floor's copy while its UPDATE ran (absent from runs before the floor ran under intake). */
+  intakeDuringFloor?: LoadResult;
+}
+
+/** Files reports in windows of `seconds` for as long as `running()` holds: one rate over the whole stretch. */
+async function intakeWhile(
+  url: string,
+  running: () => boolean,
+  opts: { seconds: number; serialStart: number; pids: number[]; database: string },
+): Promise<LoadResult> {
+  const windows: LoadResult[] = [];
+  do {
+    windows.push(
+      await fileReports([url], {
+        connections: 32,
+        seconds: opts.seconds,
+        serialStart: opts.serialStart + windows.length * 100_000,
+        pids: opts.pids,
+        database: opts.database,
+      }),
+    );
+  } while (running());
+  const sum = (f: (w: LoadResult) => number) => windows.reduce((n, w) => n + f(w), 0);
+  const seconds = sum((w) => w.seconds);
+  const ok = sum((w) => w.ok);
+  const worst = (f: (w: LoadResult) => number) => Math.max(...windows.map(f));
+  const perOk = (f: (w: LoadResult) => number) => round(sum((w) => f(w) * w.ok) / ok, 3);
+  return {
+    ...windows[0],
+    seconds: round(seconds, 1),
+    sent: sum((w) => w.sent),
+    ok,
+    non2xx: sum((w) => w.non2xx),
+    errors: sum((w) => w.errors),
+    rate: round(ok / seconds),
+    // The worst window's percentiles: an upper bound, not the stretch's own percentile.
+    p50: worst((w) => w.p50),
+    p99: worst((w) => w.p99),
+    max: worst((w) => w.max),
+    statuses: {},
+    cpuNode: perOk((w) => w.cpuNode),
+    cpuPg: perOk((w) => w.cpuPg),
+    cpuClient: perOk((w) => w.cpuClient),
+  };
 }
 
 async function copyDatabase(from: string, to: string): Promise<string> {
@@ -77,20 +121,39 @@ export async function cutoffFigures(opts: {
   const floorUrl = await copyDatabase(CUTOFF_SOURCE_DB, FLOOR_DB);
   const serviceUrl = await copyDatabase(CUTOFF_SOURCE_DB, SERVICE_DB);
 
-  const floor = await withClient(floorUrl, async (c) => {
-    const [{ lo, hi }] = (await c.query(`SELECT min(id) AS lo, max(id) AS hi FROM tickets`)).rows;
-    const started = performance.now();
-    let rows = 0;
-    for (let from = Number(lo); from <= Number(hi); from += SPAN) {
-      const r = await c.query(
-        `UPDATE tickets SET cutoff_missed = true
-         WHERE id >= $1 AND id < $2 AND campaign_code = $3 AND NOT cutoff_missed AND status IN ${OPEN}`,
-        [from, from + SPAN, campaign.code],
-      );
-      rows += r.rowCount ?? 0;
-    }
-    return { ms: Math.round(performance.now() - started), rows };
+  // The floor runs under the same intake as the service's cutoff (an API on the floor's copy
+  // taking reports at full speed), so that the ratio compares the two passes, not their loads.
+  const floorApi = await startBenchService('api', {
+    databaseUrl: floorUrl,
+    redisUrl: opts.redisUrl,
+    redisPrefix: `${opts.redisPrefix}-floor`,
   });
+  await fileReports([floorApi.url], { connections: 16, seconds: 3, serialStart: opts.serialStart + 4_000_000 });
+  let floorRunning = true;
+  const [floor, intakeDuringFloor] = await Promise.all([
+    withClient(floorUrl, async (c) => {
+      const [{ lo, hi }] = (await c.query(`SELECT min(id) AS lo, max(id) AS hi FROM tickets`)).rows;
+      const started = performance.now();
+      let rows = 0;
+      for (let from = Number(lo); from <= Number(hi); from += SPAN) {
+        const r = await c.query(
+          `UPDATE tickets SET cutoff_missed = true
+           WHERE id >= $1 AND id < $2 AND campaign_code = $3 AND NOT cutoff_missed AND status IN ${OPEN}`,
+          [from, from + SPAN, campaign.code],
+        );
+        rows += r.rowCount ?? 0;
+      }
+      floorRunning = false;
+      return { ms: Math.round(performance.now() - started), rows };
+    }),
+    intakeWhile(floorApi.url, () => floorRunning, {
+      seconds: opts.intakeSeconds,
+      serialStart: opts.serialStart + 5_000_000,
+      pids: opts.pids([floorApi]),
+      database: FLOOR_DB,
+    }),
+  ]);
+  await floorApi.stop();
 
   const anchor = realNow();
   const env = {
@@ -117,24 +180,26 @@ export async function cutoffFigures(opts: {
       database: SERVICE_DB,
     });
     while (realNow() < cutoffReal) await sleep(50);
-    const duringSeconds = Math.max(seconds, Math.ceil((floor.ms * 1.2) / 1000));
-    const intakeDuring = await fileReports([api.url], {
-      connections: 32,
-      seconds: duringSeconds,
-      serialStart: opts.serialStart + 3_000_000,
-      pids: opts.pids(services),
-      database: SERVICE_DB,
-    });
     const client = new Client({ connectionString: serviceUrl });
     await client.connect();
     try {
       const until = realNow() + 30 * 60_000;
-      let processed: Date | null = null;
-      while (!processed && realNow() < until) {
-        processed = (await client.query(`SELECT cutoff_processed_at FROM campaigns WHERE code = $1`, [campaign.code]))
-          .rows[0].cutoff_processed_at;
-        if (!processed) await sleep(500);
-      }
+      const state: { processed: Date | null } = { processed: null };
+      const watch = (async () => {
+        while (!state.processed && realNow() < until) {
+          state.processed = (
+            await client.query(`SELECT cutoff_processed_at FROM campaigns WHERE code = $1`, [campaign.code])
+          ).rows[0].cutoff_processed_at;
+          if (!state.processed) await sleep(500);
+        }
+      })();
+      const intakeDuring = await intakeWhile(api.url, () => !state.processed && realNow() < until, {
+        seconds: opts.intakeSeconds,
+        serialStart: opts.serialStart + 3_000_000,
+        pids: opts.pids(services),
+        database: SERVICE_DB,
+      });
+      await watch;
       const [counts] = (
         await client.query(
           `SELECT (SELECT count(*)::int FROM tickets WHERE campaign_code = $1 AND cutoff_missed) AS flagged,
@@ -147,11 +212,12 @@ export async function cutoffFigures(opts: {
         loadMs: loaded.ms,
         floorMs: floor.ms,
         floorRows: floor.rows,
-        serviceMs: processed ? round(processed.getTime() - cutoffAt.getTime()) : NaN,
+        serviceMs: state.processed ? round(state.processed.getTime() - cutoffAt.getTime()) : NaN,
         flagged: counts.flagged,
         summaries: counts.summaries,
         intakeBefore,
         intakeDuring,
+        intakeDuringFloor,
       };
     } finally {
       await client.end();
