@@ -3,6 +3,7 @@ import { bulkCampaign, bulkLoadTickets } from '../libs/testing/src/bulk-load';
 import { benchPii, loadNow, resetBenchDatabase, withClient } from './bench-env';
 import { LoadResult, fileReports } from './intake';
 import { startBenchRedis, startBenchService } from './services';
+import { runMain } from './stats';
 
 const AB_DB = 'phananh_bench_ab';
 
@@ -71,10 +72,4 @@ async function main(): Promise<void> {
   console.log(JSON.stringify(results));
 }
 
-void main().then(
-  () => process.exit(0),
-  (err) => {
-    process.stderr.write(`${(err as Error).stack}\n`);
-    process.exit(1);
-  },
-);
+runMain(main);

@@ -11,7 +11,7 @@ import { login, seedDistrictSupervisors, seedOfficer } from './officials';
 import { QueueFigures, queueFigures } from './queue';
 import { renderReport } from './report';
 import { BenchRedis, Service, startBenchRedis, startBenchService } from './services';
-import { round, sleep } from './stats';
+import { round, runMain, sleep } from './stats';
 
 /** Everything a run measured, handed to the report. */
 export interface BenchResults {
@@ -348,11 +348,5 @@ async function frameworkFloor(api: Service, seconds: number) {
 }
 
 if (require.main === module) {
-  void main().then(
-    () => process.exit(0),
-    (err) => {
-      process.stderr.write(`bench failed: ${(err as Error).stack}\n`);
-      process.exit(1);
-    },
-  );
+  runMain(main, 'bench failed');
 }

@@ -1,6 +1,7 @@
 import { BENCH_DB, resetBenchDatabase } from './bench-env';
 import { fileReports } from './intake';
 import { startBenchRedis, startBenchService } from './services';
+import { runMain } from './stats';
 
 /** Files reports at the service for a while under --cpu-prof, to see what dominates the request path. */
 async function main() {
@@ -21,7 +22,4 @@ async function main() {
     await redis.stop();
   }
 }
-void main().then(
-  () => process.exit(0),
-  (e) => (console.error(e), process.exit(1)),
-);
+runMain(main);

@@ -4,7 +4,7 @@ import { BENCH_DB, benchPii, resetBenchDatabase, withClient } from './bench-env'
 import { login, seedOfficer } from './officials';
 import { cpuMs } from './cpu';
 import { startBenchRedis, startBenchService } from './services';
-import { round } from './stats';
+import { round, runMain } from './stats';
 
 /**
  * An officer reads the first page of a 2,000-ticket queue for a while under --cpu-prof: what a
@@ -62,7 +62,4 @@ async function main() {
     await redis.stop();
   }
 }
-void main().then(
-  () => process.exit(0),
-  (e) => (console.error(e), process.exit(1)),
-);
+runMain(main);

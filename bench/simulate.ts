@@ -7,7 +7,7 @@ import { prepareDatabase } from '@phananh/database';
 import { loadReferenceData } from '@phananh/reference';
 import { Service, startBenchRedis, startBenchService, BenchRedis } from './services';
 import { realNow } from './deadlines';
-import { sleep } from './stats';
+import { runMain, sleep } from './stats';
 
 const HELP = `npm run simulate -- [options]
 
@@ -441,10 +441,4 @@ async function printOutcomes(databaseUrl: string, provinces: Map<string, Provinc
   }
 }
 
-void main().then(
-  () => process.exit(0),
-  (err) => {
-    process.stderr.write(`\nsimulate failed: ${(err as Error).message}\n`);
-    process.exit(1);
-  },
-);
+runMain(main, 'simulate failed');

@@ -16,3 +16,14 @@ export const ratio = (a: number, b: number) => (b ? round(a / b, 2) : NaN);
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export const fmt = (n: number) => (Number.isFinite(n) ? n.toLocaleString('en-US') : String(n));
+
+/** Runs a script's main, then exits: 0 when it resolves, 1 with `label` and the error when it throws. */
+export function runMain(main: () => Promise<unknown>, label = 'failed'): void {
+  main().then(
+    () => process.exit(0),
+    (err) => {
+      process.stderr.write(`\n${label}: ${(err as Error).stack ?? String(err)}\n`);
+      process.exit(1);
+    },
+  );
+}
