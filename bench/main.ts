@@ -348,5 +348,5 @@ async function frameworkFloor(api: Service, seconds: number) {
 }
 
 if (require.main === module) {
-  runMain(main, 'bench failed');
+  runMain(main, { label: 'bench failed' });
 }

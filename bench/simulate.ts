@@ -441,4 +441,4 @@ async function printOutcomes(databaseUrl: string, provinces: Map<string, Provinc
   }
 }
 
-runMain(main, 'simulate failed');
+runMain(main, { label: 'simulate failed', stack: false });

@@ -17,12 +17,16 @@ export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export const fmt = (n: number) => (Number.isFinite(n) ? n.toLocaleString('en-US') : String(n));
 
-/** Runs a script's main, then exits: 0 when it resolves, 1 with `label` and the error when it throws. */
-export function runMain(main: () => Promise<unknown>, label = 'failed'): void {
+/**
+ * Runs a script's main, then exits: 0 when it resolves, 1 with `label` and the error when it
+ * throws (its message alone where `stack` is false: a tool whose errors are the user's input).
+ */
+export function runMain(main: () => Promise<unknown>, { label = 'failed', stack = true } = {}): void {
   main().then(
     () => process.exit(0),
     (err) => {
-      process.stderr.write(`\n${label}: ${(err as Error).stack ?? String(err)}\n`);
+      const e = err as Error;
+      process.stderr.write(`\n${label}: ${(stack && e.stack) || e.message}\n`);
       process.exit(1);
     },
   );
