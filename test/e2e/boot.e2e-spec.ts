@@ -1,6 +1,6 @@
-import { Client } from 'pg';
 import {
   createTestApp,
+  dropDatabase,
   eventually,
   freePort,
   isolatedEnv,
@@ -53,12 +53,7 @@ describe('starting the service as a process', () => {
       expect(await service.stop('SIGTERM')).toBe(0);
     } finally {
       await service.stop('SIGKILL');
-      const admin = new URL(url);
-      admin.pathname = '/postgres';
-      const client = new Client({ connectionString: admin.toString() });
-      await client.connect();
-      await client.query(`DROP DATABASE IF EXISTS "${url.pathname.slice(1)}" WITH (FORCE)`);
-      await client.end();
+      await dropDatabase(url);
       await base.drop();
     }
   }, 150_000);

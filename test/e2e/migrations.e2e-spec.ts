@@ -1,6 +1,6 @@
-import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { dataSourceOptions, ensureDatabase } from '@phananh/database';
+import { dropDatabase } from '@phananh/testing';
 import { MIGRATIONS } from '../../migrations';
 import { currentTestEnv } from '../test-env';
 
@@ -51,12 +51,7 @@ describe('migrations: up, down one by one to empty, and up again', () => {
   });
   afterAll(async () => {
     await ds?.destroy();
-    const admin = new URL(url);
-    admin.pathname = '/postgres';
-    const client = new Client({ connectionString: admin.toString() });
-    await client.connect();
-    await client.query(`DROP DATABASE IF EXISTS "${url.pathname.slice(1)}" WITH (FORCE)`);
-    await client.end();
+    await dropDatabase(url);
   });
 
   /** upTo[k]: the schema after the first k migrations, applied one at a time. */

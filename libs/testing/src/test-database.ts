@@ -18,6 +18,12 @@ async function admin<T>(url: string, fn: (c: Client) => Promise<T>): Promise<T> 
   }
 }
 
+/** Drops the database a URL names (connected through the server's `postgres` database). */
+export async function dropDatabase(url: string | URL): Promise<void> {
+  const name = new URL(url).pathname.slice(1);
+  await admin(String(url), (c) => c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`));
+}
+
 export interface IsolatedEnv extends ReturnType<typeof currentTestEnv> {
   drop(): Promise<void>;
 }
@@ -52,7 +58,6 @@ export async function isolatedEnv(): Promise<IsolatedEnv> {
     redisUrl: run.redisUrl,
     redisPrefix: `${run.redisPrefix}-${suffix}`,
     logDir: run.logDir,
-    drop: () =>
-      admin(run.databaseUrl, (c) => c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`).then(() => undefined)),
+    drop: () => dropDatabase(url),
   };
 }

@@ -2,10 +2,17 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Client } from 'pg';
 import { FakeClock } from '@phananh/core';
 import { Role } from '@phananh/identity';
-import { PrivateRedis, TestApp, createTestApp, eventually, newOfficial, startPrivateRedis } from '@phananh/testing';
+import {
+  PrivateRedis,
+  TestApp,
+  createTestApp,
+  dropDatabase,
+  eventually,
+  newOfficial,
+  startPrivateRedis,
+} from '@phananh/testing';
 import { newCitizen, reportBody } from '../public/report-bodies';
 
 const PG_BIN = process.env.PG_BIN ?? '/usr/lib/postgresql/15/bin';
@@ -46,12 +53,7 @@ describe('backup and restore: pg_dump, pg_restore, and a new empty Redis', () =>
     await restored?.close();
     await source?.close();
     await redis?.stop();
-    const admin = new URL(restoredUrl);
-    admin.pathname = '/postgres';
-    const client = new Client({ connectionString: admin.toString() });
-    await client.connect();
-    await client.query(`DROP DATABASE IF EXISTS "${restoredUrl.pathname.slice(1)}" WITH (FORCE)`);
-    await client.end();
+    await dropDatabase(restoredUrl);
     rmSync(dir, { recursive: true, force: true });
   });
 
