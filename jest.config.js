@@ -1,5 +1,5 @@
 /**
- * Three projects: unit (pure, co-located *.spec.ts), integration (libs/**\/*.int-spec.ts,
+ * Three projects: unit (pure, co-located *.spec.ts), integration (test/integration/**\/*.int-spec.ts,
  * real PostgreSQL and Redis) and e2e (test/e2e, the whole app over HTTP with the worker).
  * One database and one Redis prefix per run, created by test/global-setup.ts.
  */
@@ -22,7 +22,7 @@ const esmPackages = ['@nestjs', '@bull-board'].join('|');
 const common = {
   transform: { '^.+\\.ts$': swc, '^.+\\.m?js$': ['@swc/jest', { swcrc: false, jsc: { target: 'es2022' }, module: { type: 'commonjs' } }] },
   transformIgnorePatterns: [`/node_modules/(?!(${esmPackages})/)`],
-  moduleNameMapper: { '^@phananh/(.*)$': '<rootDir>/libs/$1/src' },
+  moduleNameMapper: { '^@phananh/(.*)$': '<rootDir>/libs/$1/src', '^@test/support$': '<rootDir>/test/support' },
   testEnvironment: 'node',
 };
 
@@ -34,7 +34,7 @@ module.exports = {
   testTimeout: 60_000,
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs}/**/*.spec.ts'] },
-    { ...common, displayName: 'integration', testMatch: ['<rootDir>/libs/**/*.int-spec.ts'] },
+    { ...common, displayName: 'integration', testMatch: ['<rootDir>/test/integration/**/*.int-spec.ts'] },
     { ...common, displayName: 'e2e', testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'] },
   ],
 };

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { bulkCampaign, bulkLoadTickets } from '../libs/testing/src/bulk-load';
+import { bulkCampaign, bulkLoadTickets } from '../test/support/bulk-load';
 import { benchPii, loadNow, resetBenchDatabase, withClient } from './bench-env';
 import { LoadResult, fileReports } from './intake';
 import { startBenchRedis, startBenchService } from './services';

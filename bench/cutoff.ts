@@ -1,6 +1,6 @@
 import { Client } from 'pg';
 import { toVnIso } from '@phananh/core';
-import { bulkCampaign, bulkLoadTickets } from '../libs/testing/src/bulk-load';
+import { bulkCampaign, bulkLoadTickets } from '../test/support/bulk-load';
 import { PG_ADMIN_URL, benchPii, dbUrl, resetBenchDatabase, withClient } from './bench-env';
 import { realNow } from './deadlines';
 import { LoadResult, fileReports } from './intake';

@@ -2,7 +2,7 @@ import { Queue, Worker } from 'bullmq';
 import IORedis from 'ioredis';
 import { Client } from 'pg';
 import { toVnIso } from '@phananh/core';
-import { bulkCampaign, bulkLoadTickets } from '../libs/testing/src/bulk-load';
+import { bulkCampaign, bulkLoadTickets } from '../test/support/bulk-load';
 import { benchPii, withClient } from './bench-env';
 import { Service, startBenchService } from './services';
 import { percentile, round, sleep } from './stats';

@@ -4,7 +4,7 @@ import { Agent, request } from 'node:http';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import autocannon from 'autocannon';
-import { Geography, ReportGenerator } from '../libs/testing/src/campaign-model';
+import { Geography, ReportGenerator } from '../test/support/campaign-model';
 import { BENCH_DB, PG_ADMIN_URL, dbUrl } from './bench-env';
 import { CpuMeter, cpuMs } from './cpu';
 import { LOG_DIR } from './services';

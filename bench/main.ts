@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
-import { bulkCampaign, bulkLoadTickets } from '../libs/testing/src/bulk-load';
+import { bulkCampaign, bulkLoadTickets } from '../test/support/bulk-load';
 import { MachineFacts, benchPii, loadNow, machineFacts, resetBenchDatabase, withClient } from './bench-env';
 import { cpuMs } from './cpu';
 import { CutoffFigures, cutoffFigures, dropCutoffDatabases } from './cutoff';

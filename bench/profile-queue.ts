@@ -1,5 +1,5 @@
 import autocannon from 'autocannon';
-import { bulkCampaign, bulkLoadTickets } from '../libs/testing/src/bulk-load';
+import { bulkCampaign, bulkLoadTickets } from '../test/support/bulk-load';
 import { BENCH_DB, benchPii, resetBenchDatabase, withClient } from './bench-env';
 import { login, seedOfficer } from './officials';
 import { cpuMs } from './cpu';

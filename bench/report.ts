@@ -68,7 +68,7 @@ export function renderReport(r: BenchResults): string {
     `their own (\`phananh_bench\`, dropped and created again by each run) and a private Redis. Data: ${fmt(r.background.tickets)}`,
   );
   p(
-    `tickets loaded by \`bulkLoadTickets\` (libs/testing/src/bulk-load.ts, COPY) in ${fmt(round(r.background.ms / 1000))} s — ${fmt(r.background.open)} open,`,
+    `tickets loaded by \`bulkLoadTickets\` (test/support/bulk-load.ts, COPY) in ${fmt(round(r.background.ms / 1000))} s — ${fmt(r.background.open)} open,`,
   );
   p(
     `${fmt(r.background.events)} history events, provinces weighted by population and report intensity, PII encrypted with the app key.`,

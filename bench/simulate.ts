@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { Client } from 'pg';
 import { HOUR_MS } from '@phananh/core';
-import { Geography, GeneratedReport, ReportGenerator, campaignInstant } from '../libs/testing/src/campaign-model';
+import { Geography, GeneratedReport, ReportGenerator, campaignInstant } from '../test/support/campaign-model';
 import { PG_ADMIN_URL, dbUrl, withClient } from './bench-env';
 import { prepareDatabase } from '@phananh/database';
 import { loadReferenceData } from '@phananh/reference';

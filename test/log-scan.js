@@ -1,6 +1,6 @@
 /**
  * The run-wide log check: every line that any test app or spawned service logged during the
- * run (kept in the run's log directory by libs/testing's LogCapture and startService) is
+ * run (kept in the run's log directory by test/support's LogCapture and startService) is
  * searched for identity numbers, phone numbers, passwords and access tokens. A finding fails
  * the run. Plain CommonJS: Jest loads reporters without transforming them.
  */

@@ -7,7 +7,7 @@ import {
   startPrivateRedis,
   startService,
   waitForHttp,
-} from '@phananh/testing';
+} from '@test/support';
 
 describe('starting the service as a process', () => {
   it('refuses a bad variable with one line naming it, never its value', async () => {

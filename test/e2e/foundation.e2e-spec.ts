@@ -1,4 +1,4 @@
-import { TestApp, createTestApp } from '@phananh/testing';
+import { TestApp, createTestApp } from '@test/support';
 
 describe('foundation over HTTP', () => {
   let t: TestApp;

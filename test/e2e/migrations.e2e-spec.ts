@@ -1,6 +1,6 @@
 import { DataSource } from 'typeorm';
 import { dataSourceOptions, ensureDatabase } from '@phananh/database';
-import { dropDatabase } from '@phananh/testing';
+import { dropDatabase } from '@test/support';
 import { MIGRATIONS } from '../../migrations';
 import { currentTestEnv } from '../test-env';
 

@@ -12,7 +12,7 @@ import {
   eventually,
   newOfficial,
   startPrivateRedis,
-} from '@phananh/testing';
+} from '@test/support';
 import { newCitizen, reportBody } from '../public/report-bodies';
 
 const PG_BIN = process.env.PG_BIN ?? '/usr/lib/postgresql/15/bin';

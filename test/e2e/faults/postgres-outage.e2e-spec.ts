@@ -12,7 +12,7 @@ import {
   startPrivateRedis,
   startService,
   waitForHttp,
-} from '@phananh/testing';
+} from '@test/support';
 import { newCitizen, reportBody } from '../public/report-bodies';
 
 const PNG = Buffer.from(

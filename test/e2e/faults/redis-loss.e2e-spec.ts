@@ -9,7 +9,7 @@ import {
   newOfficial,
   newTicket,
   startPrivateRedis,
-} from '@phananh/testing';
+} from '@test/support';
 import { startReceiver, startSmtp } from '../sla/receivers';
 
 const HOUR = 3600_000;

@@ -1,6 +1,6 @@
 import { FakeClock } from '@phananh/core';
 import { Role } from '@phananh/identity';
-import { PrivateRedis, TestApp, createTestApp, eventually, newOfficial, startPrivateRedis } from '@phananh/testing';
+import { PrivateRedis, TestApp, createTestApp, eventually, newOfficial, startPrivateRedis } from '@test/support';
 import { newCitizen, reportBody } from '../public/report-bodies';
 
 interface EventCount {

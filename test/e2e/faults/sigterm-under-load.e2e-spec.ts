@@ -17,7 +17,7 @@ import {
   startPrivateRedis,
   startService,
   waitForHttp,
-} from '@phananh/testing';
+} from '@test/support';
 import { newCitizen, reportBody } from '../public/report-bodies';
 
 interface Outcome {

@@ -14,7 +14,7 @@ import {
   newTicket,
   startPrivateRedis,
   startService,
-} from '@phananh/testing';
+} from '@test/support';
 
 interface Hit {
   deliveryId: string;

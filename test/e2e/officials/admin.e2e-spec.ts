@@ -2,7 +2,7 @@ import { Role } from '@phananh/identity';
 import { RoutingService } from '@phananh/routing';
 import { CampaignsService } from '@phananh/sla';
 import { IssueType } from '@phananh/tickets';
-import { Official, TestApp, createTestApp, newOfficial } from '@phananh/testing';
+import { Official, TestApp, createTestApp, newOfficial } from '@test/support';
 
 describe('admin: officials and campaigns', () => {
   let t: TestApp;

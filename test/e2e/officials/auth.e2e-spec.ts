@@ -2,7 +2,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import { FakeClock } from '@phananh/core';
 import { Role, UsersService } from '@phananh/identity';
-import { TestApp, createTestApp, newOfficial } from '@phananh/testing';
+import { TestApp, createTestApp, newOfficial } from '@test/support';
 
 const b64 = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
 

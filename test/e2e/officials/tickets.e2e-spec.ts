@@ -9,7 +9,7 @@ import {
   newOfficial,
   newTicket,
   unknownTrackingCode,
-} from '@phananh/testing';
+} from '@test/support';
 
 /**
  * The officials' queue and workflow over HTTP (CONTRACT.md, "Officials"). Units: Hà Nội (01) →

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { TestApp, createTestApp } from '@phananh/testing';
+import { TestApp, createTestApp } from '@test/support';
 import { newCitizen, reportBody } from './report-bodies';
 
 /** Every answer the public endpoints may give; anything 5xx is a bug. */

@@ -1,4 +1,4 @@
-import { TestApp, createTestApp } from '@phananh/testing';
+import { TestApp, createTestApp } from '@test/support';
 import { newTrackingCode } from '@phananh/reports';
 import { newCitizen, reportBody } from './report-bodies';
 

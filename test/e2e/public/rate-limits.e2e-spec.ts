@@ -1,7 +1,7 @@
 import { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import { createApiApp } from '../../../apps/api/src/create-api-app';
-import { TestApp, createTestApp, testConfig } from '@phananh/testing';
+import { TestApp, createTestApp, testConfig } from '@test/support';
 import { newCitizen, reportBody } from './report-bodies';
 
 describe('rate limits on the public endpoints (Redis-backed, per client address)', () => {

@@ -2,7 +2,7 @@ import { HOUR_MS, PiiCrypto, maskCitizenId, maskPhone } from '@phananh/core';
 import { CampaignsService } from '@phananh/sla';
 import { Role } from '@phananh/identity';
 import { FakeClock } from '@phananh/core';
-import { TestApp, createTestApp, newOfficial } from '@phananh/testing';
+import { TestApp, createTestApp, newOfficial } from '@test/support';
 import { ReportBody, fieldCodes, newCitizen, reportBody } from './report-bodies';
 
 const CODE = /^[2-9A-HJKMNP-Z]{4}-[2-9A-HJKMNP-Z]{4}-[2-9A-HJKMNP-Z]{3}$/;

@@ -1,6 +1,6 @@
 import { HOUR_MS, PiiCrypto } from '@phananh/core';
 import { Role } from '@phananh/identity';
-import { TestApp, createTestApp, newOfficial } from '@phananh/testing';
+import { TestApp, createTestApp, newOfficial } from '@test/support';
 import { Citizen, ISLAND_DISTRICTS, WARDS, newCitizen, reportBody } from './report-bodies';
 
 const TOTAL = 1000;

@@ -2,7 +2,7 @@ import { Controller, Get, INestApplication, Module, Param, Post } from '@nestjs/
 import { FakeClock } from '@phananh/core';
 import { Role } from '@phananh/identity';
 import { QueueName, QueueService } from '@phananh/queue';
-import { LogCapture, Official, TestApp, createTestApp, isolatedEnv, newOfficial, testConfig } from '@phananh/testing';
+import { LogCapture, Official, TestApp, createTestApp, isolatedEnv, newOfficial, testConfig } from '@test/support';
 import { createApiApp } from '../../../apps/api/src/create-api-app';
 import { ENDPOINT_MATRIX } from './endpoint-matrix';
 import { matrixGaps, mountedPrefixes, servedRoutes } from './served-routes';

@@ -1,4 +1,4 @@
-import { TestApp, createTestApp } from '@phananh/testing';
+import { TestApp, createTestApp } from '@test/support';
 import { ENDPOINT_MATRIX } from './endpoint-matrix';
 import { matrixContext } from './matrix-context';
 import { matrixGaps, servedRoutes } from './served-routes';

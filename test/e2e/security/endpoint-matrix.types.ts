@@ -1,5 +1,5 @@
 import type { Ticket } from '@phananh/tickets';
-import type { NewTicketOptions, Official, TestApp } from '@phananh/testing';
+import type { NewTicketOptions, Official, TestApp } from '@test/support';
 import type { User } from '@phananh/identity';
 
 export type Caller = 'anonymous' | 'officer' | 'supervisor' | 'admin';

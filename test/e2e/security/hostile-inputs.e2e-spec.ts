@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { TestApp, createTestApp } from '@phananh/testing';
+import { TestApp, createTestApp } from '@test/support';
 import { ENDPOINT_MATRIX } from './endpoint-matrix';
 import { matrixContext } from './matrix-context';
 import type { MatrixContext, MatrixRequest } from './endpoint-matrix.types';

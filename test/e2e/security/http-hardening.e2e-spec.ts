@@ -2,7 +2,7 @@ import jwt from 'jsonwebtoken';
 import { FakeClock } from '@phananh/core';
 import { Role, UsersService } from '@phananh/identity';
 import { newTrackingCode } from '@phananh/reports';
-import { Official, TestApp, createTestApp, newAttachment, newOfficial, newTicket } from '@phananh/testing';
+import { Official, TestApp, createTestApp, newAttachment, newOfficial, newTicket } from '@test/support';
 import { newCitizen, reportBody } from '../public/report-bodies';
 
 const b64 = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');

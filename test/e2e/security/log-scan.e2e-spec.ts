@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { LogCapture, startPrivateRedis } from '@phananh/testing';
+import { LogCapture, startPrivateRedis } from '@test/support';
 import { currentTestEnv } from '../../test-env';
 
 // The reporter is plain CommonJS (Jest loads reporters untransformed).

@@ -1,5 +1,5 @@
 import { Role } from '@phananh/identity';
-import { TestApp, newAttachment, newOfficial, newTicket, randomCitizenId } from '@phananh/testing';
+import { TestApp, newAttachment, newOfficial, newTicket, randomCitizenId } from '@test/support';
 import type { MatrixContext } from './endpoint-matrix.types';
 
 const PNG = Buffer.concat([Buffer.from('89504e470d0a1a0a', 'hex'), Buffer.alloc(16)]);

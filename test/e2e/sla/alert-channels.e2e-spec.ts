@@ -2,7 +2,7 @@ import { verifyWebhookSignature } from '@phananh/alerts';
 import { FakeClock } from '@phananh/core';
 import { AuthService, Role } from '@phananh/identity';
 import { Ticket } from '@phananh/tickets';
-import { Official, TestApp, createTestApp, eventually, newOfficial, newTicket } from '@phananh/testing';
+import { Official, TestApp, createTestApp, eventually, newOfficial, newTicket } from '@test/support';
 import { startReceiver, startSmtp } from './receivers';
 
 /**

@@ -1,5 +1,5 @@
 import { QueueName, QueueService } from '@phananh/queue';
-import { TestApp, eventually } from '@phananh/testing';
+import { TestApp, eventually } from '@test/support';
 
 /** Waits until `n` more SLA sweeps have completed: every due stage before the call has then been seen. */
 export async function sweepsRun(t: TestApp, n = 3): Promise<void> {

@@ -2,7 +2,7 @@ import { FakeClock } from '@phananh/core';
 import { AuthService, Role } from '@phananh/identity';
 import { CampaignCutoffService, SlaSweeper } from '@phananh/sla';
 import { Ticket } from '@phananh/tickets';
-import { Official, TestApp, createTestApp, eventually, newOfficial, newTicket } from '@phananh/testing';
+import { Official, TestApp, createTestApp, eventually, newOfficial, newTicket } from '@test/support';
 import { alertsOf, allAlerts, recipients, sweepsRun } from './sla-helpers';
 
 /**

@@ -14,7 +14,7 @@ import {
   newOfficial,
   startPrivateRedis,
   startService,
-} from '@phananh/testing';
+} from '@test/support';
 import { newCitizen, reportBody } from '../public/report-bodies';
 import { startReceiver } from './receivers';
 

@@ -1,7 +1,7 @@
 import { FakeClock, HOUR_MS } from '@phananh/core';
 import { Role } from '@phananh/identity';
 import { TicketStatus } from '@phananh/tickets';
-import { Official, TestApp, createTestApp, eventually, newOfficial, newTicket } from '@phananh/testing';
+import { Official, TestApp, createTestApp, eventually, newOfficial, newTicket } from '@test/support';
 
 const NOW = '2021-11-08T12:00:00+07:00';
 const hoursBefore = (h: number) => new Date(new Date(NOW).getTime() - h * HOUR_MS);

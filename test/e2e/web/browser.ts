@@ -3,7 +3,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { Browser, BrowserContext, Locator, Page, chromium } from 'playwright-core';
-import { TestApp, randomCitizenId } from '@phananh/testing';
+import { TestApp, randomCitizenId } from '@test/support';
 
 /** Where each journey leaves its screenshots (test-output/ is git-ignored). */
 export const SCREENSHOTS = join(__dirname, '..', '..', '..', 'test-output', 'screenshots');

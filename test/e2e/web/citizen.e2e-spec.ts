@@ -1,5 +1,5 @@
 import { Browser, Page } from 'playwright-core';
-import { TestApp, createTestApp, newOfficial } from '@phananh/testing';
+import { TestApp, createTestApp, newOfficial } from '@test/support';
 import {
   WebPage,
   axeViolations,

@@ -1,6 +1,6 @@
 import { Browser, Page } from 'playwright-core';
 import { FakeClock } from '@phananh/core';
-import { Official, TestApp, createTestApp, newOfficial, newTicket } from '@phananh/testing';
+import { Official, TestApp, createTestApp, newOfficial, newTicket } from '@test/support';
 import { REJECTION_REASONS } from '@phananh/tickets';
 import {
   WebPage,

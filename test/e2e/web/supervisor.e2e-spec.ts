@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Browser, Page } from 'playwright-core';
 import { FakeClock } from '@phananh/core';
 import { Role } from '@phananh/identity';
-import { Official, TestApp, createTestApp, eventually, newOfficial } from '@phananh/testing';
+import { Official, TestApp, createTestApp, eventually, newOfficial } from '@test/support';
 import {
   WebPage,
   axeViolations,

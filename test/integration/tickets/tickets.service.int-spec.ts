@@ -5,10 +5,10 @@ import { DataSource } from 'typeorm';
 import { AppError, FakeClock, PiiCrypto } from '@phananh/core';
 import { AuthUser, IdentityModule, Role } from '@phananh/identity';
 import { PlatformModule } from '@phananh/platform';
-import { IsolatedEnv, LogCapture, eventually, isolatedEnv, testConfig } from '@phananh/testing';
-import { WorkflowAction } from './ticket-transitions';
-import { TicketsModule } from './tickets.module';
-import { TicketsService } from './tickets.service';
+import { IsolatedEnv, LogCapture, eventually, isolatedEnv, testConfig } from '@test/support';
+import { WorkflowAction } from '@phananh/tickets';
+import { TicketsModule } from '@phananh/tickets';
+import { TicketsService } from '@phananh/tickets';
 
 /**
  * The lost-update guard, made deterministic: another transaction changes the ticket after

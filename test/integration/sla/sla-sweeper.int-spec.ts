@@ -2,8 +2,8 @@ import { Queue } from 'bullmq';
 import IORedis from 'ioredis';
 import { FakeClock, HOUR_MS } from '@phananh/core';
 import { Role } from '@phananh/identity';
-import { TestApp, createTestApp, newOfficial, startPrivateRedis } from '@phananh/testing';
-import { SWEEP_BATCH, SlaSweeper } from './sla-sweeper.service';
+import { TestApp, createTestApp, newOfficial, startPrivateRedis } from '@test/support';
+import { SWEEP_BATCH, SlaSweeper } from '@phananh/sla';
 
 const TICKETS = 10_000;
 

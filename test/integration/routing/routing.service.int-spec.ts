@@ -4,10 +4,10 @@ import { getDataSourceToken } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { FakeClock } from '@phananh/core';
 import { PlatformModule } from '@phananh/platform';
-import { IsolatedEnv, LogCapture, isolatedEnv, testConfig } from '@phananh/testing';
+import { IsolatedEnv, LogCapture, isolatedEnv, testConfig } from '@test/support';
 import { IssueType } from '@phananh/tickets';
-import { RoutingModule } from './routing.module';
-import { RoutingService } from './routing.service';
+import { RoutingModule } from '@phananh/routing';
+import { RoutingService } from '@phananh/routing';
 
 describe('RoutingService on the real reference data and users table', () => {
   let env: IsolatedEnv;

@@ -1,7 +1,7 @@
 import { DataSource } from 'typeorm';
 import { dataSourceOptions, prepareDatabase } from '@phananh/database';
-import { IsolatedEnv, isolatedEnv } from '@phananh/testing';
-import { EXPECTED_UNIT_COUNT, loadReferenceData } from './reference-loader';
+import { IsolatedEnv, isolatedEnv } from '@test/support';
+import { EXPECTED_UNIT_COUNT, loadReferenceData } from '@phananh/reference';
 
 describe('reference data load', () => {
   let env: IsolatedEnv;

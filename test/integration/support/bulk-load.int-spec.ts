@@ -1,8 +1,8 @@
 import { Client } from 'pg';
 import { PiiCrypto } from '@phananh/core';
-import { bulkCampaign, bulkLoadTickets } from './bulk-load';
-import { Geography } from './campaign-model';
-import { IsolatedEnv, isolatedEnv } from './test-database';
+import { bulkCampaign, bulkLoadTickets } from '../../support/bulk-load';
+import { Geography } from '../../support/campaign-model';
+import { IsolatedEnv, isolatedEnv } from '../../support/test-database';
 
 const KEY = '11'.repeat(32);
 const AS_OF = new Date('2021-11-08T20:00:00+07:00');

@@ -4,9 +4,9 @@ import IORedis from 'ioredis';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { AppConfig, Clock, FakeClock, loadConfig } from '@phananh/core';
-import { createApiApp } from '../../../apps/api/src/create-api-app';
-import { createWorker } from '../../../apps/worker/src/create-worker';
-import { WorkerModule } from '../../../apps/worker/src/worker.module';
+import { createApiApp } from '../../apps/api/src/create-api-app';
+import { createWorker } from '../../apps/worker/src/create-worker';
+import { WorkerModule } from '../../apps/worker/src/worker.module';
 import { IsolatedEnv, isolatedEnv } from './test-database';
 import { LogCapture } from './log-capture';
 

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
-import { currentTestEnv } from '../../../test/test-env';
+import { currentTestEnv } from '../test-env';
 
 let counter = 0;
 

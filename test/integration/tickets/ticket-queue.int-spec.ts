@@ -5,9 +5,9 @@ import { DataSource } from 'typeorm';
 import { FakeClock, PiiCrypto } from '@phananh/core';
 import { AuthUser, IdentityModule, Role } from '@phananh/identity';
 import { PlatformModule } from '@phananh/platform';
-import { IsolatedEnv, LogCapture, isolatedEnv, testConfig } from '@phananh/testing';
-import { QueueQuery, TicketQueue } from './ticket-queue.service';
-import { TicketsModule } from './tickets.module';
+import { IsolatedEnv, LogCapture, isolatedEnv, testConfig } from '@test/support';
+import { QueueQuery, TicketQueue } from '@phananh/tickets';
+import { TicketsModule } from '@phananh/tickets';
 
 interface PlanNode {
   'Node Type': string;

@@ -1,6 +1,6 @@
 import { mkdirSync, openSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { TEST_ENV_VAR, TestEnv } from '../../../test/test-env';
+import { TEST_ENV_VAR, TestEnv } from '../test-env';
 
 const files = new Map<string, number>();
 
