@@ -7,6 +7,7 @@ import { cpuMs } from './cpu';
 import { CutoffFigures, cutoffFigures, dropCutoffDatabases } from './cutoff';
 import { DeadlineFigures, deadlineFigures, redisPerTicket } from './deadlines';
 import { LoadResult, PgbenchResult, fileReports, pacedReports, pgbenchBest, serviceBest } from './intake';
+import { JobMemoryFigures, delayedJobMemory } from './job-memory';
 import { login, seedDistrictSupervisors, seedOfficer } from './officials';
 import { QueueFigures, queueFigures } from './queue';
 import { renderReport } from './report';
@@ -33,6 +34,7 @@ export interface BenchResults {
   };
   queue: QueueFigures;
   redisMemory: { before: number; after: number; tickets: number; bytesPerTicket: number };
+  jobMemory: JobMemoryFigures;
   deadlines: DeadlineFigures;
   scaleOut: {
     intake: LoadResult;
@@ -54,6 +56,7 @@ interface Sizes {
   floorJobs: number;
   cutoff: number;
   memoryTickets: number;
+  delayedJobs: number;
   seconds: number;
   pgClients: number[];
   connections: number[];
@@ -68,6 +71,7 @@ const FULL: Sizes = {
   floorJobs: 10_000,
   cutoff: 1_000_000,
   memoryTickets: 100_000,
+  delayedJobs: 10_000,
   seconds: 10,
   pgClients: [8, 16, 32],
   connections: [16, 32, 64],
@@ -81,6 +85,7 @@ const QUICK: Sizes = {
   floorJobs: 1_000,
   cutoff: 20_000,
   memoryTickets: 5_000,
+  delayedJobs: 10_000,
   seconds: 4,
   pgClients: [16],
   connections: [32],
@@ -197,6 +202,8 @@ async function main(): Promise<void> {
       'redisMemory',
       await redisPerTicket({ ...env, count: sizes.memoryTickets, clockStart: BACKGROUND_AS_OF }),
     );
+    log('redis memory per delayed BullMQ job (the design not taken)');
+    const jobMemory = save('jobMemory', await delayedJobMemory(sizes.delayedJobs));
     log('deadlines: one worker');
     const deadlineRun = (k: number, workers: number, r: BenchRedis, prefix: string) =>
       deadlineFigures({
@@ -316,6 +323,7 @@ async function main(): Promise<void> {
       intake: { raw, service, at70, framework },
       queue: { ...q, unitOpen: sizes.unitOpen, totalTickets: total },
       redisMemory,
+      jobMemory,
       deadlines,
       scaleOut: {
         intake: scaled,

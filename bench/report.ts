@@ -1,7 +1,9 @@
 import type { BenchResults as Results } from './main';
 
-type BenchResults = Omit<Results, 'scaleOut'> & {
+// Runs written before a figure existed (bench/last-run.json) still render: those figures are optional.
+type BenchResults = Omit<Results, 'scaleOut' | 'jobMemory'> & {
   scaleOut: Omit<Results['scaleOut'], 'counted'> & { counted?: Results['scaleOut']['counted'] };
+  jobMemory?: Results['jobMemory'];
 };
 import type { LoadResult } from './intake';
 import type { LatencyFigures } from './queue';
@@ -196,6 +198,19 @@ export function renderReport(r: BenchResults): string {
     `ticket's ladder in PostgreSQL, \`sla_stage\`/\`sla_next_at\`; Redis holds only the sweep's job scheduler). Goal ≤ 1 kB: ${yes(rm.bytesPerTicket <= 1024)}.`,
   );
   p();
+  const jm = r.jobMemory;
+  if (jm) {
+    p(
+      `The design not taken, a delayed BullMQ job per ticket and rung (bench/job-memory.ts: ${fmt(jm.jobs)} \`sla-overdue\` jobs due`,
+    );
+    p(
+      `48 hours later, in a redis-server of their own): **${fmt(jm.bytesPerJob)} bytes per job**, so 3 million open tickets would hold`,
+    );
+    p(
+      `${jm.gibOneRung} GiB (one rung scheduled at a time) to ${jm.gibThreeRungs} GiB (all three) in a Redis that must not evict.`,
+    );
+    p();
+  }
 
   p('## 4. Cutoff');
   p();
