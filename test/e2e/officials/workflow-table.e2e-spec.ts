@@ -1,0 +1,83 @@
+import { FakeClock } from '@phananh/core';
+import { AuthService, Role } from '@phananh/identity';
+import { TicketStatus } from '@phananh/tickets';
+import { Official, TestApp, createTestApp, newOfficial, newTicket } from '@test/support';
+
+/**
+ * The whole workflow over HTTP, every action from every status, against a table written out by
+ * hand from docs/api.md ("Officials"), not read from the code's TRANSITIONS: each cell is a
+ * fresh ticket in Phúc Xá (00001) and one request. An officer of the unit acts; a supervisor of
+ * its district reopens (officers may not, in any status).
+ */
+const STATUSES = ['ASSIGNED', 'IN_PROGRESS', 'DEFERRED', 'RESOLVED', 'REJECTED'] as const;
+const REFUSED = '409';
+const SAME = 'unchanged';
+// prettier-ignore
+const EXPECTED: Record<string, readonly string[]> = {
+  //          ASSIGNED       IN_PROGRESS    DEFERRED       RESOLVED    REJECTED
+  start:    ['IN_PROGRESS', REFUSED,       'IN_PROGRESS', REFUSED,    REFUSED],
+  resolve:  ['RESOLVED',    'RESOLVED',    'RESOLVED',    REFUSED,    REFUSED],
+  defer:    ['DEFERRED',    'DEFERRED',    'DEFERRED',    REFUSED,    REFUSED],
+  reject:   ['REJECTED',    'REJECTED',    'REJECTED',    REFUSED,    REFUSED],
+  transfer: ['ASSIGNED',    'ASSIGNED',    'ASSIGNED',    REFUSED,    REFUSED],
+  comments: [SAME,          SAME,          SAME,          SAME,       SAME],
+  reopen:   [REFUSED,       REFUSED,       REFUSED,       'ASSIGNED', 'ASSIGNED'],
+};
+
+/** A valid body for each action, so that only the status decides. */
+const BODIES: Record<string, object> = {
+  start: {},
+  resolve: { resolution: 'Đã bổ sung mũi 2' },
+  defer: { reason: 'Cần đối chiếu sổ tiêm' },
+  reject: { reasonCode: 'NAME_MISMATCH' },
+  transfer: { unitCode: '00004', reason: 'Tiêm tại phường Trúc Bạch' },
+  comments: { text: 'Đã gọi cho người dân' },
+  reopen: { reason: 'Chưa sửa đúng' },
+};
+
+describe('officials: the workflow table, every action from every status', () => {
+  let t: TestApp;
+  let officer: Official;
+  let supervisor: Official;
+
+  beforeAll(async () => {
+    t = await createTestApp({ clock: new FakeClock('2021-11-03T08:00:00+07:00'), worker: false });
+    officer = await newOfficial(t, { role: Role.Officer, unitCode: '00001' });
+    supervisor = await newOfficial(t, { role: Role.Supervisor, unitCode: '001' });
+  });
+  afterAll(() => t.close());
+
+  const act = (who: Official, code: string, action: string) =>
+    t.http
+      .post(`/api/v1/tickets/${code}/${action}`)
+      .set('Authorization', `Bearer ${t.app.get(AuthService).issue(who.user).accessToken}`)
+      .send(BODIES[action]);
+  const row = async (code: string) =>
+    (await t.db.query(`SELECT status, unit_code FROM tickets WHERE tracking_code = $1`, [code]))[0];
+
+  const cells = Object.entries(EXPECTED).flatMap(([action, expected]) =>
+    STATUSES.map((status, i) => [action, status, expected[i]] as const),
+  );
+
+  it.each(cells)('%s from %s → %s', async (action, status, expected) => {
+    const { trackingCode: code } = await newTicket(t, { unitCode: '00001', status: status as TicketStatus });
+    const res = await act(action === 'reopen' ? supervisor : officer, code, action);
+    if (expected === REFUSED) {
+      expect({ status: res.status, type: res.body.type }).toEqual({
+        status: 409,
+        type: 'urn:phananh:problem:transition-not-allowed',
+      });
+      expect(await row(code)).toEqual({ status, unit_code: '00001' });
+      return;
+    }
+    const after = expected === SAME ? status : expected;
+    expect({ status: res.status, ticket: res.body.status }).toEqual({ status: 200, ticket: after });
+    expect(await row(code)).toEqual({ status: after, unit_code: action === 'transfer' ? '00004' : '00001' });
+  });
+
+  it.each(STATUSES)('refuses an officer reopening from %s with 403', async (status) => {
+    const { trackingCode: code } = await newTicket(t, { unitCode: '00001', status: status as TicketStatus });
+    await act(officer, code, 'reopen').expect(403);
+    expect(await row(code)).toEqual({ status, unit_code: '00001' });
+  });
+});
