@@ -90,9 +90,11 @@ export async function startPrivateRedis(extraArgs: string[] = [], port?: number)
       },
     ),
   );
-  const until = Date.now() + 5000;
+  // Generous for a loaded machine; a server that cannot start (port taken) exits, and is reported at once.
+  const until = Date.now() + 30_000;
   while (!proc.output().includes('Ready to accept connections')) {
-    if (Date.now() > until) throw new Error(`redis-server did not start: ${proc.output()}`);
+    if (proc.proc.exitCode !== null || Date.now() > until)
+      throw new Error(`redis-server did not start: ${proc.output()}`);
     await new Promise((r) => setTimeout(r, 20));
   }
   return {

@@ -82,10 +82,15 @@ export async function createTestWorker(of: TestApp, clock: Clock = of.clock): Pr
   return worker;
 }
 
-/** Polls `check` until it returns a truthy value (real time; for the worker's asynchronous effects). */
+/**
+ * Polls `check` until it returns a truthy value (real time; for the worker's asynchronous effects).
+ * The default wait is long because it costs nothing when the condition comes true, and a run
+ * shares two cores with other test files (load averages of 15 are common): only a condition that
+ * never comes true waits it out.
+ */
 export async function eventually<T>(
   check: () => Promise<T | undefined | null | false>,
-  timeoutMs = 10_000,
+  timeoutMs = 30_000,
   stepMs = 50,
 ): Promise<T> {
   const until = Date.now() + timeoutMs;
