@@ -7,6 +7,7 @@ import {
   PrivatePostgres,
   PrivateRedis,
   RunningProcess,
+  eventually,
   freePort,
   startPrivatePostgres,
   startPrivateRedis,
@@ -109,15 +110,20 @@ describe('fault: PostgreSQL stops under the running API', () => {
     db = undefined;
     const filesBefore = filesUnder(files).length;
     pg.stop('fast');
-    const started = performance.now();
+    const tookMs: number[] = [];
+    const timed = async (request: () => Promise<Response>) => {
+      const started = performance.now();
+      const res = await request();
+      tookMs.push(performance.now() - started);
+      return res;
+    };
     const attempts = [
-      await post('/api/v1/reports', reportBody(newCitizen())),
-      await fileWithPhoto(),
-      await post('/api/v1/reports', reportBody(newCitizen()), { 'Idempotency-Key': randomUUID() }),
-      await post('/api/v1/reports/lookup', { trackingCode: [...answered][0], citizenId: '001090012345' }),
-      await post('/api/v1/auth/login', { username: 'someone', password: 'long-enough-password' }),
+      await timed(() => post('/api/v1/reports', reportBody(newCitizen()))),
+      await timed(fileWithPhoto),
+      await timed(() => post('/api/v1/reports', reportBody(newCitizen()), { 'Idempotency-Key': randomUUID() })),
+      await timed(() => post('/api/v1/reports/lookup', { trackingCode: [...answered][0], citizenId: '001090012345' })),
+      await timed(() => post('/api/v1/auth/login', { username: 'someone', password: 'long-enough-password' })),
     ];
-    const tookMs = performance.now() - started;
     for (const res of attempts) {
       expect(res.status).toBe(503);
       expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
@@ -126,7 +132,10 @@ describe('fault: PostgreSQL stops under the running API', () => {
       expect(body).toMatchObject({ status: 503, type: 'urn:phananh:problem:service-unavailable' });
       expect(JSON.stringify(body)).not.toMatch(/ECONNREFUSED|5432|postgres|select|insert/i);
     }
-    expect(tookMs).toBeLessThan(5000);
+    // Promptly: a stopped server refuses connections at once. A request that waited for the pool's
+    // connect timeout (connectionTimeoutMillis, 5 s) would take at least that long; below it, the
+    // rest is the machine's load, not the outage.
+    for (const ms of tookMs) expect(ms).toBeLessThan(5000);
     const ready = await fetch(`${base}/health/ready`);
     expect(ready.status).toBe(503);
     expect(((await ready.json()) as { checks: { database: { status: string } } }).checks.database.status).toBe('down');
@@ -160,16 +169,20 @@ describe('fault: PostgreSQL stops under the running API', () => {
   it('loses and duplicates nothing when PostgreSQL crashes in the middle of a stream of filings', async () => {
     const statuses = new Map<number, number>();
     const codes = new Map<string, string>(); // Idempotency-Key → tracking code
+    // A 200 is the stored answer to a retried key: right only after a 503 for that key (a crash
+    // between the commit and the answer), never on a first attempt.
+    const firstAttemptReplays: string[] = [];
     let crashed = false;
     const client = async () => {
       for (let i = 0; i < EACH; i++) {
         const key = randomUUID();
         const body = reportBody(newCitizen());
-        for (const until = performance.now() + 30_000; ;) {
+        for (let attempt = 1, until = performance.now() + 30_000; ; attempt++) {
           const res = await post('/api/v1/reports', body, { 'Idempotency-Key': key }).catch(() => null);
           const status = res?.status ?? 0;
           statuses.set(status, (statuses.get(status) ?? 0) + 1);
           if (res && (status === 201 || status === 200)) {
+            if (status === 200 && attempt === 1) firstAttemptReplays.push(key);
             codes.set(key, ((await res.json()) as { trackingCode: string }).trackingCode);
             break;
           }
@@ -178,20 +191,23 @@ describe('fault: PostgreSQL stops under the running API', () => {
         }
       }
     };
+    // The crash comes from the stream's own progress, not a timer: once every client has filed
+    // twice (most filings are still to come), and PostgreSQL returns once a client has met it.
     const crash = (async () => {
-      await new Promise((r) => setTimeout(r, 300));
+      await eventually(async () => codes.size >= 2 * CLIENTS, 30_000, 5);
       await db?.end();
       db = undefined;
       pg.stop('immediate');
       crashed = true;
-      await new Promise((r) => setTimeout(r, 1000));
+      await eventually(async () => (statuses.get(503) ?? 0) > 0, 30_000, 5);
       pg.start();
     })();
     await Promise.all([...Array.from({ length: CLIENTS }, client), crash]);
     expect(crashed).toBe(true);
     expect(statuses.get(503)).toBeGreaterThan(0);
-    expect([...statuses.keys()].sort()).toEqual(expect.arrayContaining([201, 503]));
-    expect([...statuses.keys()].filter((s) => s !== 201 && s !== 503)).toEqual([]);
+    expect(statuses.get(201)).toBeGreaterThan(0);
+    expect([...statuses.keys()].filter((s) => ![200, 201, 503].includes(s))).toEqual([]);
+    expect(firstAttemptReplays).toEqual([]);
     expect(codes.size).toBe(CLIENTS * EACH);
     expect(new Set(codes.values()).size).toBe(CLIENTS * EACH);
 
