@@ -8,6 +8,13 @@ import { TestApp, randomCitizenId } from '@test/support';
 /** Where each journey leaves its screenshots (test-output/ is git-ignored). */
 export const SCREENSHOTS = join(__dirname, '..', '..', '..', 'test-output', 'screenshots');
 
+/**
+ * How long a journey waits for the page to show what it must. Waiting ends as soon as it does,
+ * so the limit costs nothing then; it is long because Chromium shares two cores with the other
+ * test files of a run, and a busy renderer is not a failing page.
+ */
+const WAIT_MS = 15_000;
+
 /** Debian's chromium package (.ci/run installs it); npm never downloads a browser. */
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
@@ -63,7 +70,7 @@ export async function openPage(browser: Browser, baseURL: string, phone = false)
     if (m.type() === 'error' && !/Failed to load resource: the server responded with a status of 4\d\d/.test(m.text()))
       problems.push(`console: ${m.text()}`);
   });
-  page.setDefaultTimeout(10_000);
+  page.setDefaultTimeout(WAIT_MS);
   return { context, page, problems };
 }
 
@@ -123,7 +130,7 @@ export async function certificatePhoto(browser: Browser): Promise<Buffer> {
 /** Waits until the element's text contains `text` (the pages render asynchronously), else fails showing it. */
 export async function expectText(locator: Locator, text: string): Promise<void> {
   try {
-    await locator.filter({ hasText: text }).first().waitFor({ timeout: 5_000 });
+    await locator.filter({ hasText: text }).first().waitFor({ timeout: WAIT_MS });
   } catch {
     expect(await locator.first().textContent()).toContain(text);
   }
@@ -131,7 +138,7 @@ export async function expectText(locator: Locator, text: string): Promise<void> 
 
 export async function expectVisible(locator: Locator): Promise<void> {
   try {
-    await locator.waitFor({ state: 'visible', timeout: 5_000 });
+    await locator.waitFor({ state: 'visible', timeout: WAIT_MS });
   } catch {
     throw new Error(`Not visible: ${locator}`);
   }
@@ -174,7 +181,7 @@ export async function fileReport(t: TestApp, o: ReportOptions): Promise<string> 
 }
 
 /** Reads until `read()` equals `expected` (the pages update asynchronously), else fails showing the last value. */
-export async function settles<T>(read: () => Promise<T>, expected: T, timeoutMs = 5_000): Promise<void> {
+export async function settles<T>(read: () => Promise<T>, expected: T, timeoutMs = WAIT_MS): Promise<void> {
   const until = Date.now() + timeoutMs;
   let last = await read();
   while (!isDeepStrictEqual(last, expected) && Date.now() < until) {
