@@ -1,7 +1,6 @@
 import { Role } from '@phananh/identity';
-import { TicketAction } from './ticket-event.entity';
+import { TicketAction, TicketStatus } from '@phananh/ticket-store';
 import { TRANSITIONS, WorkflowAction, nextStatus } from './ticket-transitions';
-import { TicketStatus } from './ticket-status';
 
 const { Assigned, InProgress, Deferred, Resolved, Rejected } = TicketStatus;
 const X = undefined; // not allowed

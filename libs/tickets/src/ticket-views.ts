@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { PiiCrypto, maskCitizenId, maskPhone, toVnIso } from '@phananh/core';
 import { ReferenceService } from '@phananh/reference';
-import { TicketRow } from './ticket-row';
+import { TicketRow } from '@phananh/ticket-store';
 
 export interface UnitRef {
   code: string;

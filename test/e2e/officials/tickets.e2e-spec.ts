@@ -1,6 +1,6 @@
 import { FakeClock, HOUR_MS } from '@phananh/core';
 import { AuthService, Role } from '@phananh/identity';
-import { TicketStatus } from '@phananh/tickets';
+import { TicketStatus } from '@phananh/ticket-store';
 import {
   Official,
   TestApp,

@@ -1,6 +1,6 @@
 import { FakeClock, HOUR_MS } from '@phananh/core';
 import { Role } from '@phananh/identity';
-import { TicketStatus } from '@phananh/tickets';
+import { TicketStatus } from '@phananh/ticket-store';
 import { Official, TestApp, createTestApp, eventually, newOfficial, newTicket } from '@test/support';
 
 const NOW = '2021-11-08T12:00:00+07:00';
