@@ -94,13 +94,13 @@ export function renderReport(r: BenchResults): string {
   );
   for (const x of r.intake.raw.runs)
     p(
-      `| ${x === raw ? '**best**' : ''} | ${x.clients} | ${fmt(x.tps)} | ${x.latencyMs} | ${x.cpuPg} | ${x.cpuClient} |`,
+      `| ${x.clients === raw.clients ? '**best**' : ''} | ${x.clients} | ${fmt(x.tps)} | ${x.latencyMs} | ${x.cpuPg} | ${x.cpuClient} |`,
     );
   p();
   p(
     '| service | connections | 2xx/s | p50 ms | p99 ms | max ms | 2xx / sent | CPU ms Node | CPU ms PostgreSQL |\n|---|---|---|---|---|---|---|---|---|',
   );
-  for (const x of r.intake.service.runs) p(intakeRow(x === svc ? '**best**' : '', x));
+  for (const x of r.intake.service.runs) p(intakeRow(x.connections === svc.connections ? '**best**' : '', x));
   p(intakeRow('at 70 % of best, paced', at70));
   p();
   p(
