@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 import { Clock, HOUR_MS } from '@phananh/core';
 import { JobHandler, JobName, JobOutcome } from '@phananh/queue';
 
-/** Idempotency keys answer retries for 24 hours (CONTRACT.md); after that they are removed. */
+/** Idempotency keys answer retries for 24 hours (docs/api.md, "Idempotency"); after that they are removed. */
 export const IDEMPOTENCY_TTL_MS = 24 * HOUR_MS;
 
 @Injectable()

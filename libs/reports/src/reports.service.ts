@@ -76,7 +76,7 @@ function canonicalJson(value: unknown): string {
 }
 
 /**
- * Citizen intake (CONTRACT.md, "Public"): validate, route, set the deadline, and write
+ * Citizen intake (docs/api.md, "Public"): validate, route, set the deadline, and write
  * the report in one statement. Nothing here touches Redis: the SLA sweeper finds new
  * tickets by their sla_next_at, so a report is accepted even while Redis is down.
  */

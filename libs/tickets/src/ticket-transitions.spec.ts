@@ -6,7 +6,7 @@ const { Assigned, InProgress, Deferred, Resolved, Rejected } = TicketStatus;
 const X = undefined; // not allowed
 const SAME = null; // allowed, status unchanged
 
-/** Every (action, status) pair, written out by hand from CONTRACT.md rather than derived from the table. */
+/** Every (action, status) pair, written out by hand from docs/api.md rather than derived from the table. */
 const EXPECTED: Record<WorkflowAction, Record<TicketStatus, TicketStatus | null | undefined>> = {
   start: { ASSIGNED: InProgress, IN_PROGRESS: X, DEFERRED: InProgress, RESOLVED: X, REJECTED: X },
   resolve: { ASSIGNED: Resolved, IN_PROGRESS: Resolved, DEFERRED: Resolved, RESOLVED: X, REJECTED: X },

@@ -26,7 +26,7 @@ export interface Transition {
 const ALL = Object.values(TicketStatus);
 const CLOSED = [TicketStatus.Resolved, TicketStatus.Rejected] as const;
 
-/** The workflow, as one table (CONTRACT.md, "Officials"). */
+/** The workflow, as one table (docs/api.md, "Officials"). */
 export const TRANSITIONS: Readonly<Record<WorkflowAction, Transition>> = {
   [WorkflowAction.Start]: {
     from: [TicketStatus.Assigned, TicketStatus.Deferred],

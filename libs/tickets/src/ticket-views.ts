@@ -28,7 +28,7 @@ export interface AttachmentRef {
   size: number;
 }
 
-/** A ticket as the officials' endpoints show it (CONTRACT.md, "Officials"). */
+/** A ticket as the officials' endpoints show it (docs/api.md, "The ticket"). */
 export interface TicketView {
   trackingCode: string;
   status: string;

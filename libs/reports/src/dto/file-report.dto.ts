@@ -113,7 +113,7 @@ export class DoseDto {
   lotNumber?: string;
 }
 
-/** POST /api/v1/reports (CONTRACT.md, "Public"). */
+/** POST /api/v1/reports (docs/api.md, "Public"). */
 export class FileReportDto {
   @ApiProperty({ type: CitizenDto })
   @IsDefined()
