@@ -7,7 +7,7 @@ import { ReportBody, fieldCodes, newCitizen, reportBody } from './report-bodies'
 
 const CODE = /^[2-9A-HJKMNP-Z]{4}-[2-9A-HJKMNP-Z]{4}-[2-9A-HJKMNP-Z]{3}$/;
 
-describe('POST /api/v1/reports (CONTRACT.md "Public")', () => {
+describe('POST /api/v1/reports (docs/api.md, "Public")', () => {
   let t: TestApp;
   let clock: FakeClock;
   const file = (body: unknown, lang?: string) => {
