@@ -158,15 +158,16 @@ export class TicketStore {
     return new Set(rows.map((r) => r.trackingCode));
   }
 
-  /** Inserts one ticket exactly as given (no events, no duplicate check): its id. For tools and tests. */
-  async insert(q: Queryable, ticket: TicketRecord): Promise<string> {
-    const [row]: { id: string }[] = await q.query(
+  /** Inserts tickets exactly as given (no events, no duplicate check): their ids, in insertion order. For tools and tests. */
+  async insert(q: Queryable, tickets: readonly TicketRecord[]): Promise<string[]> {
+    const rows: { id: string }[] = await q.query(
       `INSERT INTO tickets (${columnNames(TICKET_COLUMNS, TICKET_KEYS)})
        SELECT ${columnNames(TICKET_COLUMNS, TICKET_KEYS)} FROM ${unnestColumns(TICKET_COLUMNS, TICKET_KEYS, 1, 'i')}
+       ORDER BY ord
        RETURNING id`,
-      columnArrays(TICKET_KEYS, [ticket]),
+      columnArrays(TICKET_KEYS, tickets),
     );
-    return row.id;
+    return rows.map((r) => r.id);
   }
 
   /** Appends history entries, in the given order. */

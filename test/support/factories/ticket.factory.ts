@@ -4,7 +4,11 @@ import { ReferenceService } from '@phananh/reference';
 import { AttachmentStore, newTrackingCode } from '@phananh/reports';
 import { CampaignsService, computeDueAt, freshSlaState } from '@phananh/sla';
 import { IssueType, TicketAction, TicketRecord, TicketStatus, TicketStore, isOpen } from '@phananh/ticket-store';
+import type { INestApplicationContext } from '@nestjs/common';
 import type { TestApp } from '../test-app';
+
+/** What the factory needs of an app: a whole TestApp, or a testing module with the platform and tickets. */
+export type TicketContext = Pick<TestApp, 'db' | 'clock'> & { app: INestApplicationContext };
 
 export interface NewTicketOptions {
   unitCode?: string;
@@ -23,8 +27,10 @@ export interface NewTicketOptions {
   trackingCode?: string;
   overdueSince?: Date | null;
   description?: string | null;
-  /** Insert the public FILED event, as intake does (default true). */
+  /** Insert the public FILED event, as intake does (default true; newTicket only). */
   filedEvent?: boolean;
+  /** When it was closed, for a closed status (default: an hour after receivedAt). */
+  closedAt?: Date;
 }
 
 /** A ticket as newTicket inserted it. */
@@ -43,12 +49,12 @@ export function randomCitizenId(): string {
 }
 
 /**
- * Inserts a ticket row directly (encrypted identity and phone through the app's PiiCrypto),
- * with the denormalised district and province of its unit and fresh SLA columns. For tests
- * that need tickets without going through intake. It leaves the masked columns empty, as on
- * rows written before they existed, so the suites that use it cover the views' fallback.
+ * A valid ticket record (encrypted identity and phone through the app's PiiCrypto), with the
+ * denormalised district and province of its unit and fresh SLA columns. It leaves the masked
+ * columns empty, as on rows written before they existed, so the suites that use it cover the
+ * views' fallback.
  */
-export async function newTicket(t: TestApp, options: NewTicketOptions = {}): Promise<TestTicket> {
+export async function ticketRecord(t: TicketContext, options: NewTicketOptions = {}): Promise<TicketRecord> {
   const pii = t.app.get(PiiCrypto);
   const reference = t.app.get(ReferenceService);
   const campaigns = t.app.get(CampaignsService);
@@ -71,7 +77,7 @@ export async function newTicket(t: TestApp, options: NewTicketOptions = {}): Pro
   const phone = options.phone === undefined ? '0912345678' : options.phone;
   const doseNumber = options.doseNumber === undefined ? 2 : options.doseNumber;
   const withDose = doseNumber !== null;
-  const ticket: TicketRecord = {
+  return {
     trackingCode: options.trackingCode ?? newTrackingCode(),
     status,
     issueType: options.issueType ?? IssueType.MissingDose,
@@ -108,22 +114,38 @@ export async function newTicket(t: TestApp, options: NewTicketOptions = {}): Pro
     slaNextAt: open ? sla.slaNextAt : null,
     version: 1,
     updatedAt: receivedAt,
-    closedAt: open ? null : new Date(receivedAt.getTime() + HOUR_MS),
+    closedAt: open ? null : (options.closedAt ?? new Date(receivedAt.getTime() + HOUR_MS)),
   };
+}
+
+/** Inserts a ticket directly through the TicketStore, for tests that need tickets without going through intake. */
+export async function newTicket(t: TicketContext, options: NewTicketOptions = {}): Promise<TestTicket> {
+  const ticket = await ticketRecord(t, options);
   const store = t.app.get(TicketStore);
-  const id = await store.insert(t.db, ticket);
+  const [id] = await store.insert(t.db, [ticket]);
   if (options.filedEvent !== false) {
     await store.appendEvents(t.db, [
       {
         ticketId: id,
-        at: receivedAt,
+        at: ticket.receivedAt,
         action: TicketAction.Filed,
-        toStatus: TicketStatus.Assigned,
-        toUnitCode: unitCode,
+        toStatus: ticket.status,
+        toUnitCode: ticket.unitCode,
       },
     ]);
   }
   return { id, ...ticket };
+}
+
+/** Many tickets at once (no history), inserted in statements of a few thousand: their ids, in order. */
+export async function newTickets(t: TicketContext, options: NewTicketOptions[]): Promise<string[]> {
+  const store = t.app.get(TicketStore);
+  const ids: string[] = [];
+  for (let i = 0; i < options.length; i += 5000) {
+    const records = await Promise.all(options.slice(i, i + 5000).map((o) => ticketRecord(t, o)));
+    ids.push(...(await store.insert(t.db, records)));
+  }
+  return ids;
 }
 
 /** A well-formed tracking code that no ticket has (random: for "missing" next to "outside reach"). */
