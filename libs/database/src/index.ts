@@ -1,4 +1,3 @@
-export * from './snake-naming.strategy';
 export * from './data-source-options';
 export * from './prepare-database';
 export * from './database.module';
