@@ -3,7 +3,15 @@ import { HOUR_MS, PiiCrypto } from '@phananh/core';
 import { ReferenceService } from '@phananh/reference';
 import { AttachmentStore, newTrackingCode } from '@phananh/reports';
 import { CampaignsService, computeDueAt, freshSlaState } from '@phananh/sla';
-import { IssueType, TicketAction, TicketRecord, TicketStatus, TicketStore, isOpen } from '@phananh/ticket-store';
+import {
+  IssueType,
+  NewTicketEvent,
+  TicketAction,
+  TicketRecord,
+  TicketStatus,
+  TicketStore,
+  isOpen,
+} from '@phananh/ticket-store';
 import type { INestApplicationContext } from '@nestjs/common';
 import type { TestApp } from '../test-app';
 
@@ -165,4 +173,25 @@ export async function newAttachment(
     [ticket.id, contentType, stored.size, stored.sha256, stored.key, t.clock.now()],
   );
   return { id: row.id, storageKey: stored.key };
+}
+
+/** Changes a ticket behind the API's back (a state the test needs), through the store's versioned update. */
+export async function changeTicket(
+  t: TicketContext,
+  trackingCode: string,
+  set: Partial<TicketRecord>,
+): Promise<string> {
+  const [row]: { id: string; version: number }[] = await t.db.query(
+    `SELECT id, version FROM tickets WHERE tracking_code = $1`,
+    [trackingCode],
+  );
+  if (!(await t.app.get(TicketStore).update(t.db, row.id, row.version, set, t.clock.now()))) {
+    throw new Error(`changeTicket: ${trackingCode} changed meanwhile`);
+  }
+  return row.id;
+}
+
+/** Appends history entries, as the service would. */
+export async function addTicketEvents(t: TicketContext, events: NewTicketEvent[]): Promise<void> {
+  await t.app.get(TicketStore).appendEvents(t.db, events);
 }
