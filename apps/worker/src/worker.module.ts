@@ -3,6 +3,7 @@ import { DiscoveryModule } from '@nestjs/core';
 import { ScheduleModule } from '@nestjs/schedule';
 import { RetentionService } from '@phananh/database';
 import { JobRegistry } from '@phananh/queue';
+import { SlaCoreModule } from '@phananh/sla';
 import { SchedulesService } from './schedules.service';
 import { WORKER_FEATURES } from './features';
 import { QueueWorkers } from './queue-workers.service';
@@ -13,7 +14,7 @@ export class WorkerModule {
   static forRoot(): DynamicModule {
     return {
       module: WorkerModule,
-      imports: [DiscoveryModule, ScheduleModule.forRoot(), ...WORKER_FEATURES],
+      imports: [DiscoveryModule, ScheduleModule.forRoot(), SlaCoreModule, ...WORKER_FEATURES],
       providers: [JobRegistry, QueueWorkers, SchedulesService, RetentionService],
     };
   }

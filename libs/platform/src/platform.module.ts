@@ -5,7 +5,6 @@ import { AppConfig, Clock, ClockModule, CoreConfigModule, PiiModule, loggerOptio
 import { DatabaseModule } from '@phananh/database';
 import { QueueModule, RedisModule } from '@phananh/queue';
 import { ReferenceModule } from '@phananh/reference';
-import { SlaCoreModule } from '@phananh/sla';
 import { ShutdownState } from './shutdown-state';
 
 export interface PlatformOptions {
@@ -48,7 +47,6 @@ export class PlatformModule {
         RedisModule,
         QueueModule,
         ReferenceModule,
-        SlaCoreModule,
       ],
       providers: [ShutdownState],
       exports: [ShutdownState],

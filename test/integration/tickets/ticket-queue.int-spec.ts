@@ -5,6 +5,7 @@ import { DataSource } from 'typeorm';
 import { FakeClock, PiiCrypto } from '@phananh/core';
 import { AuthUser, IdentityModule, Role } from '@phananh/identity';
 import { PlatformModule } from '@phananh/platform';
+import { SlaCoreModule } from '@phananh/sla';
 import { IsolatedEnv, LogCapture, isolatedEnv, testConfig } from '@test/support';
 import { QueueQuery, TicketQueue } from '@phananh/tickets';
 import { TicketsModule } from '@phananh/tickets';
@@ -58,6 +59,7 @@ describe('the officials queue on 50,000 tickets: index-ordered, no sort', () => 
     const moduleRef = await Test.createTestingModule({
       imports: [
         PlatformModule.forRoot({ config: testConfig(env), clock, logStream: new LogCapture() }),
+        SlaCoreModule,
         IdentityModule,
         TicketsModule,
       ],

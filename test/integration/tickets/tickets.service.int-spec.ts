@@ -5,6 +5,7 @@ import { DataSource } from 'typeorm';
 import { AppError, FakeClock, PiiCrypto } from '@phananh/core';
 import { AuthUser, IdentityModule, Role } from '@phananh/identity';
 import { PlatformModule } from '@phananh/platform';
+import { SlaCoreModule } from '@phananh/sla';
 import { IsolatedEnv, LogCapture, eventually, isolatedEnv, testConfig } from '@test/support';
 import { WorkflowAction } from '@phananh/tickets';
 import { TicketsModule } from '@phananh/tickets';
@@ -34,6 +35,7 @@ describe('TicketsService optimistic concurrency', () => {
     const moduleRef = await Test.createTestingModule({
       imports: [
         PlatformModule.forRoot({ config: testConfig(env), clock: new FakeClock(), logStream: new LogCapture() }),
+        SlaCoreModule,
         IdentityModule,
         TicketsModule,
       ],
