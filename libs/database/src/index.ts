@@ -2,4 +2,3 @@ export * from './snake-naming.strategy';
 export * from './data-source-options';
 export * from './prepare-database';
 export * from './database.module';
-export * from './retention.service';

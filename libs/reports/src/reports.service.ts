@@ -12,7 +12,6 @@ import {
   validationMessage,
   vnDate,
 } from '@phananh/core';
-import { IDEMPOTENCY_TTL_MS } from '@phananh/database';
 import { ReferenceService, Unit } from '@phananh/reference';
 import { RoutingService } from '@phananh/routing';
 import { TicketStatus } from '@phananh/tickets';
@@ -20,6 +19,7 @@ import { CampaignsService, computeDueAt, freshSlaState } from '@phananh/sla';
 import { AttachmentStore, StoredFile } from './attachments/attachment-store';
 import { AttachmentType, sniffAttachmentType } from './attachments/file-type';
 import { ReportReceiptDto } from './dto/report-views.dto';
+import { IDEMPOTENCY_TTL_MS } from './idempotency-retention';
 import { assertSaneShape, checkReport, ValidReport } from './report-check';
 import {
   IDEMPOTENCY_CONSTRAINT,
