@@ -3,7 +3,8 @@ import type { Writable } from 'node:stream';
 import { LoggerModule } from 'nestjs-pino';
 import { AppConfig, Clock, ClockModule, CoreConfigModule, PiiModule, loggerOptions, requestId } from '@phananh/core';
 import { DatabaseModule } from '@phananh/database';
-import { QueueModule, RedisModule } from '@phananh/queue';
+import { QueueModule } from '@phananh/queue';
+import { RedisModule } from '@phananh/redis';
 import { ReferenceModule } from '@phananh/reference';
 import { ShutdownState } from './shutdown-state';
 
