@@ -4,7 +4,7 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { appendRunLog } from './run-log';
 
-const ROOT = join(__dirname, '../../..');
+const ROOT = join(__dirname, '../..');
 
 function bindable(port: number): Promise<boolean> {
   return new Promise((resolve) => {
