@@ -12,7 +12,7 @@ import {
   validationMessage,
   vnDate,
 } from '@phananh/core';
-import { IDEMPOTENCY_TTL_MS, uniqueViolation } from '@phananh/database';
+import { uniqueViolation } from '@phananh/database';
 import { ReferenceService, Unit } from '@phananh/reference';
 import { RoutingService } from '@phananh/routing';
 import {
@@ -26,6 +26,7 @@ import { CampaignsService, computeDueAt, freshSlaState } from '@phananh/sla';
 import { AttachmentStore, StoredFile } from './attachments/attachment-store';
 import { AttachmentType, sniffAttachmentType } from './attachments/file-type';
 import { ReportReceiptDto } from './dto/report-views.dto';
+import { IDEMPOTENCY_TTL_MS } from './idempotency-retention';
 import { assertSaneShape, checkReport, ValidReport } from './report-check';
 import { ReceiptRow, ReportRepository } from './report.repository';
 import { ReportErrors } from './reports.errors';
