@@ -4,6 +4,7 @@ import { Agent, request } from 'node:http';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import autocannon from 'autocannon';
+import { TICKET_COLUMNS, TICKET_KEYS, TicketRecord, columnNames } from '@phananh/ticket-store';
 import { Geography, ReportGenerator } from '../test/support/campaign-model';
 import { BENCH_DB, PG_ADMIN_URL, dbUrl } from './bench-env';
 import { CpuMeter, cpuMs } from './cpu';
@@ -15,17 +16,47 @@ export const PGBENCH = process.env.PGBENCH ?? 'pgbench';
 
 /**
  * One ticket row as intake writes it, into the same table with the same indexes: a unique
- * tracking code and blind index, random bytes where the service stores ciphertexts.
+ * tracking code and blind index, random bytes where the service stores ciphertexts. Every
+ * column has its SQL expression here, so the compiler says when a column is added.
  */
-const PGBENCH_SCRIPT = `
-INSERT INTO tickets (tracking_code, status, issue_type, received_at, due_at, campaign_code, unit_code, district_code,
-  province_code, citizen_name, citizen_dob, citizen_id_enc, citizen_id_hash, phone_enc, citizen_ward_code,
-  dose_number, vaccine_code, vaccinated_on, dose_ward_code, facility_name, lot_number, description, sla_stage,
-  sla_next_at, updated_at, citizen_id_masked, phone_masked)
-VALUES ('B' || substr(md5(random()::text), 1, 15), 'ASSIGNED', 'MISSING_DOSE', now(), now() + interval '48 hours',
-  NULL, '26734', '760', '79', 'Nguyễn Văn An', '1990-05-17', gen_random_bytes(41), sha256(gen_random_bytes(16)),
-  gen_random_bytes(41), '26734', 2, 'COMIRNATY', '2021-10-20', '26734', 'Trạm Y tế', 'FF2593',
-  'Mũi 2 chưa có trên Sổ sức khỏe điện tử', 3, NULL, now(), '079******345', '+8491****678');
+const PGBENCH_VALUES: Record<keyof TicketRecord, string> = {
+  trackingCode: `'B' || substr(md5(random()::text), 1, 15)`,
+  status: `'ASSIGNED'`,
+  issueType: `'MISSING_DOSE'`,
+  receivedAt: 'now()',
+  dueAt: `now() + interval '48 hours'`,
+  overdueSince: 'NULL',
+  cutoffMissed: 'false',
+  campaignCode: 'NULL',
+  unitCode: `'26734'`,
+  districtCode: `'760'`,
+  provinceCode: `'79'`,
+  citizenName: `'Nguyễn Văn An'`,
+  citizenDob: `'1990-05-17'`,
+  citizenIdEnc: 'gen_random_bytes(41)',
+  citizenIdHash: 'sha256(gen_random_bytes(16))',
+  phoneEnc: 'gen_random_bytes(41)',
+  citizenIdMasked: `'079******345'`,
+  phoneMasked: `'+8491****678'`,
+  citizenWardCode: `'26734'`,
+  doseNumber: '2',
+  vaccineCode: `'COMIRNATY'`,
+  vaccinatedOn: `'2021-10-20'`,
+  doseWardCode: `'26734'`,
+  facilityName: `'Trạm Y tế'`,
+  lotNumber: `'FF2593'`,
+  description: `'Mũi 2 chưa có trên Sổ sức khỏe điện tử'`,
+  resolution: 'NULL',
+  rejectionReasonCode: 'NULL',
+  rejectionNote: 'NULL',
+  slaStage: '3',
+  slaNextAt: 'NULL',
+  version: '1',
+  updatedAt: 'now()',
+  closedAt: 'NULL',
+};
+const PGBENCH_SCRIPT = `INSERT INTO tickets (${columnNames(TICKET_COLUMNS, TICKET_KEYS)})
+VALUES (${TICKET_KEYS.map((k) => PGBENCH_VALUES[k]).join(', ')});
 `;
 
 export interface PgbenchResult {

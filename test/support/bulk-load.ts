@@ -4,6 +4,18 @@ import { from as copyFrom } from 'pg-copy-streams';
 import { HOUR_MS, PiiCrypto, maskCitizenId, maskPhone } from '@phananh/core';
 import { newTrackingCode } from '@phananh/reports';
 import { DEFAULT_POLICY, DeadlinePolicy, SlaStage, advanceLadder, computeDueAt } from '@phananh/sla';
+import {
+  IssueType,
+  NewTicketEvent,
+  OPEN_STATUSES,
+  TICKETS_COPY_SQL,
+  TICKET_EVENTS_COPY_SQL,
+  TicketAction,
+  TicketStatus,
+  ticketCopyLine,
+  ticketEventCopyLine,
+  ticketEventRecord,
+} from '@phananh/ticket-store';
 import { Geography, campaignInstant, generatedCitizen, pick } from './campaign-model';
 
 export interface BulkCampaign {
@@ -50,27 +62,24 @@ export interface BulkLoadResult {
   ms: number;
 }
 
-const OPEN_MIX: [string, number][] = [
-  ['ASSIGNED', 0.6],
-  ['IN_PROGRESS', 0.25],
-  ['DEFERRED', 0.15],
+/** Shares of the open statuses, in OPEN_STATUSES' order (ASSIGNED, IN_PROGRESS, DEFERRED). */
+const OPEN_MIX = [0.6, 0.25, 0.15];
+/** The history entry that put a ticket in its status, after STARTED. */
+const LAST_ACTION: Record<string, TicketAction> = {
+  [TicketStatus.Deferred]: TicketAction.Deferred,
+  [TicketStatus.Resolved]: TicketAction.Resolved,
+  [TicketStatus.Rejected]: TicketAction.Rejected,
+};
+const ISSUES = [
+  IssueType.MissingDose,
+  IssueType.MissingDose,
+  IssueType.MissingDose,
+  IssueType.WrongDoseInfo,
+  IssueType.WrongPersonalInfo,
+  IssueType.Other,
 ];
-const ISSUES = ['MISSING_DOSE', 'MISSING_DOSE', 'MISSING_DOSE', 'WRONG_DOSE_INFO', 'WRONG_PERSONAL_INFO', 'OTHER'];
 const VACCINES = ['VERO_CELL', 'ASTRAZENECA', 'COMIRNATY', 'SPIKEVAX', 'ABDALA'];
 const REJECTIONS = ['FORM_MISSING_DATA', 'NAME_MISMATCH', 'SELFIE_ONLY', 'DOSE_MISMATCH', 'PHOTO_UNREADABLE'];
-
-const TICKET_COLUMNS = [
-  'id', 'tracking_code', 'status', 'issue_type', 'received_at', 'due_at', 'overdue_since', 'campaign_code',
-  'unit_code', 'district_code', 'province_code', 'citizen_name', 'citizen_dob', 'citizen_id_enc', 'citizen_id_hash',
-  'phone_enc', 'citizen_ward_code', 'dose_number', 'vaccine_code', 'vaccinated_on', 'dose_ward_code', 'facility_name',
-  'description', 'resolution', 'rejection_reason_code', 'sla_stage', 'sla_next_at', 'version', 'updated_at',
-  'closed_at', 'citizen_id_masked', 'phone_masked',
-]; // prettier-ignore
-const EVENT_COLUMNS = ['ticket_id', 'at', 'action', 'from_status', 'to_status', 'to_unit_code', 'note', 'is_public'];
-
-const N = '\\N';
-const iso = (d: Date | null) => (d ? d.toISOString() : N);
-const hex = (b: Buffer | null) => (b ? `\\\\x${b.toString('hex')}` : N);
 
 /** Phone numbers repeat across reports (families share one): a pool of ciphertexts, since AES-GCM setup dominates. */
 const PHONE_POOL = 4096;
@@ -106,7 +115,7 @@ export async function bulkLoadTickets(
   const withEvents = options.events ?? true;
   let serial = options.serialStart ?? Math.floor(Math.random() * 60_000_000);
   const phonePool = Array.from({ length: PHONE_POOL }, (_, i) => generatedCitizen(i, '01').phone);
-  const phones = phonePool.map((phone) => hex(pii.encrypt(phone)));
+  const phones = phonePool.map((phone) => pii.encrypt(phone));
   const maskedPhones = phonePool.map(maskPhone);
 
   const main = new Client({ connectionString: databaseUrl, application_name: 'phananh-bulk-load' });
@@ -152,14 +161,14 @@ export async function bulkLoadTickets(
         dueAt = computeDueAt(receivedAt, policy);
       }
       const isOpen = Math.random() < openShare;
-      let status: string;
+      let status: TicketStatus;
       let closedAt: Date | null = null;
       if (isOpen) {
         open++;
         const x = Math.random();
-        status = x < OPEN_MIX[0][1] ? 'ASSIGNED' : x < OPEN_MIX[0][1] + OPEN_MIX[1][1] ? 'IN_PROGRESS' : 'DEFERRED';
+        status = OPEN_STATUSES[x < OPEN_MIX[0] ? 0 : x < OPEN_MIX[0] + OPEN_MIX[1] ? 1 : 2];
       } else {
-        status = Math.random() < 0.85 ? 'RESOLVED' : 'REJECTED';
+        status = Math.random() < 0.85 ? TicketStatus.Resolved : TicketStatus.Rejected;
         // Most are closed on time; a tail runs past the deadline.
         const span = Math.max(asOf.getTime() - receivedAt.getTime(), 60_000);
         const hours = Math.random() < 0.85 ? Math.random() * 44 : 44 + Math.random() * 40;
@@ -179,64 +188,67 @@ export async function bulkLoadTickets(
         }
       } else if (closedAt!.getTime() > dueAt.getTime()) overdueSince = dueAt;
       const issue = pick(ISSUES);
-      const withDose = issue !== 'WRONG_PERSONAL_INFO' && issue !== 'OTHER';
+      const withDose = issue !== IssueType.WrongPersonalInfo && issue !== IssueType.Other;
       const doseNumber = withDose ? 1 + Math.floor(Math.random() * 3) : null;
       sink.tickets(
-        [
-          id,
-          newTrackingCode(),
+        ticketCopyLine(id, {
+          trackingCode: newTrackingCode(),
           status,
-          issue,
-          iso(receivedAt),
-          iso(dueAt),
-          iso(overdueSince),
-          options.campaign?.code ?? N,
-          unit.code,
-          unit.districtCode ?? N,
-          unit.provinceCode,
-          citizen.fullName,
-          citizen.dateOfBirth,
-          hex(pii.encrypt(citizen.citizenId)),
-          hex(pii.blindIndex(citizen.citizenId)),
-          phones[serial % PHONE_POOL],
-          ward.code,
-          doseNumber ?? N,
-          withDose ? pick(VACCINES) : N,
-          withDose ? '2021-09-15' : N,
-          withDose ? ward.code : N,
-          withDose ? `Trạm Y tế ${ward.code}` : N,
-          withDose ? `Mũi ${doseNumber} chưa có trên Sổ sức khỏe điện tử` : 'Sai thông tin cá nhân',
-          status === 'RESOLVED' ? 'Đã cập nhật trên Nền tảng' : N,
-          status === 'REJECTED' ? pick(REJECTIONS) : N,
-          stage,
-          iso(nextAt),
-          status === 'ASSIGNED' ? 1 : 3,
-          iso(closedAt ?? receivedAt),
-          iso(closedAt),
-          maskCitizenId(citizen.citizenId),
-          maskedPhones[serial % PHONE_POOL],
-        ].join('\t') + '\n',
+          issueType: issue,
+          receivedAt,
+          dueAt,
+          overdueSince,
+          cutoffMissed: false,
+          campaignCode: options.campaign?.code ?? null,
+          unitCode: unit.code,
+          districtCode: unit.districtCode,
+          provinceCode: unit.provinceCode,
+          citizenName: citizen.fullName,
+          citizenDob: citizen.dateOfBirth,
+          citizenIdEnc: pii.encrypt(citizen.citizenId),
+          citizenIdHash: pii.blindIndex(citizen.citizenId),
+          phoneEnc: phones[serial % PHONE_POOL],
+          citizenIdMasked: maskCitizenId(citizen.citizenId),
+          phoneMasked: maskedPhones[serial % PHONE_POOL],
+          citizenWardCode: ward.code,
+          doseNumber,
+          vaccineCode: withDose ? pick(VACCINES) : null,
+          vaccinatedOn: withDose ? '2021-09-15' : null,
+          doseWardCode: withDose ? ward.code : null,
+          facilityName: withDose ? `Trạm Y tế ${ward.code}` : null,
+          lotNumber: null,
+          description: withDose ? `Mũi ${doseNumber} chưa có trên Sổ sức khỏe điện tử` : 'Sai thông tin cá nhân',
+          resolution: status === TicketStatus.Resolved ? 'Đã cập nhật trên Nền tảng' : null,
+          rejectionReasonCode: status === TicketStatus.Rejected ? pick(REJECTIONS) : null,
+          rejectionNote: null,
+          slaStage: stage,
+          slaNextAt: nextAt,
+          version: status === TicketStatus.Assigned ? 1 : 3,
+          updatedAt: closedAt ?? receivedAt,
+          closedAt,
+        }),
       );
       if (!withEvents) return;
-      const ev = (at: Date, action: string, from: string | null, to: string | null, unitCode: string | null) => {
+      const ev = (e: Omit<NewTicketEvent, 'ticketId'>) => {
         events++;
-        sink.events(`${id}\t${at.toISOString()}\t${action}\t${from ?? N}\t${to ?? N}\t${unitCode ?? N}\t${N}\tt\n`);
+        sink.events(ticketEventCopyLine(ticketEventRecord({ ticketId: id, ...e })));
       };
-      ev(receivedAt, 'FILED', null, 'ASSIGNED', null);
-      ev(receivedAt, 'ASSIGNED', null, 'ASSIGNED', unit.code);
-      if (status !== 'ASSIGNED') {
+      const assigned = TicketStatus.Assigned;
+      ev({ at: receivedAt, action: TicketAction.Filed, toStatus: assigned });
+      ev({ at: receivedAt, action: TicketAction.Assigned, toStatus: assigned, toUnitCode: unit.code });
+      if (status !== assigned) {
         const startedAt = new Date(receivedAt.getTime() + ((closedAt ?? asOf).getTime() - receivedAt.getTime()) / 3);
-        ev(startedAt, 'STARTED', 'ASSIGNED', 'IN_PROGRESS', null);
-        if (status !== 'IN_PROGRESS') ev(closedAt ?? asOf, status, 'IN_PROGRESS', status, null);
+        const started = TicketStatus.InProgress;
+        ev({ at: startedAt, action: TicketAction.Started, fromStatus: assigned, toStatus: started });
+        if (status !== started) {
+          ev({ at: closedAt ?? asOf, action: LAST_ACTION[status], fromStatus: started, toStatus: status });
+        }
       }
-      if (overdueSince) {
-        events++;
-        sink.events(`${id}\t${dueAt.toISOString()}\tOVERDUE\t${N}\t${N}\t${N}\t${N}\tf\n`);
-      }
+      if (overdueSince) ev({ at: dueAt, action: TicketAction.Overdue });
     };
 
-    const ticketsSql = `COPY tickets (${TICKET_COLUMNS.join(', ')}) FROM STDIN`;
-    const eventsSql = `COPY ticket_events (${EVENT_COLUMNS.join(', ')}) FROM STDIN`;
+    const ticketsSql = TICKETS_COPY_SQL;
+    const eventsSql = TICKET_EVENTS_COPY_SQL;
     if (second) {
       // Both tables stream at once, a slice at a time, so PostgreSQL works while the next slice is generated.
       const t = openCopy(main, ticketsSql);

@@ -18,7 +18,7 @@ export const PROVINCE_POPULATION_2019: Readonly<Record<string, number>> = {
 
 /**
  * Reports per inhabitant, relative to the rest of the country. Hồ Chí Minh City had 1.6 of the
- * 2.7 million reports filed by 18 Oct 2021 (DOMAIN.md) with a tenth of the population: a factor
+ * 2.7 million reports filed by 18 Oct 2021 (docs/domain.md, "Scale") with a tenth of the population: a factor
  * of about 14 reproduces that share. Hà Nội's factor is an assumption (the second-largest campaign).
  */
 export const REPORT_INTENSITY: Readonly<Record<string, number>> = { '79': 14, '01': 3 };

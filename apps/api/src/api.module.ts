@@ -1,6 +1,7 @@
 import { DynamicModule, MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { PlatformModule, PlatformOptions } from '@phananh/platform';
+import { SlaCoreModule } from '@phananh/sla';
 import { API_FEATURES } from './features';
 import { ProblemFilter } from './http/problem.filter';
 import { createValidationPipe } from './http/validation.pipe';
@@ -14,7 +15,7 @@ export class ApiModule implements NestModule {
   static forRoot(options: PlatformOptions, extra: DynamicModule[] = []): DynamicModule {
     return {
       module: ApiModule,
-      imports: [PlatformModule.forRoot(options), MetricsModule, ...API_FEATURES, ...extra],
+      imports: [PlatformModule.forRoot(options), SlaCoreModule, MetricsModule, ...API_FEATURES, ...extra],
       controllers: [OpsController, ReferenceController],
       providers: [
         { provide: APP_FILTER, useClass: ProblemFilter },

@@ -9,7 +9,7 @@ import { PlatformOptions } from '@phananh/platform';
 import { ApiModule } from './api.module';
 import { parserError, sendProblem } from './http/problem';
 
-/** Limit on JSON bodies (CONTRACT.md: over 100 kB is 413). */
+/** Limit on JSON bodies (docs/api.md, "Errors": over 100 kB is 413). */
 export const JSON_LIMIT = '100kb';
 
 /** Builds the HTTP application (not yet listening): the same for `npm start`, start:api and the tests. */

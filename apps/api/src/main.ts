@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { boot } from '../../server/src/boot';
+import { boot } from '@phananh/platform';
 import { createApiApp } from './create-api-app';
 
 void boot(async (options) => {

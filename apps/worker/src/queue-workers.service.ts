@@ -1,7 +1,8 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { Job, Worker } from 'bullmq';
 import { AppConfig } from '@phananh/core';
-import { JobRegistry, QueueName, RedisClient, recordJobLatency, redisOptions } from '@phananh/queue';
+import { JobRegistry, QueueName, recordJobLatency } from '@phananh/queue';
+import { RedisClient, redisOptions } from '@phananh/redis';
 
 /** How many jobs of each queue one process runs at once. Deliveries wait on the network; SLA work on PostgreSQL. */
 const CONCURRENCY: Record<QueueName, number> = {

@@ -6,7 +6,11 @@ import { AppConfig } from '@phananh/core';
 import { JobName, QueueService } from '@phananh/queue';
 import { RecordedAlerts } from './alert-writer';
 
-/** E-mail is retried 5 times (STYLE.md); webhooks WEBHOOK_ATTEMPTS times; both with exponential back-off. */
+/**
+ * E-mail is tried 5 times, webhooks WEBHOOK_ATTEMPTS times, both with exponential back-off from
+ * DELIVERY_BACKOFF_MS: with the default 10 s, five attempts span about 2.5 minutes, enough to ride out
+ * a mail server's restart, and the in-app alert stays whatever becomes of its e-mail.
+ */
 export const EMAIL_ATTEMPTS = 5;
 /** How many pending deliveries one repair pass re-enqueues. */
 const REPAIR_BATCH = 1000;

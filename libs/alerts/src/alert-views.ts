@@ -38,7 +38,7 @@ export interface TicketRef {
   status: string;
 }
 
-/** An alert as GET /api/v1/alerts shows it (CONTRACT.md). */
+/** An alert as GET /api/v1/alerts shows it (docs/api.md, "Alerts"). */
 export interface AlertView {
   id: string;
   kind: AlertKind;
@@ -50,7 +50,7 @@ export interface AlertView {
   summary: unknown;
 }
 
-/** A webhook body (CONTRACT.md): the event, once, whoever its recipients are. */
+/** A webhook body (docs/api.md, "Webhooks"): the event, once, whoever its recipients are. */
 export interface WebhookBody {
   id: string;
   kind: AlertKind;

@@ -43,7 +43,7 @@ export const cutoffAlertKey = (campaignCode: string, provinceCode: string) =>
   `${AlertKind.CutoffMissed}-${campaignCode}-${provinceCode}`;
 
 /**
- * Who receives each kind (CONTRACT.md), as three equi-joins on the users' partial index
+ * Who receives each kind (docs/api.md, "Alerts"), as three equi-joins on the users' partial index
  * (unit_code, role) WHERE disabled_at IS NULL, so a batch of a thousand events stays cheap.
  */
 const RECIPIENTS_SQL = `

@@ -1,13 +1,11 @@
 import { DataSourceOptions } from 'typeorm';
 import { MIGRATIONS } from '../../../migrations';
-import { SnakeNamingStrategy } from './snake-naming.strategy';
 
 /** One definition of how to reach PostgreSQL, shared by the app, the migration CLI and the tests. */
 export function dataSourceOptions(url: string, poolSize = 20): DataSourceOptions {
   return {
     type: 'postgres',
     url,
-    namingStrategy: new SnakeNamingStrategy(),
     migrations: MIGRATIONS,
     migrationsTableName: 'migrations',
     migrationsTransactionMode: 'each',

@@ -1,5 +1,4 @@
-export * from './snake-naming.strategy';
 export * from './data-source-options';
 export * from './prepare-database';
 export * from './database.module';
-export * from './retention.service';
+export * from './unique-violation';

@@ -8,7 +8,7 @@ import { IdentityErrors } from './identity.errors';
 import { LoginLimiter } from './login-limiter';
 import { hashPassword, verifyPassword } from './passwords';
 import { Role } from './role';
-import { User } from './user.entity';
+import { User } from './user';
 import { UsersService } from './users.service';
 
 export interface AccessToken {

@@ -1,13 +1,11 @@
 import { createSecretKey } from 'node:crypto';
 import { Global, Module } from '@nestjs/common';
 import { JwtModule } from '@nestjs/jwt';
-import { TypeOrmModule } from '@nestjs/typeorm';
 import { AppConfig } from '@phananh/core';
 import { AdminBootstrap } from './admin-bootstrap.service';
 import { AuthGuard } from './auth.guard';
 import { AuthService } from './auth.service';
 import { FixedWindowLimiter, LoginLimiter } from './login-limiter';
-import { User } from './user.entity';
 import { UsersService } from './users.service';
 
 /**
@@ -17,7 +15,6 @@ import { UsersService } from './users.service';
 @Global()
 @Module({
   imports: [
-    TypeOrmModule.forFeature([User]),
     JwtModule.registerAsync({
       inject: [AppConfig],
       useFactory: (config: AppConfig) => ({

@@ -1,5 +1,5 @@
 export * from './role';
-export * from './user.entity';
+export * from './user';
 export * from './auth-user';
 export * from './identity.errors';
 export * from './passwords';

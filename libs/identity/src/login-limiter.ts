@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { AppConfig } from '@phananh/core';
-import { RedisClient } from '@phananh/queue';
+import { RedisClient } from '@phananh/redis';
 
 export interface WindowCount {
   count: number;

@@ -1,2 +1,3 @@
 export * from './platform.module';
 export * from './shutdown-state';
+export * from './boot';

@@ -3,9 +3,9 @@ import type { Writable } from 'node:stream';
 import { LoggerModule } from 'nestjs-pino';
 import { AppConfig, Clock, ClockModule, CoreConfigModule, PiiModule, loggerOptions, requestId } from '@phananh/core';
 import { DatabaseModule } from '@phananh/database';
-import { QueueModule, RedisModule } from '@phananh/queue';
+import { QueueModule } from '@phananh/queue';
+import { RedisModule } from '@phananh/redis';
 import { ReferenceModule } from '@phananh/reference';
-import { SlaCoreModule } from '@phananh/sla';
 import { ShutdownState } from './shutdown-state';
 
 export interface PlatformOptions {
@@ -48,7 +48,6 @@ export class PlatformModule {
         RedisModule,
         QueueModule,
         ReferenceModule,
-        SlaCoreModule,
       ],
       providers: [ShutdownState],
       exports: [ShutdownState],

@@ -1,9 +1,9 @@
 import { BullModule } from '@nestjs/bullmq';
 import { Global, Module } from '@nestjs/common';
 import { AppConfig } from '@phananh/core';
+import { redisOptions } from '@phananh/redis';
 import { QueueName } from './queue-names';
 import { QueueService } from './queue.service';
-import { redisOptions } from './redis-connection';
 
 @Global()
 @Module({

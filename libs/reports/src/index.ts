@@ -11,5 +11,6 @@ export * from './attachments/file-type';
 export * from './reports.service';
 export * from './report-lookup.service';
 export * from './reports.module';
+export * from './idempotency-retention';
 export { citizenIdProblem, birthYearOfCitizenId } from './validation/citizen-id';
 export { normalizeMobile } from './validation/phone';

@@ -1,7 +1,7 @@
 import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
 import { FieldError, VALIDATOR_OPTIONS, toFieldErrors, validationError, validationMessage } from '@phananh/core';
-import { IssueType } from '@phananh/tickets';
+import { IssueType } from '@phananh/ticket-store';
 import { FileReportDto } from './dto/file-report.dto';
 import { citizenIdProblem } from './validation/citizen-id';
 import { normalizeMobile } from './validation/phone';

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { AppError, Lang, PiiCrypto, toVnIso, validationError, validationMessage } from '@phananh/core';
 import { ReferenceService } from '@phananh/reference';
-import { REJECTION_NEXT_STEP, TicketStatus, rejectionReason } from '@phananh/tickets';
+import { REJECTION_NEXT_STEP, rejectionReason } from '@phananh/tickets';
+import { TicketStatus } from '@phananh/ticket-store';
 import { LookupReportDto } from './dto/lookup-report.dto';
 import { PublicReportDto } from './dto/report-views.dto';
 import { ReportRepository } from './report.repository';

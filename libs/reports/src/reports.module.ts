@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { RoutingModule } from '@phananh/routing';
+import { TicketStoreModule } from '@phananh/ticket-store';
 import { AttachmentsModule } from './attachments/attachments.module';
 import { ReportLookupService } from './report-lookup.service';
 import { ReportRepository } from './report.repository';
@@ -7,7 +8,7 @@ import { ReportsService } from './reports.service';
 
 /** Citizen intake and the public lookup. */
 @Module({
-  imports: [RoutingModule, AttachmentsModule],
+  imports: [RoutingModule, AttachmentsModule, TicketStoreModule],
   providers: [ReportRepository, ReportsService, ReportLookupService],
   exports: [ReportsService, ReportLookupService, AttachmentsModule],
 })

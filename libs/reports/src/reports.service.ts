@@ -12,23 +12,23 @@ import {
   validationMessage,
   vnDate,
 } from '@phananh/core';
-import { IDEMPOTENCY_TTL_MS } from '@phananh/database';
+import { uniqueViolation } from '@phananh/database';
 import { ReferenceService, Unit } from '@phananh/reference';
 import { RoutingService } from '@phananh/routing';
-import { TicketStatus } from '@phananh/tickets';
+import {
+  IDEMPOTENCY_CONSTRAINT,
+  TRACKING_CODE_CONSTRAINT,
+  TicketRecord,
+  TicketStore,
+  newTicketRecord,
+} from '@phananh/ticket-store';
 import { CampaignsService, computeDueAt, freshSlaState } from '@phananh/sla';
 import { AttachmentStore, StoredFile } from './attachments/attachment-store';
 import { AttachmentType, sniffAttachmentType } from './attachments/file-type';
 import { ReportReceiptDto } from './dto/report-views.dto';
+import { IDEMPOTENCY_TTL_MS } from './idempotency-retention';
 import { assertSaneShape, checkReport, ValidReport } from './report-check';
-import {
-  IDEMPOTENCY_CONSTRAINT,
-  NewTicketRow,
-  ReceiptRow,
-  ReportRepository,
-  TRACKING_CODE_CONSTRAINT,
-  uniqueViolation,
-} from './report.repository';
+import { ReceiptRow, ReportRepository } from './report.repository';
 import { ReportErrors } from './reports.errors';
 import { unitView } from './unit-view';
 import { newTrackingCode } from './tracking-code';
@@ -77,7 +77,7 @@ function canonicalJson(value: unknown): string {
 }
 
 /**
- * Citizen intake (CONTRACT.md, "Public"): validate, route, set the deadline, and write
+ * Citizen intake (docs/api.md, "Public"): validate, route, set the deadline, and write
  * the report in one statement. Nothing here touches Redis: the SLA sweeper finds new
  * tickets by their sla_next_at, so a report is accepted even while Redis is down.
  */
@@ -85,6 +85,7 @@ function canonicalJson(value: unknown): string {
 export class ReportsService {
   constructor(
     private readonly repository: ReportRepository,
+    private readonly tickets: TicketStore,
     private readonly reference: ReferenceService,
     private readonly campaigns: CampaignsService,
     private readonly routing: RoutingService,
@@ -113,11 +114,11 @@ export class ReportsService {
       for (let attempt = 1; ; attempt++) {
         const { row, receipt } = await this.newTicket(report, unit, citizenIdHash);
         try {
-          const created = await this.repository.insertFiled(
-            row,
-            stored.map((s, i) => ({ contentType: types[i], size: s.size, sha256: s.sha256, storageKey: s.key })),
-            idem && { ...idem, response: receipt },
-          );
+          const created = await this.tickets.file({
+            ticket: row,
+            files: stored.map((s, i) => ({ contentType: types[i], size: s.size, sha256: s.sha256, storageKey: s.key })),
+            receipt: idem && { ...idem, response: receipt },
+          });
           if (created) return { statusCode: 201, body: receipt, outcome: 'created' };
         } catch (err) {
           const constraint = uniqueViolation(err);
@@ -157,14 +158,14 @@ export class ReportsService {
     report: ValidReport,
     unit: Unit,
     citizenIdHash: Buffer,
-  ): Promise<{ row: NewTicketRow; receipt: ReportReceiptDto }> {
+  ): Promise<{ row: TicketRecord; receipt: ReportReceiptDto }> {
     const receivedAt = this.clock.now();
     const campaign = await this.campaigns.campaignAt(receivedAt);
     const policy = this.campaigns.policyOf(campaign);
     const dueAt = computeDueAt(receivedAt, policy);
     const sla = freshSlaState(dueAt, policy);
     const { citizen, dose } = report;
-    const row: NewTicketRow = {
+    const row = newTicketRecord({
       trackingCode: newTrackingCode(),
       issueType: report.issueType,
       receivedAt,
@@ -190,8 +191,8 @@ export class ReportsService {
       description: report.description,
       slaStage: sla.slaStage,
       slaNextAt: sla.slaNextAt,
-    };
-    return { row, receipt: this.receipt({ ...row, status: TicketStatus.Assigned }) };
+    });
+    return { row, receipt: this.receipt(row) };
   }
 
   receipt(row: ReceiptRow): ReportReceiptDto {

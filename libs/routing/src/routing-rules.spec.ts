@@ -1,4 +1,4 @@
-import { IssueType } from '@phananh/tickets';
+import { IssueType } from '@phananh/ticket-store';
 import type { Unit, UnitLevel } from '@phananh/reference';
 import { ROUTING_RULES, RoutingError, RoutingRule, UnitTree, resolveUnit } from './routing-rules';
 

@@ -1,4 +1,4 @@
-import { IssueType } from '@phananh/tickets';
+import { IssueType } from '@phananh/ticket-store';
 import type { Unit } from '@phananh/reference';
 
 /** What routing knows of a report. */

@@ -3,7 +3,7 @@ import { ReferenceService, Unit } from '@phananh/reference';
 import { RoutingInput, resolveUnit } from './routing-rules';
 import { StaffedUnits } from './staffed-units';
 
-/** Decides which health unit handles a report (CONTRACT.md, "Routing"). */
+/** Decides which health unit handles a report (docs/api.md, "Routing"). */
 @Injectable()
 export class RoutingService {
   constructor(

@@ -13,9 +13,7 @@ import {
 import { Clock, toVnIso } from '@phananh/core';
 import { JobName, JobOutcome, JobPayloads, QueueService, jobId } from '@phananh/queue';
 import { ReferenceService } from '@phananh/reference';
-
-/** As in @phananh/tickets (which depends on this lib, so it is not imported here). */
-const OPEN_STATUS_SQL = `('ASSIGNED', 'IN_PROGRESS', 'DEFERRED')`;
+import { TicketStore } from '@phananh/ticket-store';
 
 /** Ticket ids per flagging transaction: a primary-key range scan, so each batch costs the same however big the table. */
 export const CUTOFF_ID_SPAN = 20_000;
@@ -56,6 +54,7 @@ export class CampaignCutoffService {
     private readonly dispatcher: AlertDispatcher,
     private readonly queues: QueueService,
     private readonly reference: ReferenceService,
+    private readonly store: TicketStore,
   ) {}
 
   /** A delayed job for every campaign not yet processed (idempotent: the job id names the campaign and its cutoff). */
@@ -126,13 +125,7 @@ export class CampaignCutoffService {
           // Open now, or closed only after the cutoff passed (in the moments before this ran).
           // The flag is the whole record: the ticket's history shows it as a CUTOFF_MISSED entry
           // at the campaign's cutoff (TicketsService), so a million flags write no million events.
-          const [, count]: [unknown, number] = await m.query(
-            `UPDATE tickets SET cutoff_missed = true
-             WHERE id >= $2 AND id < $3 AND campaign_code = $1 AND NOT cutoff_missed
-               AND (status IN ${OPEN_STATUS_SQL} OR closed_at > $4)`,
-            [code, from.toString(), next.toString(), campaign.cutoff_at],
-          );
-          flagged += count;
+          flagged += await this.store.flagCutoffMissed(m, code, from.toString(), next.toString(), campaign.cutoff_at);
           return { more: true };
         }
         const recorded = await this.summarise(m, code, campaign.cutoff_at, now);

@@ -9,8 +9,7 @@ import {
   validationError,
   validationMessage,
 } from '@phananh/core';
-
-import { Campaign } from './campaign.entity';
+import { CAMPAIGN_COLUMNS, Campaign } from './campaign';
 import { DEFAULT_POLICY, DeadlinePolicy } from './deadlines';
 
 export const CampaignErrors = defineErrors({
@@ -71,9 +70,22 @@ export class CampaignsService {
       });
     }
     if (errors.length) throw validationError(errors);
-    const repo = this.db.getRepository(Campaign);
+    let created: Campaign;
     try {
-      await repo.insert(input);
+      [created] = await this.db.query(
+        `INSERT INTO campaigns AS c (code, name, intake_from, intake_to, cutoff_at, handling_hours, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)
+         RETURNING ${CAMPAIGN_COLUMNS}`,
+        [
+          input.code,
+          input.name,
+          input.intakeFrom,
+          input.intakeTo,
+          input.cutoffAt,
+          input.handlingHours,
+          input.createdAt,
+        ],
+      );
     } catch (e) {
       if (e instanceof QueryFailedError && (e.driverError as { code?: string }).code === '23505') {
         throw new AppError(CampaignErrors.CAMPAIGN_EXISTS);
@@ -81,7 +93,7 @@ export class CampaignsService {
       throw e;
     }
     this.invalidate();
-    return repo.findOneByOrFail({ code: input.code });
+    return created;
   }
 
   async list(): Promise<Campaign[]> {
@@ -100,7 +112,9 @@ export class CampaignsService {
   private async load(generation: number): Promise<Campaign[]> {
     const at = performance.now();
     try {
-      const list = await this.db.getRepository(Campaign).find({ order: { intakeFrom: 'ASC' } });
+      const list: Campaign[] = await this.db.query(
+        `SELECT ${CAMPAIGN_COLUMNS} FROM campaigns c ORDER BY c.intake_from`,
+      );
       // An invalidate() while the query ran may have made this answer stale: use it once, do not keep it.
       if (generation === this.generation) this.cache = { at, list };
       return list;

@@ -39,6 +39,7 @@ export function stageInstant(stage: SlaStage, dueAt: Date, policy: DeadlinePolic
     case SlaStage.DueSoon:
       return new Date(dueAt.getTime() - policy.dueSoonHours * HOUR_MS);
     case SlaStage.Overdue:
+      // Overdue once due_at <= now: the one definition (libs/ticket-store/src/overdue.ts).
       return dueAt;
     case SlaStage.Escalated:
       return new Date(dueAt.getTime() + policy.escalateAfterHours * HOUR_MS);

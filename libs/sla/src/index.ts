@@ -1,4 +1,4 @@
-export * from './campaign.entity';
+export * from './campaign';
 export * from './deadlines';
 export * from './campaigns.service';
 export * from './sla-core.module';

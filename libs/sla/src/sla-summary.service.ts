@@ -3,10 +3,8 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { Clock, HOUR_MS } from '@phananh/core';
 import { ReferenceService, Unit, UnitLevel } from '@phananh/reference';
+import { OPEN_STATUS_SQL, overdueSql } from '@phananh/ticket-store';
 import { CampaignsService } from './campaigns.service';
-
-/** As in @phananh/tickets (which depends on this lib, so it is not imported here). */
-const OPEN_STATUS_SQL = `('ASSIGNED', 'IN_PROGRESS', 'DEFERRED')`;
 
 /** The handling pace is measured over this many recent clock hours. */
 export const PACE_WINDOW_HOURS = 6;
@@ -86,7 +84,7 @@ export class SlaSummaryService {
        SELECT ${key} AS key,
               count(*)::int AS received,
               count(*) FILTER (WHERE t.status IN ${OPEN_STATUS_SQL})::int AS open,
-              count(*) FILTER (WHERE t.status IN ${OPEN_STATUS_SQL} AND t.due_at <= $1)::int AS overdue,
+              count(*) FILTER (WHERE ${overdueSql('t', '$1')})::int AS overdue,
               count(*) FILTER (WHERE t.status = 'RESOLVED' AND t.closed_at <= t.due_at)::int AS resolved_on_time,
               count(*) FILTER (WHERE t.status = 'RESOLVED' AND t.closed_at > t.due_at)::int AS resolved_late,
               count(*) FILTER (WHERE t.status = 'REJECTED')::int AS rejected,

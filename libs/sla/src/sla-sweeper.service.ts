@@ -12,6 +12,7 @@ import {
   ticketAlertKey,
 } from '@phananh/alerts';
 import { Clock } from '@phananh/core';
+import { NewTicketEvent, OPEN_STATUS_SQL, SlaStep, TicketAction, TicketStore } from '@phananh/ticket-store';
 import { CampaignCutoffService } from './campaign-cutoff.service';
 import { CampaignsService } from './campaigns.service';
 import { SlaStage, advanceLadder } from './deadlines';
@@ -22,10 +23,16 @@ export const SWEEP_BATCH = 1000;
 export const SWEEP_BUDGET_MS = 2000;
 
 /**
- * The open statuses and history actions of @phananh/tickets, spelled out: tickets depends on
- * this lib (deadline rules), so this lib must not import it back. Persisted values; never rename.
+ * The batch's claim: the tickets whose next stage is due, oldest first, locked so that another
+ * sweeper skips them (exported so that a test EXPLAINs exactly this statement).
  */
-const OPEN_STATUS_SQL = `('ASSIGNED', 'IN_PROGRESS', 'DEFERRED')`;
+export const CLAIM_DUE_SQL = `
+  SELECT id, status IN ${OPEN_STATUS_SQL} AS open, due_at, sla_stage, campaign_code, unit_code
+  FROM tickets
+  WHERE sla_next_at <= $1
+  ORDER BY sla_next_at
+  LIMIT $2
+  FOR UPDATE SKIP LOCKED`;
 
 const STAGE_KIND: Record<SlaStage.DueSoon | SlaStage.Overdue | SlaStage.Escalated, AlertKind> = {
   [SlaStage.DueSoon]: AlertKind.DueSoon,
@@ -67,6 +74,7 @@ export class SlaSweeper {
     private readonly writer: AlertWriter,
     private readonly dispatcher: AlertDispatcher,
     private readonly cutoffs: CampaignCutoffService,
+    private readonly store: TicketStore,
   ) {}
 
   async sweep(budgetMs = SWEEP_BUDGET_MS): Promise<SweepOutcome> {
@@ -92,46 +100,33 @@ export class SlaSweeper {
   async sweepBatch(limit: number): Promise<{ tickets: number; fired: number; recorded: RecordedAlerts }> {
     return this.db.transaction(async (m) => {
       const now = this.clock.now();
-      const rows: DueRow[] = await m.query(
-        `SELECT id, status IN ${OPEN_STATUS_SQL} AS open, due_at, sla_stage, campaign_code, unit_code
-         FROM tickets
-         WHERE sla_next_at <= $1
-         ORDER BY sla_next_at
-         LIMIT $2
-         FOR UPDATE SKIP LOCKED`,
-        [now, limit],
-      );
+      const rows: DueRow[] = await m.query(CLAIM_DUE_SQL, [now, limit]);
       if (rows.length === 0) return { tickets: 0, fired: 0, recorded: emptyRecorded() };
 
-      const ids: string[] = [];
-      const stages: number[] = [];
-      const nextAts: (string | null)[] = [];
-      const overdue: boolean[] = [];
-      const history: { ticketId: string; action: 'OVERDUE' | 'ESCALATED' }[] = [];
+      const steps: SlaStep[] = [];
+      const history: NewTicketEvent[] = [];
       const events: NewAlertEvent[] = [];
       for (const row of rows) {
-        ids.push(row.id);
         if (!row.open) {
           // A closed ticket whose schedule was not cleared: clear it, never alert.
-          stages.push(row.sla_stage);
-          nextAts.push(null);
-          overdue.push(false);
+          steps.push({ id: row.id, slaStage: row.sla_stage, slaNextAt: null, overdue: false });
           continue;
         }
         const policy = this.campaigns.policyOf(
           row.campaign_code ? await this.campaigns.byCode(row.campaign_code) : undefined,
         );
         const step = advanceLadder(row.sla_stage, row.due_at, policy, now);
-        stages.push(step.slaStage);
-        nextAts.push(step.slaNextAt?.toISOString() ?? null);
-        overdue.push(step.fired.some((f) => f.stage === SlaStage.Overdue));
+        steps.push({
+          id: row.id,
+          slaStage: step.slaStage,
+          slaNextAt: step.slaNextAt,
+          overdue: step.fired.some((f) => f.stage === SlaStage.Overdue),
+        });
         for (const fired of step.fired) {
           const kind = STAGE_KIND[fired.stage];
           if (fired.stage !== SlaStage.DueSoon) {
-            history.push({
-              ticketId: row.id,
-              action: fired.stage === SlaStage.Overdue ? 'OVERDUE' : 'ESCALATED',
-            });
+            const action = fired.stage === SlaStage.Overdue ? TicketAction.Overdue : TicketAction.Escalated;
+            history.push({ ticketId: row.id, at: now, action });
           }
           events.push({
             kind,
@@ -146,21 +141,8 @@ export class SlaSweeper {
         }
       }
 
-      await m.query(
-        `UPDATE tickets t
-         SET sla_stage = u.stage, sla_next_at = u.next_at,
-             overdue_since = CASE WHEN u.overdue THEN t.due_at ELSE t.overdue_since END
-         FROM unnest($1::bigint[], $2::smallint[], $3::timestamptz[], $4::boolean[]) AS u(id, stage, next_at, overdue)
-         WHERE t.id = u.id`,
-        [ids, stages, nextAts, overdue],
-      );
-      if (history.length) {
-        await m.query(
-          `INSERT INTO ticket_events (ticket_id, at, action, is_public)
-           SELECT h.ticket_id, $3, h.action, false FROM unnest($1::bigint[], $2::text[]) AS h(ticket_id, action)`,
-          [history.map((h) => h.ticketId), history.map((h) => h.action), now],
-        );
-      }
+      await this.store.advanceSla(m, steps);
+      await this.store.appendEvents(m, history);
       const recorded = await this.writer.record(m, events, now);
       return { tickets: rows.length, fired: events.length, recorded: addRecorded(emptyRecorded(), recorded) };
     });

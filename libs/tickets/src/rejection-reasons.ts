@@ -27,7 +27,7 @@ export const REJECTION_REASONS: readonly { code: string; text: Localized }[] = [
   { code: 'OTHER', text: { vi: 'Lý do khác', en: 'Other reason' } },
 ];
 
-/** What a rejected citizen is told to do next (DOMAIN.md: go back to the vaccination facility). */
+/** What a rejected citizen is told to do next (docs/domain.md: go back to the vaccination facility). */
 export const REJECTION_NEXT_STEP: Localized = {
   vi: 'Vui lòng mang giấy xác nhận tiêm hoặc phiếu sàng lọc đến cơ sở tiêm chủng để được hỗ trợ.',
   en: 'Please take your vaccination certificate or screening form to the vaccination facility for help.',

@@ -5,8 +5,15 @@ import { Clock, validationError, validationMessage } from '@phananh/core';
 import { AuthUser, TicketScope, narrowScope, reachScope, scopeSql } from '@phananh/identity';
 import { ReferenceService } from '@phananh/reference';
 import { decodeCursor, encodeCursor } from './queue-cursor';
-import { TICKET_COLUMNS, TicketRow } from './ticket-row';
-import { IssueType, OPEN_STATUS_SQL, TicketStatus, isOpen } from './ticket-status';
+import {
+  IssueType,
+  OPEN_STATUS_SQL,
+  TICKET_ROW_SELECT,
+  TicketRow,
+  TicketStatus,
+  isOpen,
+  lateSql,
+} from '@phananh/ticket-store';
 import { TicketView, TicketViews } from './ticket-views';
 
 export interface QueueQuery {
@@ -77,9 +84,9 @@ export class TicketQueue {
       if (isOpen(query.status)) where.push(`t.status IN ${OPEN_STATUS_SQL}`);
     }
     if (query.overdue) {
-      // Past the deadline: still open, or closed after it.
+      // The API's `overdue=true` means late: still open past the deadline, or closed after it.
       params.push(this.clock.now());
-      where.push(`t.due_at <= $${params.length} AND (t.closed_at IS NULL OR t.closed_at > t.due_at)`);
+      where.push(lateSql('t', `$${params.length}`));
     }
     if (query.campaign) {
       params.push(query.campaign);
@@ -95,7 +102,7 @@ export class TicketQueue {
     }
     params.push(query.limit + 1);
     return {
-      sql: `SELECT ${TICKET_COLUMNS} FROM tickets t WHERE ${where.join(' AND ')}
+      sql: `SELECT ${TICKET_ROW_SELECT} FROM tickets t WHERE ${where.join(' AND ')}
             ORDER BY t.due_at, t.id LIMIT $${params.length}`,
       params,
     };

@@ -1,5 +1,5 @@
 import { TRANSITIONS, WorkflowAction, nextStatus } from './ticket-transitions';
-import { OPEN_STATUS_SQL, TicketStatus, isOpen } from './ticket-status';
+import { OPEN_STATUS_SQL, TicketStatus, isOpen } from '@phananh/ticket-store';
 
 /**
  * Every (action, status) pair, written out by hand from docs/api.md rather than derived from the table.

@@ -1,6 +1,5 @@
 import { Role } from '@phananh/identity';
-import { TicketAction } from './ticket-event.entity';
-import { OPEN_STATUSES, TicketStatus } from './ticket-status';
+import { OPEN_STATUSES, TicketAction, TicketStatus } from '@phananh/ticket-store';
 
 /** What an official can do to a ticket (the workflow endpoints). */
 export enum WorkflowAction {
@@ -27,7 +26,7 @@ export interface Transition {
 const ALL = Object.values(TicketStatus);
 const CLOSED = [TicketStatus.Resolved, TicketStatus.Rejected] as const;
 
-/** The workflow, as one table (CONTRACT.md, "Officials"). */
+/** The workflow, as one table (docs/api.md, "Officials"). */
 export const TRANSITIONS: Readonly<Record<WorkflowAction, Transition>> = {
   [WorkflowAction.Start]: {
     from: [TicketStatus.Assigned, TicketStatus.Deferred],
@@ -52,12 +51,3 @@ export function nextStatus(action: WorkflowAction, status: TicketStatus): Ticket
   const t = TRANSITIONS[action];
   return t.from.includes(status) ? t.to : undefined;
 }
-
-/** History entries the citizen sees on the lookup timeline. */
-export const PUBLIC_ACTIONS: ReadonlySet<TicketAction> = new Set([
-  TicketAction.Filed,
-  TicketAction.Assigned,
-  TicketAction.Transferred,
-  TicketAction.Resolved,
-  TicketAction.Rejected,
-]);

@@ -1,7 +1,6 @@
 import { PiiCrypto } from '@phananh/core';
 import { ReferenceService } from '@phananh/reference';
-import { TicketRow } from './ticket-row';
-import { IssueType, TicketStatus } from './ticket-status';
+import { IssueType, TicketRow, TicketStatus } from '@phananh/ticket-store';
 import { TicketViews } from './ticket-views';
 
 describe('TicketViews', () => {

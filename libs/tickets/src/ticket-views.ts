@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { PiiCrypto, maskCitizenId, maskPhone, toVnIso } from '@phananh/core';
 import { ReferenceService } from '@phananh/reference';
-import { TicketRow } from './ticket-row';
+import { TicketRow } from '@phananh/ticket-store';
 
 export interface UnitRef {
   code: string;
@@ -28,7 +28,7 @@ export interface AttachmentRef {
   size: number;
 }
 
-/** A ticket as the officials' endpoints show it (CONTRACT.md, "Officials"). */
+/** A ticket as the officials' endpoints show it (docs/api.md, "The ticket"). */
 export interface TicketView {
   trackingCode: string;
   status: string;

@@ -1,16 +1,24 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { AppError, Clock, CommonErrors, FieldError, validationError, validationMessage } from '@phananh/core';
 import { AuthUser, Role, reachSql } from '@phananh/identity';
 import { ReferenceService } from '@phananh/reference';
+import { uniqueViolation } from '@phananh/database';
 import { CampaignsService, computeDueAt, freshSlaState } from '@phananh/sla';
-import { TicketAction } from './ticket-event.entity';
-import { TICKET_COLUMNS, TicketRow } from './ticket-row';
-import { PUBLIC_ACTIONS, TRANSITIONS, WorkflowAction } from './ticket-transitions';
+import {
+  OPEN_DUPLICATE_CONSTRAINT,
+  Queryable,
+  TICKET_ROW_SELECT,
+  TicketAction,
+  TicketRecord,
+  TicketRow,
+  TicketStatus,
+  TicketStore,
+} from '@phananh/ticket-store';
+import { TRANSITIONS, WorkflowAction } from './ticket-transitions';
 import { TicketView, TicketViews } from './ticket-views';
 import { TicketErrors } from './tickets.errors';
-import { TicketStatus } from './ticket-status';
 import { rejectionReason } from './rejection-reasons';
 
 export type WorkflowInput =
@@ -37,11 +45,6 @@ export interface AttachmentLocation {
   storageKey: string;
 }
 
-/** UPDATE … RETURNING through TypeORM's postgres driver answers [rows, rowCount]. */
-function updatedRows(result: unknown): unknown[] {
-  return Array.isArray(result) && Array.isArray(result[0]) ? result[0] : (result as unknown[]);
-}
-
 /**
  * The officials' workflow on one ticket. Every read is scoped to the caller's reach in the
  * query itself (a ticket outside it is "not found"); every change is one transaction that
@@ -56,13 +59,14 @@ export class TicketsService {
     private readonly views: TicketViews,
     private readonly reference: ReferenceService,
     private readonly campaigns: CampaignsService,
+    private readonly store: TicketStore,
   ) {}
 
   /** The ticket if it exists and is in the caller's reach; otherwise 404, the same either way. */
   async findInReach(user: AuthUser, trackingCode: string): Promise<TicketRow> {
     const params: unknown[] = [trackingCode];
     const [row] = await this.db.query(
-      `SELECT ${TICKET_COLUMNS} FROM tickets t WHERE t.tracking_code = $1 AND ${reachSql(user, 't', params)}`,
+      `SELECT ${TICKET_ROW_SELECT} FROM tickets t WHERE t.tracking_code = $1 AND ${reachSql(user, 't', params)}`,
       params,
     );
     if (!row) throw new AppError(TicketErrors.TICKET_NOT_FOUND);
@@ -85,7 +89,7 @@ export class TicketsService {
     const row = await this.findInReach(user, trackingCode);
     if (!transition.from.includes(row.status)) throw new AppError(TicketErrors.TRANSITION_NOT_ALLOWED);
     const now = this.clock.now();
-    const set: Record<string, unknown> = {};
+    const set: Partial<TicketRecord> = {};
     const event: EventFields = { fromStatus: row.status, toStatus: transition.to ?? row.status };
 
     switch (input.action) {
@@ -95,7 +99,7 @@ export class TicketsService {
         event.note = input.reason;
         break;
       case WorkflowAction.Resolve:
-        Object.assign(set, { resolution: input.resolution, closed_at: now, sla_next_at: null });
+        Object.assign(set, { resolution: input.resolution, closedAt: now, slaNextAt: null });
         event.note = input.resolution;
         break;
       case WorkflowAction.Reject: {
@@ -103,10 +107,10 @@ export class TicketsService {
         if (!rejectionReason(input.reasonCode)) throw fieldError('reasonCode', 'isIn');
         if (input.reasonCode === 'OTHER' && !note) throw fieldError('note', 'NOTE_REQUIRED');
         Object.assign(set, {
-          rejection_reason_code: input.reasonCode,
-          rejection_note: note,
-          closed_at: now,
-          sla_next_at: null,
+          rejectionReasonCode: input.reasonCode,
+          rejectionNote: note,
+          closedAt: now,
+          slaNextAt: null,
         });
         event.note = note ? `${input.reasonCode}: ${note}` : input.reasonCode;
         break;
@@ -115,9 +119,9 @@ export class TicketsService {
         const target = this.transferTarget(user, row, input.unitCode);
         const lineage = this.reference.lineage(target);
         Object.assign(set, {
-          unit_code: target,
-          district_code: lineage.find((u) => u.level === 'district')?.code ?? null,
-          province_code: lineage[lineage.length - 1].code,
+          unitCode: target,
+          districtCode: lineage.find((u) => u.level === 'district')?.code ?? null,
+          provinceCode: lineage[lineage.length - 1].code,
         });
         Object.assign(event, { fromUnitCode: row.unitCode, toUnitCode: target, note: input.reason });
         break;
@@ -132,14 +136,14 @@ export class TicketsService {
         const dueAt = computeDueAt(now, policy);
         const sla = freshSlaState(dueAt, policy);
         Object.assign(set, {
-          due_at: dueAt,
-          overdue_since: null,
-          sla_stage: sla.slaStage,
-          sla_next_at: sla.slaNextAt,
-          closed_at: null,
+          dueAt,
+          overdueSince: null,
+          slaStage: sla.slaStage,
+          slaNextAt: sla.slaNextAt,
+          closedAt: null,
           resolution: null,
-          rejection_reason_code: null,
-          rejection_note: null,
+          rejectionReasonCode: null,
+          rejectionNote: null,
         });
         event.note = input.reason;
         break;
@@ -170,7 +174,7 @@ export class TicketsService {
 
   /** After a transfer the ticket may have left the caller's reach; the answer still shows the result of the action. */
   private async reload(id: string): Promise<TicketRow> {
-    const [row] = await this.db.query(`SELECT ${TICKET_COLUMNS} FROM tickets t WHERE t.id = $1`, [id]);
+    const [row] = await this.db.query(`SELECT ${TICKET_ROW_SELECT} FROM tickets t WHERE t.id = $1`, [id]);
     return row as TicketRow;
   }
 
@@ -210,56 +214,36 @@ export class TicketsService {
     return target.code;
   }
 
-  private async update(m: EntityManager, row: TicketRow, set: Record<string, unknown>, now: Date): Promise<void> {
-    const params: unknown[] = [row.id, row.version, now];
-    const assignments = Object.entries(set).map(([column, value]) => {
-      params.push(value);
-      return `${column} = $${params.length}`;
-    });
-    let result: unknown;
+  private async update(m: Queryable, row: TicketRow, set: Partial<TicketRecord>, now: Date): Promise<void> {
+    let changed: boolean;
     try {
-      result = await m.query(
-        `UPDATE tickets SET ${assignments.join(', ')}, version = version + 1, updated_at = $3
-         WHERE id = $1 AND version = $2 RETURNING id`,
-        params,
-      );
-    } catch (e) {
-      const err = e instanceof QueryFailedError ? (e.driverError as { code?: string; constraint?: string }) : {};
-      if (err.code === '23505' && err.constraint === 'ux_tickets_open_duplicate') {
-        throw new AppError(TicketErrors.DUPLICATE_OPEN);
-      }
-      throw e;
+      changed = await this.store.update(m, row.id, row.version, set, now);
+    } catch (err) {
+      if (uniqueViolation(err) === OPEN_DUPLICATE_CONSTRAINT) throw new AppError(TicketErrors.DUPLICATE_OPEN);
+      throw err;
     }
-    if (updatedRows(result).length === 0) throw new AppError(TicketErrors.TICKET_CHANGED);
+    if (!changed) throw new AppError(TicketErrors.TICKET_CHANGED);
   }
 
   private async insertEvent(
-    m: EntityManager,
+    m: Queryable,
     ticketId: string,
     user: AuthUser,
     action: TicketAction,
     e: EventFields,
   ): Promise<void> {
-    await m.query(
-      `INSERT INTO ticket_events (ticket_id, at, action, actor_user_id, actor_username, actor_role, actor_unit_code,
-         from_status, to_status, from_unit_code, to_unit_code, note, is_public)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
-      [
+    await this.store.appendEvents(m, [
+      {
         ticketId,
-        this.clock.now(),
+        at: this.clock.now(),
         action,
-        user.id,
-        user.username,
-        user.role,
-        user.unitCode,
-        e.fromStatus ?? null,
-        e.toStatus ?? null,
-        e.fromUnitCode ?? null,
-        e.toUnitCode ?? null,
-        e.note ?? null,
-        PUBLIC_ACTIONS.has(action),
-      ],
-    );
+        actorUserId: user.id,
+        actorUsername: user.username,
+        actorRole: user.role,
+        actorUnitCode: user.unitCode,
+        ...e,
+      },
+    ]);
   }
 }
 

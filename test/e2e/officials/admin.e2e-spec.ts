@@ -1,7 +1,7 @@
 import { Role } from '@phananh/identity';
 import { RoutingService } from '@phananh/routing';
 import { CampaignsService } from '@phananh/sla';
-import { IssueType } from '@phananh/tickets';
+import { IssueType } from '@phananh/ticket-store';
 import { Official, TestApp, createTestApp, newOfficial } from '@test/support';
 
 describe('admin: officials and campaigns', () => {

@@ -1,6 +1,6 @@
 import { FakeClock, HOUR_MS } from '@phananh/core';
 import { AuthService, Role } from '@phananh/identity';
-import { TicketStatus } from '@phananh/tickets';
+import { TicketStatus } from '@phananh/ticket-store';
 import {
   Official,
   TestApp,
@@ -12,7 +12,7 @@ import {
 } from '@test/support';
 
 /**
- * The officials' queue and workflow over HTTP (CONTRACT.md, "Officials"). Units: Hà Nội (01) →
+ * The officials' queue and workflow over HTTP (docs/api.md, "Officials"). Units: Hà Nội (01) →
  * Ba Đình (001) → Phúc Xá (00001), Trúc Bạch (00004); Hoàn Kiếm (002) → Phúc Tân (00037);
  * and Hồ Chí Minh City (79) → Quận 1 (760) → Tân Định (26734).
  */

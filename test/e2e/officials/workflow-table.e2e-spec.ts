@@ -1,6 +1,6 @@
 import { FakeClock } from '@phananh/core';
 import { AuthService, Role } from '@phananh/identity';
-import { TicketStatus } from '@phananh/tickets';
+import { TicketStatus } from '@phananh/ticket-store';
 import { Official, TestApp, createTestApp, newOfficial, newTicket } from '@test/support';
 
 /**

@@ -1,4 +1,5 @@
-import { TestApp, createTestApp } from '@test/support';
+import { TicketAction, TicketStatus } from '@phananh/ticket-store';
+import { TestApp, addTicketEvents, changeTicket, createTestApp } from '@test/support';
 import { newTrackingCode } from '@phananh/reports';
 import { newCitizen, reportBody } from './report-bodies';
 
@@ -94,11 +95,11 @@ describe('POST /api/v1/reports/lookup', () => {
 
   it('shows the resolution of a resolved report', async () => {
     const { citizen, code } = await fileOne();
-    await t.db.query(
-      `UPDATE tickets SET status = 'RESOLVED', resolution = 'Đã cập nhật mũi 2 trên Nền tảng', closed_at = now()
-       WHERE tracking_code = $1`,
-      [code],
-    );
+    await changeTicket(t, code, {
+      status: TicketStatus.Resolved,
+      resolution: 'Đã cập nhật mũi 2 trên Nền tảng',
+      closedAt: t.clock.now(),
+    });
     const res = await lookup({ trackingCode: code, citizenId: citizen.citizenId }).expect(200);
     expect(res.body).toMatchObject({
       status: 'RESOLVED',
@@ -109,18 +110,31 @@ describe('POST /api/v1/reports/lookup', () => {
 
   it('shows the rejection reason and what to do next, in the caller language, and public events only', async () => {
     const { citizen, code } = await fileOne();
-    await t.db.query(
-      `UPDATE tickets SET status = 'REJECTED', rejection_reason_code = 'DOB_MISMATCH', rejection_note = 'Phiếu ghi 1991',
-              closed_at = now() WHERE tracking_code = $1`,
-      [code],
-    );
-    const [{ id }] = await t.db.query(`SELECT id FROM tickets WHERE tracking_code = $1`, [code]);
-    await t.db.query(
-      `INSERT INTO ticket_events (ticket_id, at, action, actor_username, actor_unit_code, from_status, to_status, note, is_public)
-       VALUES ($1, '2021-11-04T09:00:00+07:00', 'COMMENTED', 'can.bo', '01', NULL, NULL, 'ghi chú nội bộ', false),
-              ($1, '2021-11-04T10:00:00+07:00', 'REJECTED', 'can.bo', '01', 'ASSIGNED', 'REJECTED', 'Phiếu ghi 1991', true)`,
-      [id],
-    );
+    const id = await changeTicket(t, code, {
+      status: TicketStatus.Rejected,
+      rejectionReasonCode: 'DOB_MISMATCH',
+      rejectionNote: 'Phiếu ghi 1991',
+      closedAt: t.clock.now(),
+    });
+    const official = { actorUsername: 'can.bo', actorUnitCode: '01' };
+    await addTicketEvents(t, [
+      {
+        ticketId: id,
+        at: new Date('2021-11-04T09:00:00+07:00'),
+        action: TicketAction.Commented,
+        ...official,
+        note: 'ghi chú nội bộ',
+      },
+      {
+        ticketId: id,
+        at: new Date('2021-11-04T10:00:00+07:00'),
+        action: TicketAction.Rejected,
+        ...official,
+        fromStatus: TicketStatus.Assigned,
+        toStatus: TicketStatus.Rejected,
+        note: 'Phiếu ghi 1991',
+      },
+    ]);
     const vi = await lookup({ trackingCode: code, citizenId: citizen.citizenId }).expect(200);
     expect(vi.body.rejection).toEqual({
       code: 'DOB_MISMATCH',

@@ -2,12 +2,13 @@ import { HOUR_MS, PiiCrypto, maskCitizenId, maskPhone } from '@phananh/core';
 import { CampaignsService } from '@phananh/sla';
 import { Role } from '@phananh/identity';
 import { FakeClock } from '@phananh/core';
-import { TestApp, createTestApp, newOfficial } from '@test/support';
+import { TicketStatus } from '@phananh/ticket-store';
+import { TestApp, changeTicket, createTestApp, newOfficial } from '@test/support';
 import { ReportBody, fieldCodes, newCitizen, reportBody } from './report-bodies';
 
 const CODE = /^[2-9A-HJKMNP-Z]{4}-[2-9A-HJKMNP-Z]{4}-[2-9A-HJKMNP-Z]{3}$/;
 
-describe('POST /api/v1/reports (CONTRACT.md "Public")', () => {
+describe('POST /api/v1/reports (docs/api.md, "Public")', () => {
   let t: TestApp;
   let clock: FakeClock;
   const file = (body: unknown, lang?: string) => {
@@ -165,9 +166,7 @@ describe('POST /api/v1/reports (CONTRACT.md "Public")', () => {
       otherDose.dose!.doseNumber = 1;
       await file(otherDose).expect(201);
       await file({ ...reportBody(citizen), issueType: 'WRONG_DOSE_INFO' }).expect(201);
-      await t.db.query(`UPDATE tickets SET status = 'RESOLVED', closed_at = now() WHERE tracking_code = $1`, [
-        first.body.trackingCode,
-      ]);
+      await changeTicket(t, first.body.trackingCode, { status: TicketStatus.Resolved, closedAt: t.clock.now() });
       const again = await file(reportBody(citizen)).expect(201);
       expect(again.body.trackingCode).not.toBe(first.body.trackingCode);
     });
@@ -228,7 +227,7 @@ describe('POST /api/v1/reports (CONTRACT.md "Public")', () => {
       const first = await file(reportBody(citizen)).expect(201);
       const dup = await withKey('retry-dup', reportBody(citizen)).expect(200);
       expect(dup.body).toEqual(first.body);
-      await t.db.query(`UPDATE tickets SET status = 'RESOLVED' WHERE tracking_code = $1`, [first.body.trackingCode]);
+      await changeTicket(t, first.body.trackingCode, { status: TicketStatus.Resolved });
       expect((await withKey('retry-dup', reportBody(citizen)).expect(200)).body).toEqual(first.body);
     });
 

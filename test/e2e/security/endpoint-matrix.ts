@@ -24,7 +24,7 @@
  * Use the helpers below for the common shapes and add your routes when you add controllers.
  */
 import { randomUUID } from 'node:crypto';
-import { TicketStatus } from '@phananh/tickets';
+import { TicketStatus } from '@phananh/ticket-store';
 import type { MatrixContext, MatrixEntry, Place } from './endpoint-matrix.types';
 
 export type { Caller, MatrixContext, MatrixEntry, MatrixRequest, Place } from './endpoint-matrix.types';

@@ -1,5 +1,4 @@
-import type { Ticket } from '@phananh/tickets';
-import type { NewTicketOptions, Official, TestApp } from '@test/support';
+import type { NewTicketOptions, Official, TestApp, TestTicket } from '@test/support';
 import type { User } from '@phananh/identity';
 
 export type Caller = 'anonymous' | 'officer' | 'supervisor' | 'admin';
@@ -29,9 +28,9 @@ export interface MatrixContext {
   /** The ward of 'inside' targets (00001) and of 'outside' ones (00037). */
   unit: Record<Place, string>;
   /** A fresh ticket in the place's ward. */
-  ticket(place: Place, options?: NewTicketOptions): Promise<Ticket>;
+  ticket(place: Place, options?: NewTicketOptions): Promise<TestTicket>;
   /** A small PNG attached to the ticket. */
-  attachment(ticket: Ticket): Promise<{ id: string }>;
+  attachment(ticket: TestTicket): Promise<{ id: string }>;
   /** A fresh official's account (e.g. to disable). */
   newUser(): Promise<User>;
   /** A valid identity number nobody has used yet. */

@@ -1,8 +1,7 @@
 import { verifyWebhookSignature } from '@phananh/alerts';
 import { FakeClock } from '@phananh/core';
 import { AuthService, Role } from '@phananh/identity';
-import { Ticket } from '@phananh/tickets';
-import { Official, TestApp, createTestApp, eventually, newOfficial, newTicket } from '@test/support';
+import { Official, TestApp, TestTicket, createTestApp, eventually, newOfficial, newTicket } from '@test/support';
 import { startReceiver, startSmtp } from './receivers';
 
 /**
@@ -17,7 +16,7 @@ describe('alert channels', () => {
   let hooks: Awaited<ReturnType<typeof startReceiver>>;
   let downIsUp = false;
   const people: Record<string, Official> = {};
-  let ticket: Ticket;
+  let ticket: TestTicket;
   const CITIZEN_ID = '001090054321';
   const PHONE = '0987654321';
   const SECRET = 'webhook-secret-for-tests';

@@ -1,8 +1,7 @@
 import { FakeClock } from '@phananh/core';
 import { AuthService, Role } from '@phananh/identity';
 import { CampaignCutoffService, SlaSweeper } from '@phananh/sla';
-import { Ticket } from '@phananh/tickets';
-import { Official, TestApp, createTestApp, eventually, newOfficial, newTicket } from '@test/support';
+import { Official, TestApp, TestTicket, createTestApp, eventually, newOfficial, newTicket } from '@test/support';
 import { alertsOf, allAlerts, recipients, sweepsRun } from './sla-helpers';
 
 /**
@@ -15,11 +14,11 @@ describe('SLA ladder', () => {
   let t: TestApp;
   let clock: FakeClock;
   const people: Record<string, Official> = {};
-  let a: Ticket; // open throughout
-  let b: Ticket; // resolved before its first alert
-  let c: Ticket; // overdue, resolved, then reopened with a new deadline
-  let hcm: Ticket; // in another province, open at the cutoff
-  const bulk: Ticket[] = [];
+  let a: TestTicket; // open throughout
+  let b: TestTicket; // resolved before its first alert
+  let c: TestTicket; // overdue, resolved, then reopened with a new deadline
+  let hcm: TestTicket; // in another province, open at the cutoff
+  const bulk: TestTicket[] = [];
 
   const at = (iso: string) => new Date(iso);
   const move = (iso: string) => clock.set(iso);

@@ -1,7 +1,7 @@
 import { FakeClock, HOUR_MS } from '@phananh/core';
 import { Role } from '@phananh/identity';
-import { TicketStatus } from '@phananh/tickets';
-import { Official, TestApp, createTestApp, eventually, newOfficial, newTicket } from '@test/support';
+import { TicketAction, TicketStatus } from '@phananh/ticket-store';
+import { Official, TestApp, addTicketEvents, createTestApp, eventually, newOfficial, newTicket } from '@test/support';
 
 const NOW = '2021-11-08T12:00:00+07:00';
 const hoursBefore = (h: number) => new Date(new Date(NOW).getTime() - h * HOUR_MS);
@@ -17,12 +17,12 @@ describe('SLA figures', () => {
     receivedHoursAgo: number,
     closedHoursAgo: number,
   ) {
-    const ticket = await newTicket(t, { unitCode, status, receivedAt: hoursBefore(receivedHoursAgo) });
-    await t.db.query(`UPDATE tickets SET closed_at = $2 WHERE id = $1`, [ticket.id, hoursBefore(closedHoursAgo)]);
-    await t.db.query(
-      `INSERT INTO ticket_events (ticket_id, at, action, from_status, to_status) VALUES ($1, $2, $3, 'ASSIGNED', $3)`,
-      [ticket.id, hoursBefore(closedHoursAgo), status],
-    );
+    const closedAt = hoursBefore(closedHoursAgo);
+    const ticket = await newTicket(t, { unitCode, status, receivedAt: hoursBefore(receivedHoursAgo), closedAt });
+    const action = status === TicketStatus.Resolved ? TicketAction.Resolved : TicketAction.Rejected;
+    await addTicketEvents(t, [
+      { ticketId: ticket.id, at: closedAt, action, fromStatus: TicketStatus.Assigned, toStatus: status },
+    ]);
     return ticket;
   }
 

@@ -5,7 +5,7 @@ import { DataSource } from 'typeorm';
 import { FakeClock } from '@phananh/core';
 import { PlatformModule } from '@phananh/platform';
 import { IsolatedEnv, LogCapture, isolatedEnv, testConfig } from '@test/support';
-import { IssueType } from '@phananh/tickets';
+import { IssueType } from '@phananh/ticket-store';
 import { RoutingModule } from '@phananh/routing';
 import { RoutingService } from '@phananh/routing';
 

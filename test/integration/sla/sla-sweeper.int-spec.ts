@@ -1,7 +1,8 @@
 import { FakeClock, HOUR_MS } from '@phananh/core';
 import { Role } from '@phananh/identity';
-import { TestApp, createTestApp, newOfficial } from '@test/support';
-import { SWEEP_BATCH, SlaSweeper } from '@phananh/sla';
+import { IssueType } from '@phananh/ticket-store';
+import { TestApp, createTestApp, newOfficial, newTickets } from '@test/support';
+import { CLAIM_DUE_SQL, SWEEP_BATCH, SlaSweeper } from '@phananh/sla';
 
 const TICKETS = 10_000;
 
@@ -19,15 +20,11 @@ describe('SlaSweeper at scale', () => {
     await newOfficial(t, { role: Role.Supervisor, unitCode: '00001' });
     await newOfficial(t, { role: Role.Supervisor, unitCode: '001' });
     // Ten thousand tickets whose deadline passed an hour ago: OVERDUE is due for all of them.
-    await t.db.query(
-      `INSERT INTO tickets (tracking_code, status, issue_type, received_at, due_at, campaign_code, unit_code,
-         district_code, province_code, citizen_name, citizen_dob, citizen_id_enc, citizen_id_hash, sla_stage,
-         sla_next_at, updated_at)
-       SELECT 'SWEEP-' || i, 'ASSIGNED', 'OTHER', $1::timestamptz - interval '49 hours', $1::timestamptz - interval '1 hour',
-              '2021-11', '00001', '001', '01', 'Nguyễn Văn An', '1990-05-17', '\\x00', ('\\x' || md5(i::text))::bytea, 1,
-              $1::timestamptz - interval '1 hour', $1
-       FROM generate_series(1, $2) AS i`,
-      [now, TICKETS],
+    const due = new Date(now.getTime() - HOUR_MS);
+    const ticket = { receivedAt: new Date(due.getTime() - 48 * HOUR_MS), dueAt: due, campaignCode: '2021-11' };
+    await newTickets(
+      t,
+      Array.from({ length: TICKETS }, () => ({ ...ticket, issueType: IssueType.Other })),
     );
   });
   afterAll(() => t.close());
@@ -63,10 +60,10 @@ describe('SlaSweeper at scale', () => {
 
   it('finds nothing to do in one index probe when nothing is due', async () => {
     await t.db.query('ANALYZE tickets');
-    const [plan] = await t.db.query(
-      `EXPLAIN (FORMAT JSON) SELECT id FROM tickets WHERE sla_next_at <= $1 ORDER BY sla_next_at LIMIT 1000`,
-      [new Date(now.getTime() + HOUR_MS)],
-    );
+    const [plan] = await t.db.query(`EXPLAIN (FORMAT JSON) ${CLAIM_DUE_SQL}`, [
+      new Date(now.getTime() + HOUR_MS),
+      SWEEP_BATCH,
+    ]);
     expect(JSON.stringify(plan)).toContain('ix_tickets_sla_next');
     const started = performance.now();
     const batch = await t.app.get(SlaSweeper).sweepBatch(SWEEP_BATCH);

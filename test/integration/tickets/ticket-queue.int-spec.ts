@@ -2,12 +2,14 @@ import { INestApplicationContext } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { FakeClock, PiiCrypto } from '@phananh/core';
+import { FakeClock, HOUR_MS } from '@phananh/core';
 import { AuthUser, IdentityModule, Role } from '@phananh/identity';
 import { PlatformModule } from '@phananh/platform';
-import { IsolatedEnv, LogCapture, isolatedEnv, testConfig } from '@test/support';
-import { QueueQuery, TicketQueue } from '@phananh/tickets';
-import { TicketsModule } from '@phananh/tickets';
+import { ReferenceService } from '@phananh/reference';
+import { SlaCoreModule } from '@phananh/sla';
+import { OPEN_STATUSES, TicketStatus } from '@phananh/ticket-store';
+import { QueueQuery, TicketQueue, TicketsModule } from '@phananh/tickets';
+import { IsolatedEnv, LogCapture, isolatedEnv, newTickets, testConfig } from '@test/support';
 
 interface PlanNode {
   'Node Type': string;
@@ -58,6 +60,7 @@ describe('the officials queue on 50,000 tickets: index-ordered, no sort', () => 
     const moduleRef = await Test.createTestingModule({
       imports: [
         PlatformModule.forRoot({ config: testConfig(env), clock, logStream: new LogCapture() }),
+        SlaCoreModule,
         IdentityModule,
         TicketsModule,
       ],
@@ -65,32 +68,28 @@ describe('the officials queue on 50,000 tickets: index-ordered, no sort', () => 
     app = await moduleRef.init();
     db = app.get<DataSource>(getDataSourceToken());
     queue = app.get(TicketQueue);
-    // Every ward gets tickets, the two big cities (01, 79) about half of them.
     // Every ward gets tickets, the two big cities (01, 79) half of them, and one busy ward
-    // (Phúc Xá, 00001) one in twenty, as the crowded urban wards did.
-    await db.query(
-      `WITH w AS (
-         SELECT array_agg(code ORDER BY code) AS all_codes,
-                array_agg(code ORDER BY code) FILTER (WHERE province_code IN ('01', '79')) AS big_codes
-         FROM units WHERE level = 'ward'),
-       picked AS (
-         SELECT g, CASE WHEN g % 20 = 1 THEN '00001'
-                        WHEN g % 2 = 0 THEN all_codes[(g * 7919) % cardinality(all_codes) + 1]
-                        ELSE big_codes[(g * 7919) % cardinality(big_codes) + 1] END AS code,
-                timestamptz '2021-11-03T00:00:00+07:00' + (g % 11520) * interval '1 minute' AS received,
-                g % 5 <> 0 AS open,
-                (ARRAY['ASSIGNED', 'IN_PROGRESS', 'DEFERRED', 'ASSIGNED', 'RESOLVED'])[g % 5 + 1] AS status
-         FROM generate_series(1, $1::int) AS g, w)
-       INSERT INTO tickets (tracking_code, status, issue_type, received_at, due_at, campaign_code, unit_code,
-         district_code, province_code, citizen_name, citizen_dob, citizen_id_enc, citizen_id_hash, sla_next_at,
-         updated_at, closed_at)
-       SELECT 'Q' || p.g, p.status, 'MISSING_DOSE', p.received, p.received + interval '48 hours', '2021-11',
-              u.code, u.district_code, u.province_code, 'Nguyễn Văn An', '1990-05-17',
-              $2::bytea, gen_random_bytes(32),
-              CASE WHEN p.open THEN p.received + interval '36 hours' END, p.received,
-              CASE WHEN p.open THEN NULL ELSE p.received + interval '5 hours' END
-       FROM picked p JOIN units u ON u.code = p.code`,
-      [TICKETS, app.get(PiiCrypto).encrypt('001090012345')],
+    // (Phúc Xá, 00001) one in twenty, as the crowded urban wards did; a fifth are closed.
+    const reference = app.get(ReferenceService);
+    const wards = (code: string): string[] =>
+      reference.childrenOf(code).flatMap((u) => (u.level === 'ward' ? [u.code] : wards(u.code)));
+    const all = reference.allProvinces().flatMap((p) => wards(p.code));
+    const big = [...wards('01'), ...wards('79')];
+    const statuses = [...OPEN_STATUSES, TicketStatus.Assigned, TicketStatus.Resolved];
+    await newTickets(
+      { app, db, clock },
+      Array.from({ length: TICKETS }, (_, i) => {
+        const g = i + 1;
+        const unitCode =
+          g % 20 === 1 ? '00001' : g % 2 === 0 ? all[(g * 7919) % all.length] : big[(g * 7919) % big.length];
+        const receivedAt = new Date(Date.parse('2021-11-03T00:00:00+07:00') + (g % 11520) * 60_000);
+        return {
+          unitCode,
+          receivedAt,
+          status: statuses[g % 5],
+          closedAt: new Date(receivedAt.getTime() + 5 * HOUR_MS),
+        };
+      }),
     );
     await db.query(`ANALYZE tickets`);
   }, 180_000);

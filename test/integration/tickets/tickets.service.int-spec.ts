@@ -2,13 +2,13 @@ import { INestApplicationContext } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { AppError, FakeClock, PiiCrypto } from '@phananh/core';
+import { AppError, Clock, FakeClock } from '@phananh/core';
 import { AuthUser, IdentityModule, Role } from '@phananh/identity';
 import { PlatformModule } from '@phananh/platform';
-import { IsolatedEnv, LogCapture, eventually, isolatedEnv, testConfig } from '@test/support';
-import { WorkflowAction } from '@phananh/tickets';
-import { TicketsModule } from '@phananh/tickets';
-import { TicketsService } from '@phananh/tickets';
+import { SlaCoreModule } from '@phananh/sla';
+import { TicketStatus, TicketStore } from '@phananh/ticket-store';
+import { TicketsModule, TicketsService, WorkflowAction } from '@phananh/tickets';
+import { IsolatedEnv, LogCapture, eventually, isolatedEnv, newTicket, testConfig } from '@test/support';
 
 /**
  * The lost-update guard, made deterministic: another transaction changes the ticket after
@@ -34,6 +34,7 @@ describe('TicketsService optimistic concurrency', () => {
     const moduleRef = await Test.createTestingModule({
       imports: [
         PlatformModule.forRoot({ config: testConfig(env), clock: new FakeClock(), logStream: new LogCapture() }),
+        SlaCoreModule,
         IdentityModule,
         TicketsModule,
       ],
@@ -47,24 +48,15 @@ describe('TicketsService optimistic concurrency', () => {
     await env?.drop();
   });
 
-  async function insertTicket(code: string): Promise<string> {
-    const pii = app.get(PiiCrypto);
-    const [row] = await db.query(
-      `INSERT INTO tickets (tracking_code, status, issue_type, received_at, due_at, unit_code, district_code,
-         province_code, citizen_name, citizen_dob, citizen_id_enc, citizen_id_hash, updated_at)
-       VALUES ($1, 'ASSIGNED', 'MISSING_DOSE', now(), now() + interval '48 hours', '00001', '001', '01', 'A',
-         '1990-05-17', $2, $3, now()) RETURNING id`,
-      [code, pii.encrypt('001090012345'), pii.blindIndex(code)],
-    );
-    return row.id;
-  }
+  const insertTicket = async (trackingCode: string) =>
+    (await newTicket({ app, db, clock: app.get(Clock) }, { trackingCode, filedEvent: false })).id;
 
   it('refuses an action whose ticket changed between its read and its write (409, no history)', async () => {
     const id = await insertTicket('RACE-1');
     const other = db.createQueryRunner();
     await other.connect();
     await other.startTransaction();
-    await other.query(`UPDATE tickets SET status = 'DEFERRED', version = version + 1 WHERE id = $1`, [id]);
+    await app.get(TicketStore).update(other, id, 1, { status: TicketStatus.Deferred }, new Date());
     const action = tickets.act(officer, 'RACE-1', { action: WorkflowAction.Start });
     const settled = action.then(
       () => 'ok',

@@ -3,8 +3,20 @@ import { HOUR_MS, PiiCrypto } from '@phananh/core';
 import { ReferenceService } from '@phananh/reference';
 import { AttachmentStore, newTrackingCode } from '@phananh/reports';
 import { CampaignsService, computeDueAt, freshSlaState } from '@phananh/sla';
-import { IssueType, Ticket, TicketAction, TicketStatus, isOpen } from '@phananh/tickets';
+import {
+  IssueType,
+  NewTicketEvent,
+  TicketAction,
+  TicketRecord,
+  TicketStatus,
+  TicketStore,
+  isOpen,
+} from '@phananh/ticket-store';
+import type { INestApplicationContext } from '@nestjs/common';
 import type { TestApp } from '../test-app';
+
+/** What the factory needs of an app: a whole TestApp, or a testing module with the platform and tickets. */
+export type TicketContext = Pick<TestApp, 'db' | 'clock'> & { app: INestApplicationContext };
 
 export interface NewTicketOptions {
   unitCode?: string;
@@ -23,9 +35,14 @@ export interface NewTicketOptions {
   trackingCode?: string;
   overdueSince?: Date | null;
   description?: string | null;
-  /** Insert the public FILED event, as intake does (default true). */
+  /** Insert the public FILED event, as intake does (default true; newTicket only). */
   filedEvent?: boolean;
+  /** When it was closed, for a closed status (default: an hour after receivedAt). */
+  closedAt?: Date;
 }
+
+/** A ticket as newTicket inserted it. */
+export type TestTicket = TicketRecord & { id: string };
 
 let citizenSequence = randomInt(1_000_000);
 
@@ -40,12 +57,12 @@ export function randomCitizenId(): string {
 }
 
 /**
- * Inserts a ticket row directly (encrypted identity and phone through the app's PiiCrypto),
- * with the denormalised district and province of its unit and fresh SLA columns. For tests
- * that need tickets without going through intake. It leaves the masked columns empty, as on
- * rows written before they existed, so the suites that use it cover the views' fallback.
+ * A valid ticket record (encrypted identity and phone through the app's PiiCrypto), with the
+ * denormalised district and province of its unit and fresh SLA columns. It leaves the masked
+ * columns empty, as on rows written before they existed, so the suites that use it cover the
+ * views' fallback.
  */
-export async function newTicket(t: TestApp, options: NewTicketOptions = {}): Promise<Ticket> {
+export async function ticketRecord(t: TicketContext, options: NewTicketOptions = {}): Promise<TicketRecord> {
   const pii = t.app.get(PiiCrypto);
   const reference = t.app.get(ReferenceService);
   const campaigns = t.app.get(CampaignsService);
@@ -67,53 +84,76 @@ export async function newTicket(t: TestApp, options: NewTicketOptions = {}): Pro
   const citizenId = options.citizenId ?? randomCitizenId();
   const phone = options.phone === undefined ? '0912345678' : options.phone;
   const doseNumber = options.doseNumber === undefined ? 2 : options.doseNumber;
-  const [row] = await t.db.query(
-    `INSERT INTO tickets (tracking_code, status, issue_type, received_at, due_at, overdue_since, campaign_code,
-       unit_code, district_code, province_code, citizen_name, citizen_dob, citizen_id_enc, citizen_id_hash, phone_enc,
-       citizen_ward_code, dose_number, vaccine_code, vaccinated_on, dose_ward_code, facility_name, lot_number,
-       description, sla_stage, sla_next_at, updated_at, closed_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22,
-       $23, $24, $25, $4, $26)
-     RETURNING id`,
-    [
-      options.trackingCode ?? newTrackingCode(),
-      status,
-      options.issueType ?? IssueType.MissingDose,
-      receivedAt,
-      dueAt,
-      options.overdueSince ?? null,
-      campaign?.code ?? null,
-      unitCode,
-      lineage.find((u) => u.level === 'district')?.code ?? null,
-      lineage[lineage.length - 1].code,
-      options.citizenName ?? 'Nguyễn Văn An',
-      options.citizenDob ?? '1990-05-17',
-      pii.encrypt(citizenId),
-      pii.blindIndex(citizenId),
-      phone === null ? null : pii.encrypt(phone),
-      unitCode,
-      doseNumber,
-      doseNumber === null ? null : 'COMIRNATY',
-      doseNumber === null ? null : '2021-10-20',
-      doseNumber === null ? null : unitCode,
-      doseNumber === null ? null : 'Trạm Y tế',
-      null,
+  const withDose = doseNumber !== null;
+  return {
+    trackingCode: options.trackingCode ?? newTrackingCode(),
+    status,
+    issueType: options.issueType ?? IssueType.MissingDose,
+    receivedAt,
+    dueAt,
+    overdueSince: options.overdueSince ?? null,
+    cutoffMissed: false,
+    campaignCode: campaign?.code ?? null,
+    unitCode,
+    districtCode: lineage.find((u) => u.level === 'district')?.code ?? null,
+    provinceCode: lineage[lineage.length - 1].code,
+    citizenName: options.citizenName ?? 'Nguyễn Văn An',
+    citizenDob: options.citizenDob ?? '1990-05-17',
+    citizenIdEnc: pii.encrypt(citizenId),
+    citizenIdHash: pii.blindIndex(citizenId),
+    phoneEnc: phone === null ? null : pii.encrypt(phone),
+    citizenIdMasked: null,
+    phoneMasked: null,
+    citizenWardCode: unitCode,
+    doseNumber,
+    vaccineCode: withDose ? 'COMIRNATY' : null,
+    vaccinatedOn: withDose ? '2021-10-20' : null,
+    doseWardCode: withDose ? unitCode : null,
+    facilityName: withDose ? 'Trạm Y tế' : null,
+    lotNumber: null,
+    description:
       options.description === undefined
         ? `Mũi ${doseNumber ?? ''} chưa có trên Sổ sức khỏe điện tử`
         : options.description,
-      open ? sla.slaStage : 3,
-      open ? sla.slaNextAt : null,
-      open ? null : new Date(receivedAt.getTime() + HOUR_MS),
-    ],
-  );
+    resolution: null,
+    rejectionReasonCode: null,
+    rejectionNote: null,
+    slaStage: open ? sla.slaStage : 3,
+    slaNextAt: open ? sla.slaNextAt : null,
+    version: 1,
+    updatedAt: receivedAt,
+    closedAt: open ? null : (options.closedAt ?? new Date(receivedAt.getTime() + HOUR_MS)),
+  };
+}
+
+/** Inserts a ticket directly through the TicketStore, for tests that need tickets without going through intake. */
+export async function newTicket(t: TicketContext, options: NewTicketOptions = {}): Promise<TestTicket> {
+  const ticket = await ticketRecord(t, options);
+  const store = t.app.get(TicketStore);
+  const [id] = await store.insert(t.db, [ticket]);
   if (options.filedEvent !== false) {
-    await t.db.query(
-      `INSERT INTO ticket_events (ticket_id, at, action, to_status, to_unit_code, is_public)
-       VALUES ($1, $2, $3, 'ASSIGNED', $4, true)`,
-      [row.id, receivedAt, TicketAction.Filed, unitCode],
-    );
+    await store.appendEvents(t.db, [
+      {
+        ticketId: id,
+        at: ticket.receivedAt,
+        action: TicketAction.Filed,
+        toStatus: ticket.status,
+        toUnitCode: ticket.unitCode,
+      },
+    ]);
   }
-  return (await t.db.getRepository(Ticket).findOneByOrFail({ id: row.id })) as Ticket;
+  return { id, ...ticket };
+}
+
+/** Many tickets at once (no history), inserted in statements of a few thousand: their ids, in order. */
+export async function newTickets(t: TicketContext, options: NewTicketOptions[]): Promise<string[]> {
+  const store = t.app.get(TicketStore);
+  const ids: string[] = [];
+  for (let i = 0; i < options.length; i += 5000) {
+    const records = await Promise.all(options.slice(i, i + 5000).map((o) => ticketRecord(t, o)));
+    ids.push(...(await store.insert(t.db, records)));
+  }
+  return ids;
 }
 
 /** A well-formed tracking code that no ticket has (random: for "missing" next to "outside reach"). */
@@ -122,7 +162,7 @@ export const unknownTrackingCode = () => newTrackingCode();
 /** Stores a file through the app's AttachmentStore and attaches it to a ticket, as intake does. */
 export async function newAttachment(
   t: TestApp,
-  ticket: Pick<Ticket, 'id'>,
+  ticket: Pick<TestTicket, 'id'>,
   content: Buffer,
   contentType = 'image/png',
 ): Promise<{ id: string; storageKey: string }> {
@@ -133,4 +173,25 @@ export async function newAttachment(
     [ticket.id, contentType, stored.size, stored.sha256, stored.key, t.clock.now()],
   );
   return { id: row.id, storageKey: stored.key };
+}
+
+/** Changes a ticket behind the API's back (a state the test needs), through the store's versioned update. */
+export async function changeTicket(
+  t: TicketContext,
+  trackingCode: string,
+  set: Partial<TicketRecord>,
+): Promise<string> {
+  const [row]: { id: string; version: number }[] = await t.db.query(
+    `SELECT id, version FROM tickets WHERE tracking_code = $1`,
+    [trackingCode],
+  );
+  if (!(await t.app.get(TicketStore).update(t.db, row.id, row.version, set, t.clock.now()))) {
+    throw new Error(`changeTicket: ${trackingCode} changed meanwhile`);
+  }
+  return row.id;
+}
+
+/** Appends history entries, as the service would. */
+export async function addTicketEvents(t: TicketContext, events: NewTicketEvent[]): Promise<void> {
+  await t.app.get(TicketStore).appendEvents(t.db, events);
 }

@@ -5,7 +5,7 @@ import type { Response } from 'express';
 import { DataSource } from 'typeorm';
 import { Clock, toVnIso } from '@phananh/core';
 import { ShutdownState } from '@phananh/platform';
-import { RedisClient } from '@phananh/queue';
+import { RedisClient } from '@phananh/redis';
 import { MetricsService } from './metrics.service';
 
 type Check = { status: 'up' | 'down'; detail?: string };

@@ -1,7 +1,8 @@
 import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import { Gauge } from 'prom-client';
 import { AppConfig } from '@phananh/core';
-import { JOB_LATENCY_BUCKETS, QueueName, QueueService, RedisClient, readJobLatency } from '@phananh/queue';
+import { JOB_LATENCY_BUCKETS, QueueName, QueueService, readJobLatency } from '@phananh/queue';
+import { RedisClient } from '@phananh/redis';
 import { MetricsService } from '../ops/metrics.service';
 
 const STATES = ['waiting', 'delayed', 'active', 'failed', 'prioritized'] as const;

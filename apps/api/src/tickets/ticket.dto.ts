@@ -1,7 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsEnum, IsIn, IsOptional, IsString, Length, Matches, MaxLength } from 'class-validator';
-import { IssueType, REJECTION_REASONS, TicketStatus } from '@phananh/tickets';
+import { REJECTION_REASONS } from '@phananh/tickets';
+import { IssueType, TicketStatus } from '@phananh/ticket-store';
 import { PageQueryDto } from '../http/page-query.dto';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);

@@ -1,6 +1,6 @@
 /**
  * The service's one notion of "now". Every deadline, job delay, alert and figure
- * reads it, so a campaign can be replayed on simulated time (CONTRACT.md, "Time").
+ * reads it, so a campaign can be replayed on simulated time (docs/api.md, "Time").
  */
 export abstract class Clock {
   abstract now(): Date;

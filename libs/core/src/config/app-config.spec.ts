@@ -10,7 +10,7 @@ const failing = (env: Record<string, string>) => {
 };
 
 describe('loadConfig', () => {
-  it('applies the defaults of CONTRACT.md', () => {
+  it('applies the documented defaults (docs/api.md)', () => {
     const c = loadConfig({});
     expect(c).toMatchObject({
       DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/phananh',

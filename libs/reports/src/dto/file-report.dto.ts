@@ -13,7 +13,7 @@ import {
   MinLength,
   ValidateNested,
 } from 'class-validator';
-import { IssueType } from '@phananh/tickets';
+import { IssueType } from '@phananh/ticket-store';
 import { EmptyAsAbsent, IsCalendarDate, Nfc, WithoutSpaces } from './validators';
 
 /** Bounds on free text, so that a report fits a screen and a database row. */
@@ -113,7 +113,7 @@ export class DoseDto {
   lotNumber?: string;
 }
 
-/** POST /api/v1/reports (CONTRACT.md, "Public"). */
+/** POST /api/v1/reports (docs/api.md, "Public"). */
 export class FileReportDto {
   @ApiProperty({ type: CitizenDto })
   @IsDefined()

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { TicketAction, TicketStatus } from '@phananh/tickets';
+import { TicketAction, TicketStatus } from '@phananh/ticket-store';
 
 export class AssignedUnitDto {
   @ApiProperty({ example: '00001' }) code: string;

@@ -12,7 +12,7 @@ export function birthYearOfCitizenId(id: string): number {
 }
 
 /**
- * Checks a 12-digit CCCD / personal identification number (DOMAIN.md): the first three
+ * Checks a 12-digit CCCD / personal identification number (docs/domain.md): the first three
  * digits must be a birth-registration province code, and the century digit and the two
  * year digits must agree with the date of birth (when that is a valid date). An old
  * 9-digit CMND gets its own problem: it no longer satisfies the platform since 01 Nov 2021.

@@ -2,7 +2,7 @@ import { ExecutionContext, Injectable, Module, SetMetadata, UseGuards, applyDeco
 import { Reflector } from '@nestjs/core';
 import { ThrottlerGuard, ThrottlerLimitDetail, ThrottlerModule, ThrottlerOptions } from '@nestjs/throttler';
 import { AppConfig, AppError, CommonErrors } from '@phananh/core';
-import { RedisClient } from '@phananh/queue';
+import { RedisClient } from '@phananh/redis';
 import { RedisThrottlerStorage } from './redis-throttler.storage';
 
 /** The named limits, each per client address (req.ip, after TRUST_PROXY) per minute. */

@@ -14,7 +14,7 @@ import {
   digitsOnly,
 } from './validate.js';
 
-/** Issue types for which CONTRACT.md requires a dose. */
+/** Issue types for which docs/api.md ("Public") requires a dose. */
 const DOSE_REQUIRED = ['MISSING_DOSE', 'WRONG_DOSE_INFO'];
 
 initI18n();
@@ -60,7 +60,7 @@ function updateDoseSection() {
 }
 
 function updateResidence() {
-  // The residence is required only without a dose (CONTRACT.md); say so, so nobody fills it in for nothing.
+  // The residence is required only without a dose (docs/api.md, "Public"); say so, so nobody fills it in for nothing.
   $('#residence-optional').hidden = !doseIncluded();
 }
 
@@ -199,7 +199,7 @@ form.addEventListener('submit', async (event) => {
       options.form = data;
     } else options.body = body;
     const res = await api('/api/v1/reports', { ...options, raw: true });
-    // 200 instead of 201: the same report was already open, and this is it (CONTRACT.md).
+    // 200 instead of 201: the same report was already open, and this is it (docs/api.md, "Public").
     confirmation = { ...(await res.json()), repeated: res.status === 200 };
     showConfirmation(true);
   } catch (e) {

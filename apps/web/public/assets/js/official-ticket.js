@@ -197,7 +197,7 @@ function history(events) {
   );
 }
 
-/** The workflow's actions for this status (CONTRACT.md); the server is the judge, a 409 says it changed. */
+/** The workflow's actions for this status (docs/api.md, "Officials"); the server is the judge, a 409 says it changed. */
 function actions(tk) {
   const open = isOpen(tk.status);
   const list = h('div', { class: 'action-list' });

@@ -21,7 +21,7 @@ function fill(select, units) {
 
 /**
  * Province → district → ward selects (ids `<prefix>-province`, `-district`, `-ward`). The value is the ward's
- * code, or the district's for the island districts that have no wards (CONTRACT.md accepts those).
+ * code, or the district's for the island districts that have no wards (docs/api.md accepts those).
  */
 export function unitPicker(prefix, onChange = () => {}) {
   const province = $(`#${prefix}-province`);

@@ -1,5 +1,5 @@
 /**
- * The page's own checks, mirroring the server's (CONTRACT.md, DOMAIN.md) so that most mistakes are caught
+ * The page's own checks, mirroring the server's (docs/api.md, docs/domain.md) so that most mistakes are caught
  * before sending. The server stays the authority: its field errors are shown the same way. Each check
  * returns an i18n key, or null when the value passes.
  */

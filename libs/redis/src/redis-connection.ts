@@ -3,7 +3,8 @@ import type { RedisOptions } from 'bullmq';
 /**
  * ioredis options from a redis:// URL, as BullMQ's production guide asks: workers
  * retry forever (maxRetriesPerRequest null); producers fail fast when Redis is down
- * instead of queueing commands in memory.
+ * instead of queueing commands in memory. Typed as BullMQ's RedisOptions, which ioredis
+ * accepts too, because ioredis's own interface is not assignable to BullMQ's connection option.
  */
 export function redisOptions(url: string, role: 'worker' | 'producer'): RedisOptions {
   const u = new URL(url);

@@ -2,22 +2,22 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { Clock, HOUR_MS } from '@phananh/core';
-import { JobHandler, JobName, JobOutcome } from '@phananh/queue';
 
-/** Idempotency keys answer retries for 24 hours (CONTRACT.md); after that they are removed. */
+/** Idempotency keys answer retries for 24 hours (docs/api.md, "Idempotency"); after that they are removed. */
 export const IDEMPOTENCY_TTL_MS = 24 * HOUR_MS;
 
+/** Removes expired idempotency keys; the worker runs it as the hourly cleanup job. */
 @Injectable()
-export class RetentionService {
+export class IdempotencyRetention {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     @Inject(Clock) private readonly clock: Clock,
   ) {}
 
-  @JobHandler(JobName.Cleanup)
-  async cleanup(): Promise<JobOutcome> {
+  /** How many keys were removed. */
+  async removeExpired(): Promise<number> {
     const before = new Date(this.clock.now().getTime() - IDEMPOTENCY_TTL_MS);
     const [, removed] = await this.db.query(`DELETE FROM idempotency_keys WHERE created_at < $1`, [before]);
-    return { idempotencyKeysRemoved: removed };
+    return removed;
   }
 }

@@ -1,8 +1,9 @@
 import { INestApplicationContext } from '@nestjs/common';
 import { AppConfig, ConfigError, loadConfig } from '@phananh/core';
 import { prepareDatabase } from '@phananh/database';
-import { PlatformOptions, ShutdownState } from '@phananh/platform';
 import { loadReferenceData } from '@phananh/reference';
+import { PlatformOptions } from './platform.module';
+import { ShutdownState } from './shutdown-state';
 
 /**
  * Start-up shared by every entry point: validate the environment (one line naming a bad

@@ -1,0 +1,212 @@
+import { IssueType, TicketAction, TicketStatus } from './ticket-status';
+
+/**
+ * Every column of `tickets` but its generated id, as the code reads and writes it. The
+ * schema itself is the migrations (migrations/, snapshot in migrations/schema.snapshot.sql);
+ * TICKET_COLUMNS below is the only place that names the columns, and the compiler keeps the
+ * two in step: a field without a column, or a column without a field, does not build.
+ */
+export interface TicketRecord {
+  trackingCode: string;
+  status: TicketStatus;
+  issueType: IssueType;
+  receivedAt: Date;
+  dueAt: Date;
+  /** Set by the SLA ladder when the deadline passes while the ticket is open (see overdue.ts). */
+  overdueSince: Date | null;
+  /** The campaign's cutoff passed while the ticket was open; stays true once set. */
+  cutoffMissed: boolean;
+  campaignCode: string | null;
+  /** The assigned health unit, and its district and province (denormalised so reach is one indexed predicate). */
+  unitCode: string;
+  districtCode: string | null;
+  provinceCode: string;
+  citizenName: string;
+  /** YYYY-MM-DD. */
+  citizenDob: string;
+  /** AES-256-GCM (PiiCrypto); never log or list the plain value. */
+  citizenIdEnc: Buffer;
+  /** Keyed HMAC of the identity number, for duplicate matching and lookups. */
+  citizenIdHash: Buffer;
+  phoneEnc: Buffer | null;
+  /** As lists show them, so that a list decrypts nothing; null on rows written before they were stored. */
+  citizenIdMasked: string | null;
+  phoneMasked: string | null;
+  citizenWardCode: string | null;
+  doseNumber: number | null;
+  vaccineCode: string | null;
+  /** YYYY-MM-DD. */
+  vaccinatedOn: string | null;
+  doseWardCode: string | null;
+  facilityName: string | null;
+  lotNumber: string | null;
+  description: string | null;
+  resolution: string | null;
+  rejectionReasonCode: string | null;
+  rejectionNote: string | null;
+  /** SLA ladder position (libs/sla, SlaStage): 0 DUE_SOON next … 3 done. */
+  slaStage: number;
+  /** When the next ladder stage is due; NULL when closed or done. The sweeper reads only this (partial index). */
+  slaNextAt: Date | null;
+  /** Optimistic concurrency: every change is `WHERE version = $expected`, then version + 1. */
+  version: number;
+  updatedAt: Date;
+  closedAt: Date | null;
+}
+
+/** One entry of a ticket's append-only history (ticket_events: rows are inserted, never updated or deleted). */
+export interface TicketEventRecord {
+  ticketId: string;
+  at: Date;
+  action: TicketAction;
+  actorUserId: string | null;
+  actorUsername: string | null;
+  actorRole: string | null;
+  actorUnitCode: string | null;
+  fromStatus: TicketStatus | null;
+  toStatus: TicketStatus | null;
+  fromUnitCode: string | null;
+  toUnitCode: string | null;
+  note: string | null;
+  /** Shown on the citizen's lookup timeline (PUBLIC_ACTIONS). */
+  isPublic: boolean;
+}
+
+/** A column's name and its PostgreSQL type (for casts of array parameters and for COPY's text format). */
+type Column = readonly [
+  name: string,
+  type: 'text' | 'varchar' | 'timestamptz' | 'date' | 'bytea' | 'smallint' | 'integer' | 'boolean' | 'bigint' | 'uuid',
+];
+type Columns<R> = { readonly [K in keyof R]-?: Column };
+
+export const TICKET_COLUMNS: Columns<TicketRecord> = {
+  trackingCode: ['tracking_code', 'text'],
+  status: ['status', 'text'],
+  issueType: ['issue_type', 'text'],
+  receivedAt: ['received_at', 'timestamptz'],
+  dueAt: ['due_at', 'timestamptz'],
+  overdueSince: ['overdue_since', 'timestamptz'],
+  cutoffMissed: ['cutoff_missed', 'boolean'],
+  campaignCode: ['campaign_code', 'text'],
+  unitCode: ['unit_code', 'varchar'],
+  districtCode: ['district_code', 'varchar'],
+  provinceCode: ['province_code', 'varchar'],
+  citizenName: ['citizen_name', 'text'],
+  citizenDob: ['citizen_dob', 'date'],
+  citizenIdEnc: ['citizen_id_enc', 'bytea'],
+  citizenIdHash: ['citizen_id_hash', 'bytea'],
+  phoneEnc: ['phone_enc', 'bytea'],
+  citizenIdMasked: ['citizen_id_masked', 'text'],
+  phoneMasked: ['phone_masked', 'text'],
+  citizenWardCode: ['citizen_ward_code', 'varchar'],
+  doseNumber: ['dose_number', 'smallint'],
+  vaccineCode: ['vaccine_code', 'text'],
+  vaccinatedOn: ['vaccinated_on', 'date'],
+  doseWardCode: ['dose_ward_code', 'varchar'],
+  facilityName: ['facility_name', 'text'],
+  lotNumber: ['lot_number', 'text'],
+  description: ['description', 'text'],
+  resolution: ['resolution', 'text'],
+  rejectionReasonCode: ['rejection_reason_code', 'text'],
+  rejectionNote: ['rejection_note', 'text'],
+  slaStage: ['sla_stage', 'smallint'],
+  slaNextAt: ['sla_next_at', 'timestamptz'],
+  version: ['version', 'integer'],
+  updatedAt: ['updated_at', 'timestamptz'],
+  closedAt: ['closed_at', 'timestamptz'],
+};
+
+export const TICKET_EVENT_COLUMNS: Columns<TicketEventRecord> = {
+  ticketId: ['ticket_id', 'bigint'],
+  at: ['at', 'timestamptz'],
+  action: ['action', 'text'],
+  actorUserId: ['actor_user_id', 'uuid'],
+  actorUsername: ['actor_username', 'text'],
+  actorRole: ['actor_role', 'text'],
+  actorUnitCode: ['actor_unit_code', 'varchar'],
+  fromStatus: ['from_status', 'text'],
+  toStatus: ['to_status', 'text'],
+  fromUnitCode: ['from_unit_code', 'varchar'],
+  toUnitCode: ['to_unit_code', 'varchar'],
+  note: ['note', 'text'],
+  isPublic: ['is_public', 'boolean'],
+};
+
+export const TICKET_KEYS = Object.keys(TICKET_COLUMNS) as (keyof TicketRecord)[];
+export const TICKET_EVENT_KEYS = Object.keys(TICKET_EVENT_COLUMNS) as (keyof TicketEventRecord)[];
+
+/** The fields of a ticket the officials' queries read: the queue, the single view and the workflow. */
+export const TICKET_ROW_KEYS = [
+  'trackingCode', 'status', 'issueType', 'receivedAt', 'dueAt', 'overdueSince', 'cutoffMissed', 'campaignCode',
+  'unitCode', 'districtCode', 'provinceCode', 'citizenName', 'citizenDob', 'citizenIdEnc', 'phoneEnc',
+  'citizenIdMasked', 'phoneMasked', 'citizenWardCode', 'doseNumber', 'vaccineCode', 'vaccinatedOn', 'doseWardCode',
+  'facilityName', 'lotNumber', 'description', 'version',
+] as const satisfies readonly (keyof TicketRecord)[]; // prettier-ignore
+
+/** A ticket as the officials' queries read it, with its id (bigint, kept a string). */
+export type TicketRow = { id: string } & Pick<TicketRecord, (typeof TICKET_ROW_KEYS)[number]>;
+
+/**
+ * A select list of `tickets <alias>` producing the given fields under their own names; dates
+ * come as YYYY-MM-DD text, the id as a string.
+ */
+export function ticketSelect(keys: readonly (keyof TicketRecord)[], alias = 't'): string {
+  return [`${alias}.id`, ...keys.map((k) => selectColumn(alias, k, TICKET_COLUMNS[k]))].join(', ');
+}
+
+/** The select list producing a TicketRow from `tickets t`. */
+export const TICKET_ROW_SELECT = ticketSelect(TICKET_ROW_KEYS);
+
+/** The column names of the given fields, in their order. */
+export function columnNames<R>(columns: Columns<R>, keys: readonly (keyof R)[]): string {
+  return keys.map((k) => columns[k][0]).join(', ');
+}
+
+/**
+ * `unnest($n::type[], …) WITH ORDINALITY AS <alias> (column, …, ord)`: one array parameter
+ * per field, numbered from `first`; the rows come out as the given fields' columns.
+ */
+export function unnestColumns<R>(
+  columns: Columns<R>,
+  keys: readonly (keyof R)[],
+  first: number,
+  alias: string,
+): string {
+  const arrays = keys.map((k, i) => `$${first + i}::${columns[k][1]}[]`).join(', ');
+  return `unnest(${arrays}) WITH ORDINALITY AS ${alias} (${columnNames(columns, keys)}, ord)`;
+}
+
+/** The array parameters for unnestColumns: one array per field, one element per record. */
+export function columnArrays<R>(keys: readonly (keyof R)[], records: readonly R[]): unknown[][] {
+  return keys.map((k) => records.map((r) => r[k]));
+}
+
+/** Bulk loading (COPY's text format), for tools that fill a database: tickets with their ids given. */
+export const TICKETS_COPY_SQL = `COPY tickets (id, ${columnNames(TICKET_COLUMNS, TICKET_KEYS)}) FROM STDIN`;
+export const TICKET_EVENTS_COPY_SQL = `COPY ticket_events (${columnNames(TICKET_EVENT_COLUMNS, TICKET_EVENT_KEYS)}) FROM STDIN`;
+
+/** One line of TICKETS_COPY_SQL's input. */
+export function ticketCopyLine(id: string, ticket: TicketRecord): string {
+  return [id, ...TICKET_KEYS.map((k) => ticket[k])].map(copyValue).join('\t') + '\n';
+}
+
+/** One line of TICKET_EVENTS_COPY_SQL's input. */
+export function ticketEventCopyLine(event: TicketEventRecord): string {
+  return (
+    TICKET_EVENT_KEYS.map((k) => event[k])
+      .map(copyValue)
+      .join('\t') + '\n'
+  );
+}
+
+function copyValue(value: unknown): string {
+  if (value === null || value === undefined) return '\\N';
+  if (value instanceof Date) return value.toISOString();
+  if (Buffer.isBuffer(value)) return `\\\\x${value.toString('hex')}`;
+  if (typeof value === 'boolean') return value ? 't' : 'f';
+  return String(value).replace(/[\\\t\n\r]/g, (c) => ({ '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' })[c]!);
+}
+
+function selectColumn(alias: string, key: string, [name, type]: Column): string {
+  return type === 'date' ? `${alias}.${name}::text AS "${key}"` : `${alias}.${name} AS "${key}"`;
+}

@@ -1,0 +1,62 @@
+/** Ticket statuses; persisted values, never rename. Overdue is not a status (see overdue.ts). */
+export enum TicketStatus {
+  Assigned = 'ASSIGNED',
+  InProgress = 'IN_PROGRESS',
+  Deferred = 'DEFERRED',
+  Resolved = 'RESOLVED',
+  Rejected = 'REJECTED',
+}
+
+export const OPEN_STATUSES: readonly TicketStatus[] = [
+  TicketStatus.Assigned,
+  TicketStatus.InProgress,
+  TicketStatus.Deferred,
+];
+
+export const CLOSED_STATUSES: readonly TicketStatus[] = Object.values(TicketStatus).filter(
+  (s) => !OPEN_STATUSES.includes(s),
+);
+
+/**
+ * The open statuses as the partial indexes' predicate spells them (`status IN ('ASSIGNED', …)`).
+ * Use it verbatim next to `status` so that the planner can prove those indexes apply; a
+ * test compares it with the migrated indexes' definitions.
+ */
+export const OPEN_STATUS_SQL = `(${OPEN_STATUSES.map((s) => `'${s}'`).join(', ')})`;
+
+export const isOpen = (status: TicketStatus) => OPEN_STATUSES.includes(status);
+
+/** What a report is about; persisted values, never rename. */
+export enum IssueType {
+  MissingDose = 'MISSING_DOSE',
+  WrongDoseInfo = 'WRONG_DOSE_INFO',
+  WrongPersonalInfo = 'WRONG_PERSONAL_INFO',
+  DuplicateRecord = 'DUPLICATE_RECORD',
+  Other = 'OTHER',
+}
+
+/** What happened to a ticket (ticket_events.action); persisted values, never rename. */
+export enum TicketAction {
+  Filed = 'FILED',
+  Assigned = 'ASSIGNED',
+  Started = 'STARTED',
+  Resolved = 'RESOLVED',
+  Deferred = 'DEFERRED',
+  Rejected = 'REJECTED',
+  Transferred = 'TRANSFERRED',
+  Commented = 'COMMENTED',
+  Reopened = 'REOPENED',
+  IdentityViewed = 'IDENTITY_VIEWED',
+  Overdue = 'OVERDUE',
+  Escalated = 'ESCALATED',
+  CutoffMissed = 'CUTOFF_MISSED',
+}
+
+/** History entries the citizen sees on the lookup timeline; every other entry is internal. */
+export const PUBLIC_ACTIONS: ReadonlySet<TicketAction> = new Set([
+  TicketAction.Filed,
+  TicketAction.Assigned,
+  TicketAction.Transferred,
+  TicketAction.Resolved,
+  TicketAction.Rejected,
+]);

@@ -1,0 +1,287 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { uniqueViolation } from '@phananh/database';
+import { FilingBatcher } from './filing-batch';
+import {
+  TICKET_COLUMNS,
+  TICKET_EVENT_COLUMNS,
+  TICKET_EVENT_KEYS,
+  TICKET_KEYS,
+  TicketEventRecord,
+  TicketRecord,
+  columnArrays,
+  columnNames,
+  unnestColumns,
+} from './ticket-columns';
+import { OPEN_STATUS_SQL, PUBLIC_ACTIONS, TicketAction, TicketStatus } from './ticket-status';
+
+/** Anything that runs SQL: the DataSource, or a transaction's EntityManager. */
+export interface Queryable {
+  query(sql: string, params?: unknown[]): Promise<any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+}
+
+/** A proof file of a filing, already stored (the file store's key). */
+export interface FiledAttachment {
+  contentType: string;
+  size: number;
+  sha256: Buffer;
+  storageKey: string;
+}
+
+/** The answer a retry with the same Idempotency-Key gets, written with the ticket so that neither exists without the other. */
+export interface FilingReceipt {
+  key: string;
+  requestHash: Buffer;
+  response: unknown;
+}
+
+/** A citizen's report as it is written: the ticket, its proof files, and its receipt for retries. */
+export interface Filing {
+  ticket: TicketRecord;
+  files: FiledAttachment[];
+  receipt: FilingReceipt | null;
+}
+
+/** A history entry to append; the actor and the units are optional, `isPublic` follows the action. */
+export type NewTicketEvent = Pick<TicketEventRecord, 'ticketId' | 'at' | 'action'> &
+  Partial<Omit<TicketEventRecord, 'ticketId' | 'at' | 'action' | 'isPublic'>>;
+
+/** One ticket's move on the SLA ladder, as the sweeper computed it. */
+export interface SlaStep {
+  id: string;
+  slaStage: number;
+  slaNextAt: Date | null;
+  /** The OVERDUE stage fired: overdue_since becomes due_at. */
+  overdue: boolean;
+}
+
+export const TRACKING_CODE_CONSTRAINT = 'ux_tickets_tracking_code';
+export const IDEMPOTENCY_CONSTRAINT = 'pk_idempotency_keys';
+/** One open report per citizen, issue and dose number (the filing's ON CONFLICT target). */
+export const OPEN_DUPLICATE_CONSTRAINT = 'ux_tickets_open_duplicate';
+
+const FILING_ARRAYS = TICKET_KEYS.length;
+
+/**
+ * One statement files any number of reports: the tickets (with their SLA columns, which is
+ * all the SLA sweeper needs to pick them up), each one's public FILED and ASSIGNED events, its
+ * proof files and its retry receipt. Data-modifying CTEs run once and together, so either all
+ * of it is committed or none. A report whose citizen already has an open one on the same
+ * issue and dose (ux_tickets_open_duplicate, also between two reports of the statement)
+ * inserts nothing and is missing from the result; a tracking code or idempotency key that is
+ * already taken raises a unique violation for the whole statement.
+ */
+export const FILE_TICKETS_SQL = `
+WITH input AS (
+  SELECT * FROM ${unnestColumns(TICKET_COLUMNS, TICKET_KEYS, 1, 'i')}
+), ticket AS (
+  INSERT INTO tickets (${columnNames(TICKET_COLUMNS, TICKET_KEYS)})
+  SELECT ${columnNames(TICKET_COLUMNS, TICKET_KEYS)} FROM input ORDER BY ord
+  ON CONFLICT (citizen_id_hash, issue_type, (coalesce(dose_number, 0))) WHERE status IN ${OPEN_STATUS_SQL}
+  DO NOTHING
+  RETURNING id, tracking_code
+), events AS (
+  INSERT INTO ticket_events (ticket_id, at, action, to_status, to_unit_code, is_public)
+  SELECT t.id, i.received_at, e.action, i.status, CASE WHEN e.ord = 2 THEN i.unit_code END, true
+  FROM ticket t JOIN input i USING (tracking_code),
+       (VALUES (1, '${TicketAction.Filed}'), (2, '${TicketAction.Assigned}')) AS e (ord, action)
+  ORDER BY t.id, e.ord
+  RETURNING id
+), files AS (
+  INSERT INTO attachments (ticket_id, content_type, size, sha256, storage_key, created_at)
+  SELECT t.id, f.content_type, f.size, f.sha256, f.storage_key, i.received_at
+  FROM unnest($${FILING_ARRAYS + 1}::text[], $${FILING_ARRAYS + 2}::text[], $${FILING_ARRAYS + 3}::int[],
+              $${FILING_ARRAYS + 4}::bytea[], $${FILING_ARRAYS + 5}::text[])
+         WITH ORDINALITY AS f (tracking_code, content_type, size, sha256, storage_key, ord)
+  JOIN ticket t USING (tracking_code) JOIN input i USING (tracking_code)
+  ORDER BY f.ord
+  RETURNING id
+), receipt AS (
+  INSERT INTO idempotency_keys (key, request_hash, status_code, response, created_at)
+  SELECT r.key, r.request_hash, 201, r.response::jsonb, i.received_at
+  FROM unnest($${FILING_ARRAYS + 6}::text[], $${FILING_ARRAYS + 7}::text[], $${FILING_ARRAYS + 8}::bytea[],
+              $${FILING_ARRAYS + 9}::text[]) AS r (tracking_code, key, request_hash, response)
+  JOIN ticket t USING (tracking_code) JOIN input i USING (tracking_code)
+  RETURNING key
+)
+SELECT tracking_code AS "trackingCode" FROM ticket`;
+
+function filingParameters(filings: readonly Filing[]): unknown[] {
+  const files = filings.flatMap((f) => f.files.map((file) => ({ trackingCode: f.ticket.trackingCode, ...file })));
+  const receipts = filings.flatMap((f) => (f.receipt ? [{ trackingCode: f.ticket.trackingCode, ...f.receipt }] : []));
+  return [
+    ...columnArrays(
+      TICKET_KEYS,
+      filings.map((f) => f.ticket),
+    ),
+    ...columnArrays(['trackingCode', 'contentType', 'size', 'sha256', 'storageKey'], files),
+    receipts.map((r) => r.trackingCode),
+    receipts.map((r) => r.key),
+    receipts.map((r) => r.requestHash),
+    receipts.map((r) => JSON.stringify(r.response)),
+  ];
+}
+
+/** UPDATE … RETURNING through TypeORM's postgres driver answers [rows, rowCount]. */
+function updatedRows(result: unknown): unknown[] {
+  return Array.isArray(result) && Array.isArray(result[0]) ? result[0] : (result as unknown[]);
+}
+
+/**
+ * The one writer of `tickets` and `ticket_events`: filing, appending history, the workflow's
+ * versioned updates, the SLA ladder and the cutoff flag all go through here, so the columns,
+ * the open statuses and the history's shape are known in one place. Reads stay with the
+ * modules that need them (they select through TICKET_ROW_SELECT / ticketSelect).
+ */
+@Injectable()
+export class TicketStore {
+  private readonly batcher = new FilingBatcher<Filing>(
+    (batch) => this.fileBatch(this.db, batch),
+    (f) => f.ticket.trackingCode,
+    (err) => uniqueViolation(err) !== undefined,
+  );
+
+  constructor(@InjectDataSource() private readonly db: DataSource) {}
+
+  /**
+   * Files a report; false when an open duplicate exists (nothing was written). Concurrent
+   * filings are group-committed (FilingBatcher).
+   */
+  file(filing: Filing): Promise<boolean> {
+    return this.batcher.insert(filing);
+  }
+
+  /** Many filings in one statement: the tracking codes of those that were written. */
+  async fileBatch(q: Queryable, filings: readonly Filing[]): Promise<Set<string>> {
+    const rows: { trackingCode: string }[] = await q.query(FILE_TICKETS_SQL, filingParameters(filings));
+    return new Set(rows.map((r) => r.trackingCode));
+  }
+
+  /** Inserts tickets exactly as given (no events, no duplicate check): their ids, in insertion order. For tools and tests. */
+  async insert(q: Queryable, tickets: readonly TicketRecord[]): Promise<string[]> {
+    const rows: { id: string }[] = await q.query(
+      `INSERT INTO tickets (${columnNames(TICKET_COLUMNS, TICKET_KEYS)})
+       SELECT ${columnNames(TICKET_COLUMNS, TICKET_KEYS)} FROM ${unnestColumns(TICKET_COLUMNS, TICKET_KEYS, 1, 'i')}
+       ORDER BY ord
+       RETURNING id`,
+      columnArrays(TICKET_KEYS, tickets),
+    );
+    return rows.map((r) => r.id);
+  }
+
+  /** Appends history entries, in the given order. */
+  async appendEvents(q: Queryable, events: readonly NewTicketEvent[]): Promise<void> {
+    if (!events.length) return;
+    const records = events.map(ticketEventRecord);
+    const columns = columnNames(TICKET_EVENT_COLUMNS, TICKET_EVENT_KEYS);
+    await q.query(
+      `INSERT INTO ticket_events (${columns})
+       SELECT ${columns} FROM ${unnestColumns(TICKET_EVENT_COLUMNS, TICKET_EVENT_KEYS, 1, 'e')} ORDER BY ord`,
+      columnArrays(TICKET_EVENT_KEYS, records),
+    );
+  }
+
+  /**
+   * Changes a ticket if its version is still `version` (optimistic concurrency), bumping the
+   * version: false when someone else changed it first. A change that would open a second open
+   * report of the same citizen raises the unique violation OPEN_DUPLICATE_CONSTRAINT.
+   */
+  async update(
+    q: Queryable,
+    id: string,
+    version: number,
+    set: Partial<Omit<TicketRecord, 'version' | 'updatedAt'>>,
+    now: Date,
+  ): Promise<boolean> {
+    const params: unknown[] = [id, version, now];
+    const assignments = Object.entries(set).map(([key, value]) => {
+      params.push(value);
+      return `${TICKET_COLUMNS[key as keyof TicketRecord][0]} = $${params.length}`;
+    });
+    const result = await q.query(
+      `UPDATE tickets SET ${[...assignments, 'version = version + 1', 'updated_at = $3'].join(', ')}
+       WHERE id = $1 AND version = $2 RETURNING id`,
+      params,
+    );
+    return updatedRows(result).length === 1;
+  }
+
+  /** Moves tickets up the SLA ladder, set-based (the sweeper's batch). */
+  async advanceSla(q: Queryable, steps: readonly SlaStep[]): Promise<void> {
+    if (!steps.length) return;
+    await q.query(
+      `UPDATE tickets t
+       SET sla_stage = u.stage, sla_next_at = u.next_at,
+           overdue_since = CASE WHEN u.overdue THEN t.due_at ELSE t.overdue_since END
+       FROM unnest($1::bigint[], $2::smallint[], $3::timestamptz[], $4::boolean[]) AS u(id, stage, next_at, overdue)
+       WHERE t.id = u.id`,
+      [
+        steps.map((s) => s.id),
+        steps.map((s) => s.slaStage),
+        steps.map((s) => s.slaNextAt),
+        steps.map((s) => s.overdue),
+      ],
+    );
+  }
+
+  /**
+   * Flags cutoffMissed on the campaign's tickets in the id range [fromId, toId) that are open,
+   * or closed only after the cutoff (in the moments before it was processed): how many.
+   */
+  async flagCutoffMissed(q: Queryable, campaignCode: string, fromId: string, toId: string, cutoffAt: Date) {
+    const [, count]: [unknown, number] = await q.query(
+      `UPDATE tickets SET cutoff_missed = true
+       WHERE id >= $2 AND id < $3 AND campaign_code = $1 AND NOT cutoff_missed
+         AND (status IN ${OPEN_STATUS_SQL} OR closed_at > $4)`,
+      [campaignCode, fromId, toId, cutoffAt],
+    );
+    return count;
+  }
+}
+
+/** A history entry with every column: no actor, no units, no note unless given; public by its action. */
+export function ticketEventRecord(e: NewTicketEvent): TicketEventRecord {
+  return {
+    actorUserId: null,
+    actorUsername: null,
+    actorRole: null,
+    actorUnitCode: null,
+    fromStatus: null,
+    toStatus: null,
+    fromUnitCode: null,
+    toUnitCode: null,
+    note: null,
+    ...e,
+    isPublic: PUBLIC_ACTIONS.has(e.action),
+  };
+}
+
+/** A new ticket's record as intake files it: assigned, on a fresh ladder, nothing resolved yet. */
+export function newTicketRecord(
+  fields: Omit<
+    TicketRecord,
+    | 'status'
+    | 'overdueSince'
+    | 'cutoffMissed'
+    | 'resolution'
+    | 'rejectionReasonCode'
+    | 'rejectionNote'
+    | 'version'
+    | 'updatedAt'
+    | 'closedAt'
+  >,
+): TicketRecord {
+  return {
+    ...fields,
+    status: TicketStatus.Assigned,
+    overdueSince: null,
+    cutoffMissed: false,
+    resolution: null,
+    rejectionReasonCode: null,
+    rejectionNote: null,
+    version: 1,
+    updatedAt: fields.receivedAt,
+    closedAt: null,
+  };
+}

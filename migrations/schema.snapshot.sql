@@ -1,0 +1,244 @@
+-- The schema the migrations make (schema public, without TypeORM's migrations table), read
+-- from pg_catalog by scripts/read-schema.ts. Written by `npm run schema:snapshot`, compared by
+-- test/integration/schema/schema-snapshot.int-spec.ts: do not edit by hand.
+
+CREATE EXTENSION pgcrypto WITH SCHEMA public;
+
+CREATE TABLE alert_events (
+  id uuid NOT NULL DEFAULT gen_random_uuid(),
+  dedupe_key text NOT NULL,
+  kind text NOT NULL,
+  ticket_id bigint,
+  deadline_at timestamp with time zone,
+  unit_code character varying(5) NOT NULL,
+  campaign_code text,
+  summary jsonb,
+  occurred_at timestamp with time zone NOT NULL,
+  created_at timestamp with time zone NOT NULL,
+  CONSTRAINT ck_alert_events_kind CHECK ((kind = ANY (ARRAY['DUE_SOON'::text, 'OVERDUE'::text, 'ESCALATED'::text, 'CUTOFF_MISSED'::text]))),
+  CONSTRAINT ck_alert_events_ticket CHECK (((kind = 'CUTOFF_MISSED'::text) = (ticket_id IS NULL))),
+  CONSTRAINT fk_alert_events_campaign FOREIGN KEY (campaign_code) REFERENCES campaigns(code),
+  CONSTRAINT fk_alert_events_ticket FOREIGN KEY (ticket_id) REFERENCES tickets(id) ON DELETE CASCADE,
+  CONSTRAINT fk_alert_events_unit FOREIGN KEY (unit_code) REFERENCES units(code),
+  CONSTRAINT pk_alert_events PRIMARY KEY (id),
+  CONSTRAINT ux_alert_events_dedupe_key UNIQUE (dedupe_key)
+);
+CREATE INDEX ix_alert_events_ticket ON public.alert_events USING btree (ticket_id) WHERE (ticket_id IS NOT NULL);
+
+CREATE TABLE alerts (
+  id uuid NOT NULL DEFAULT gen_random_uuid(),
+  event_id uuid NOT NULL,
+  recipient_id uuid NOT NULL,
+  created_at timestamp with time zone NOT NULL,
+  acknowledged_at timestamp with time zone,
+  email_status text,
+  email_attempts smallint NOT NULL DEFAULT 0,
+  email_sent_at timestamp with time zone,
+  email_error text,
+  CONSTRAINT ck_alerts_email_status CHECK ((email_status = ANY (ARRAY['PENDING'::text, 'SENT'::text, 'SKIPPED'::text, 'FAILED'::text]))),
+  CONSTRAINT fk_alerts_event FOREIGN KEY (event_id) REFERENCES alert_events(id) ON DELETE CASCADE,
+  CONSTRAINT fk_alerts_recipient FOREIGN KEY (recipient_id) REFERENCES users(id) ON DELETE CASCADE,
+  CONSTRAINT pk_alerts PRIMARY KEY (id),
+  CONSTRAINT ux_alerts_event_recipient UNIQUE (event_id, recipient_id)
+);
+CREATE INDEX ix_alerts_email_pending ON public.alerts USING btree (created_at) WHERE (email_status = 'PENDING'::text);
+CREATE INDEX ix_alerts_recipient_created ON public.alerts USING btree (recipient_id, created_at DESC, id DESC);
+CREATE INDEX ix_alerts_recipient_unacknowledged ON public.alerts USING btree (recipient_id, created_at DESC, id DESC) WHERE (acknowledged_at IS NULL);
+
+CREATE TABLE attachments (
+  id uuid NOT NULL DEFAULT gen_random_uuid(),
+  ticket_id bigint NOT NULL,
+  content_type text NOT NULL,
+  size integer NOT NULL,
+  sha256 bytea NOT NULL,
+  storage_key text NOT NULL,
+  created_at timestamp with time zone NOT NULL,
+  CONSTRAINT fk_attachments_ticket FOREIGN KEY (ticket_id) REFERENCES tickets(id) ON DELETE CASCADE,
+  CONSTRAINT pk_attachments PRIMARY KEY (id)
+);
+CREATE INDEX ix_attachments_ticket ON public.attachments USING btree (ticket_id);
+
+CREATE TABLE campaigns (
+  code text NOT NULL,
+  name text NOT NULL,
+  intake_from timestamp with time zone NOT NULL,
+  intake_to timestamp with time zone NOT NULL,
+  cutoff_at timestamp with time zone NOT NULL,
+  handling_hours integer NOT NULL,
+  due_soon_hours integer NOT NULL DEFAULT 12,
+  escalate_after_hours integer NOT NULL DEFAULT 24,
+  cutoff_processed_at timestamp with time zone,
+  created_at timestamp with time zone NOT NULL,
+  CONSTRAINT ck_campaigns_hours CHECK (((handling_hours > 0) AND (due_soon_hours >= 0) AND (escalate_after_hours >= 0))),
+  CONSTRAINT ck_campaigns_window CHECK (((intake_from < intake_to) AND (intake_to <= cutoff_at))),
+  CONSTRAINT pk_campaigns PRIMARY KEY (code)
+);
+CREATE INDEX ix_campaigns_intake ON public.campaigns USING btree (intake_from, intake_to);
+
+CREATE TABLE idempotency_keys (
+  key text NOT NULL,
+  request_hash bytea NOT NULL,
+  status_code smallint NOT NULL,
+  response jsonb NOT NULL,
+  created_at timestamp with time zone NOT NULL,
+  CONSTRAINT pk_idempotency_keys PRIMARY KEY (key)
+);
+CREATE INDEX ix_idempotency_keys_created ON public.idempotency_keys USING btree (created_at);
+
+CREATE TABLE identity_province_codes (
+  cccd_code character(3) NOT NULL,
+  province_name text NOT NULL,
+  province_code character varying(2) NOT NULL,
+  CONSTRAINT pk_identity_province_codes PRIMARY KEY (cccd_code)
+);
+
+CREATE TABLE ticket_events (
+  id bigint NOT NULL GENERATED ALWAYS AS IDENTITY,
+  ticket_id bigint NOT NULL,
+  at timestamp with time zone NOT NULL,
+  action text NOT NULL,
+  actor_user_id uuid,
+  actor_username text,
+  actor_role text,
+  actor_unit_code character varying(5),
+  from_status text,
+  to_status text,
+  from_unit_code character varying(5),
+  to_unit_code character varying(5),
+  note text,
+  is_public boolean NOT NULL DEFAULT false,
+  CONSTRAINT fk_ticket_events_ticket FOREIGN KEY (ticket_id) REFERENCES tickets(id) ON DELETE CASCADE,
+  CONSTRAINT pk_ticket_events PRIMARY KEY (id)
+);
+CREATE SEQUENCE ticket_events_id_seq AS bigint START 1 INCREMENT 1 MINVALUE 1 MAXVALUE 9223372036854775807 CACHE 1 OWNED BY ticket_events.id;
+CREATE INDEX ix_ticket_events_closures ON public.ticket_events USING btree (at, ticket_id) WHERE (action = ANY (ARRAY['RESOLVED'::text, 'REJECTED'::text]));
+CREATE INDEX ix_ticket_events_ticket ON public.ticket_events USING btree (ticket_id, id);
+
+CREATE TABLE tickets (
+  id bigint NOT NULL GENERATED ALWAYS AS IDENTITY,
+  tracking_code text NOT NULL,
+  status text NOT NULL,
+  issue_type text NOT NULL,
+  received_at timestamp with time zone NOT NULL,
+  due_at timestamp with time zone NOT NULL,
+  overdue_since timestamp with time zone,
+  cutoff_missed boolean NOT NULL DEFAULT false,
+  campaign_code text,
+  unit_code character varying(5) NOT NULL,
+  district_code character varying(3),
+  province_code character varying(2) NOT NULL,
+  citizen_name text NOT NULL,
+  citizen_dob date NOT NULL,
+  citizen_id_enc bytea NOT NULL,
+  citizen_id_hash bytea NOT NULL,
+  phone_enc bytea,
+  citizen_ward_code character varying(5),
+  dose_number smallint,
+  vaccine_code text,
+  vaccinated_on date,
+  dose_ward_code character varying(5),
+  facility_name text,
+  lot_number text,
+  description text,
+  resolution text,
+  rejection_reason_code text,
+  rejection_note text,
+  sla_stage smallint NOT NULL DEFAULT 0,
+  sla_next_at timestamp with time zone,
+  version integer NOT NULL DEFAULT 1,
+  updated_at timestamp with time zone NOT NULL,
+  closed_at timestamp with time zone,
+  citizen_id_masked text,
+  phone_masked text,
+  CONSTRAINT ck_tickets_issue_type CHECK ((issue_type = ANY (ARRAY['MISSING_DOSE'::text, 'WRONG_DOSE_INFO'::text, 'WRONG_PERSONAL_INFO'::text, 'DUPLICATE_RECORD'::text, 'OTHER'::text]))),
+  CONSTRAINT ck_tickets_status CHECK ((status = ANY (ARRAY['ASSIGNED'::text, 'IN_PROGRESS'::text, 'DEFERRED'::text, 'RESOLVED'::text, 'REJECTED'::text]))),
+  CONSTRAINT fk_tickets_campaign FOREIGN KEY (campaign_code) REFERENCES campaigns(code),
+  CONSTRAINT fk_tickets_unit FOREIGN KEY (unit_code) REFERENCES units(code),
+  CONSTRAINT pk_tickets PRIMARY KEY (id)
+);
+CREATE SEQUENCE tickets_id_seq AS bigint START 1 INCREMENT 1 MINVALUE 1 MAXVALUE 9223372036854775807 CACHE 1 OWNED BY tickets.id;
+CREATE INDEX ix_tickets_campaign_open ON public.tickets USING btree (campaign_code, province_code) WHERE (status = ANY (ARRAY['ASSIGNED'::text, 'IN_PROGRESS'::text, 'DEFERRED'::text]));
+CREATE INDEX ix_tickets_open_district_due ON public.tickets USING btree (district_code, due_at, id) WHERE (status = ANY (ARRAY['ASSIGNED'::text, 'IN_PROGRESS'::text, 'DEFERRED'::text]));
+CREATE INDEX ix_tickets_open_due ON public.tickets USING btree (due_at, id) WHERE (status = ANY (ARRAY['ASSIGNED'::text, 'IN_PROGRESS'::text, 'DEFERRED'::text]));
+CREATE INDEX ix_tickets_open_province_due ON public.tickets USING btree (province_code, due_at, id) WHERE (status = ANY (ARRAY['ASSIGNED'::text, 'IN_PROGRESS'::text, 'DEFERRED'::text]));
+CREATE INDEX ix_tickets_open_unit_due ON public.tickets USING btree (unit_code, due_at, id) WHERE (status = ANY (ARRAY['ASSIGNED'::text, 'IN_PROGRESS'::text, 'DEFERRED'::text]));
+CREATE INDEX ix_tickets_province_status_due ON public.tickets USING btree (province_code, status, due_at, id);
+CREATE INDEX ix_tickets_sla_next ON public.tickets USING btree (sla_next_at) WHERE (sla_next_at IS NOT NULL);
+CREATE INDEX ix_tickets_unit_status_due ON public.tickets USING btree (unit_code, status, due_at, id);
+CREATE UNIQUE INDEX ux_tickets_open_duplicate ON public.tickets USING btree (citizen_id_hash, issue_type, COALESCE((dose_number)::integer, 0)) WHERE (status = ANY (ARRAY['ASSIGNED'::text, 'IN_PROGRESS'::text, 'DEFERRED'::text]));
+CREATE UNIQUE INDEX ux_tickets_tracking_code ON public.tickets USING btree (tracking_code);
+
+CREATE TABLE units (
+  code character varying(5) NOT NULL,
+  name text NOT NULL,
+  type text NOT NULL,
+  level text NOT NULL,
+  parent_code character varying(5),
+  province_code character varying(2) NOT NULL,
+  district_code character varying(3),
+  path text COLLATE "C" NOT NULL,
+  CONSTRAINT ck_units_level CHECK ((level = ANY (ARRAY['province'::text, 'district'::text, 'ward'::text]))),
+  CONSTRAINT fk_units_parent FOREIGN KEY (parent_code) REFERENCES units(code),
+  CONSTRAINT pk_units PRIMARY KEY (code)
+);
+CREATE INDEX ix_units_parent ON public.units USING btree (parent_code);
+CREATE UNIQUE INDEX ux_units_path ON public.units USING btree (path);
+
+CREATE TABLE users (
+  id uuid NOT NULL DEFAULT gen_random_uuid(),
+  username text NOT NULL,
+  password_hash text NOT NULL,
+  full_name text NOT NULL,
+  role text NOT NULL,
+  unit_code character varying(5),
+  email text,
+  created_at timestamp with time zone NOT NULL,
+  disabled_at timestamp with time zone,
+  CONSTRAINT ck_users_role CHECK ((role = ANY (ARRAY['OFFICER'::text, 'SUPERVISOR'::text, 'ADMIN'::text]))),
+  CONSTRAINT ck_users_unit CHECK (((role = 'ADMIN'::text) OR (unit_code IS NOT NULL))),
+  CONSTRAINT fk_users_unit FOREIGN KEY (unit_code) REFERENCES units(code),
+  CONSTRAINT pk_users PRIMARY KEY (id)
+);
+CREATE INDEX ix_users_unit_role_active ON public.users USING btree (unit_code, role) WHERE (disabled_at IS NULL);
+CREATE UNIQUE INDEX ux_users_username ON public.users USING btree (lower(username));
+
+CREATE TABLE vaccines (
+  code text NOT NULL,
+  name text NOT NULL,
+  manufacturer text NOT NULL,
+  doses_in_primary_series smallint NOT NULL,
+  CONSTRAINT pk_vaccines PRIMARY KEY (code)
+);
+
+CREATE TABLE webhook_deliveries (
+  id uuid NOT NULL DEFAULT gen_random_uuid(),
+  webhook_id uuid NOT NULL,
+  event_id uuid NOT NULL,
+  status text NOT NULL DEFAULT 'PENDING'::text,
+  round integer NOT NULL DEFAULT 0,
+  attempts integer NOT NULL DEFAULT 0,
+  last_status integer,
+  last_error text,
+  created_at timestamp with time zone NOT NULL,
+  last_attempt_at timestamp with time zone,
+  delivered_at timestamp with time zone,
+  CONSTRAINT ck_webhook_deliveries_status CHECK ((status = ANY (ARRAY['PENDING'::text, 'DELIVERED'::text, 'DEAD'::text]))),
+  CONSTRAINT fk_webhook_deliveries_event FOREIGN KEY (event_id) REFERENCES alert_events(id) ON DELETE CASCADE,
+  CONSTRAINT fk_webhook_deliveries_webhook FOREIGN KEY (webhook_id) REFERENCES webhooks(id) ON DELETE CASCADE,
+  CONSTRAINT pk_webhook_deliveries PRIMARY KEY (id),
+  CONSTRAINT ux_webhook_deliveries_webhook_event UNIQUE (webhook_id, event_id)
+);
+CREATE INDEX ix_webhook_deliveries_status ON public.webhook_deliveries USING btree (status, created_at, id);
+
+CREATE TABLE webhooks (
+  id uuid NOT NULL DEFAULT gen_random_uuid(),
+  url text NOT NULL,
+  secret_enc bytea NOT NULL,
+  events text[] NOT NULL,
+  created_by uuid,
+  created_at timestamp with time zone NOT NULL,
+  disabled_at timestamp with time zone,
+  CONSTRAINT ck_webhooks_events CHECK (((cardinality(events) > 0) AND (events <@ ARRAY['DUE_SOON'::text, 'OVERDUE'::text, 'ESCALATED'::text, 'CUTOFF_MISSED'::text]))),
+  CONSTRAINT fk_webhooks_created_by FOREIGN KEY (created_by) REFERENCES users(id) ON DELETE SET NULL,
+  CONSTRAINT pk_webhooks PRIMARY KEY (id)
+);
