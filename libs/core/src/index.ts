@@ -6,6 +6,7 @@ export * from './clock/system-clock';
 export * from './clock/fake-clock';
 export * from './clock/clock.module';
 export * from './clock/time';
+export * from './async/with-timeout';
 export * from './errors/app-error';
 export * from './errors/validation-messages';
 export * from './errors/validation';

@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { AppConfig } from '@phananh/core';
+import { AppConfig, withTimeout } from '@phananh/core';
 import { RedisClient } from '@phananh/queue';
 
 export interface WindowCount {
@@ -52,23 +52,19 @@ export class LoginLimiter {
   /** Counts one attempt; returns the seconds to wait when either limit is exceeded, else null. */
   async attempt(username: string, clientAddress: string): Promise<number | null> {
     const limit = this.config.RATE_LIMIT_LOGINS_PER_MINUTE;
-    let timer: NodeJS.Timeout | undefined;
     let counts: WindowCount[];
     try {
-      counts = await Promise.race([
+      counts = await withTimeout(
         Promise.all([
           this.limiter.hit(`login:user:${username.toLowerCase()}`, 60_000),
           this.limiter.hit(`login:addr:${clientAddress}`, 60_000),
         ]),
-        new Promise<never>((_, fail) => {
-          timer = setTimeout(() => fail(new Error('rate limiter timed out')), LIMITER_TIMEOUT_MS);
-        }),
-      ]);
+        LIMITER_TIMEOUT_MS,
+        'rate limiter timed out',
+      );
     } catch (err) {
       this.logger.warn({ err: (err as Error).message }, 'login limiter unavailable; attempt not counted');
       return null;
-    } finally {
-      clearTimeout(timer);
     }
     const [byUser, byAddress] = counts;
     const over = [byUser, byAddress].filter((w) => w.count > limit);

@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { ThrottlerStorage } from '@nestjs/throttler';
 import type { Redis } from 'ioredis';
+import { withTimeout } from '@phananh/core';
 
 /**
  * One fixed window per key, counted and given its expiry atomically (a crash between
@@ -63,6 +64,7 @@ export class RedisThrottlerStorage implements ThrottlerStorage {
       const [hits, remainingMs] = await withTimeout(
         this.redis.phananhThrottleHit(`${this.prefix}:throttle:${throttlerName}:${key}`, ttl, limit, blockDuration),
         this.timeoutMs,
+        `Redis did not answer within ${this.timeoutMs} ms`,
       );
       const seconds = Math.max(1, Math.ceil(Number(remainingMs) / 1000));
       const isBlocked = Number(hits) > limit;
@@ -79,14 +81,4 @@ export class RedisThrottlerStorage implements ThrottlerStorage {
     this.lastWarning = now;
     this.logger.warn({ err: (err as Error)?.message }, 'rate limiter unavailable, letting requests through');
   }
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  return Promise.race([
-    promise,
-    new Promise<T>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`Redis did not answer within ${ms} ms`)), ms);
-    }),
-  ]).finally(() => clearTimeout(timer));
 }
