@@ -7,6 +7,7 @@ export * from './clock/fake-clock';
 export * from './clock/clock.module';
 export * from './clock/time';
 export * from './async/with-timeout';
+export * from './cache/ttl-cache';
 export * from './errors/app-error';
 export * from './errors/validation-messages';
 export * from './errors/validation';

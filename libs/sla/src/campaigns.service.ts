@@ -4,6 +4,7 @@ import { DataSource, QueryFailedError } from 'typeorm';
 import {
   AppError,
   FieldError,
+  TtlCache,
   defineErrors,
   registerValidationMessages,
   validationError,
@@ -47,9 +48,10 @@ const CACHE_MS = 5_000;
  */
 @Injectable()
 export class CampaignsService {
-  private cache: { at: number; list: Campaign[] } | null = null;
-  private loading: Promise<Campaign[]> | null = null;
-  private generation = 0;
+  private readonly cache = new TtlCache<Campaign[]>({
+    ttlMs: CACHE_MS,
+    load: () => this.db.getRepository(Campaign).find({ order: { intakeFrom: 'ASC' } }),
+  });
 
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
@@ -84,29 +86,12 @@ export class CampaignsService {
     return repo.findOneByOrFail({ code: input.code });
   }
 
-  async list(): Promise<Campaign[]> {
-    if (this.cache && performance.now() - this.cache.at <= CACHE_MS) return this.cache.list;
-    // One query however many requests find the cache expired at once (under load, dozens did).
-    this.loading ??= this.load(this.generation);
-    return this.loading;
+  list(): Promise<Campaign[]> {
+    return this.cache.get();
   }
 
   invalidate(): void {
-    this.generation++;
-    this.cache = null;
-    this.loading = null;
-  }
-
-  private async load(generation: number): Promise<Campaign[]> {
-    const at = performance.now();
-    try {
-      const list = await this.db.getRepository(Campaign).find({ order: { intakeFrom: 'ASC' } });
-      // An invalidate() while the query ran may have made this answer stale: use it once, do not keep it.
-      if (generation === this.generation) this.cache = { at, list };
-      return list;
-    } finally {
-      if (generation === this.generation) this.loading = null;
-    }
+    this.cache.invalidate();
   }
 
   async byCode(code: string): Promise<Campaign | undefined> {
