@@ -17,5 +17,4 @@ registerValidationMessages({
     vi: 'Không phân giải được tên máy chủ của webhook',
     en: 'The webhook host name does not resolve',
   },
-  invalidCursor: { vi: 'Con trỏ phân trang không hợp lệ', en: 'Invalid pagination cursor' },
 });

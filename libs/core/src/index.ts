@@ -8,6 +8,7 @@ export * from './clock/clock.module';
 export * from './clock/time';
 export * from './async/with-timeout';
 export * from './cache/ttl-cache';
+export * from './pagination/keyset-cursor';
 export * from './errors/app-error';
 export * from './errors/validation-messages';
 export * from './errors/validation';

@@ -32,5 +32,4 @@ registerValidationMessages({
     en: 'Reports can only be transferred to a unit in your own province',
   },
   UNIT_UNKNOWN: { vi: 'Không có đơn vị với mã này', en: 'No unit has this code' },
-  CURSOR_INVALID: { vi: 'Con trỏ trang không hợp lệ', en: 'Invalid page cursor' },
 });

@@ -38,6 +38,7 @@ const messages = new Map<string, Localized>(
     calendarDate: { vi: 'Phải là ngày thật, dạng YYYY-MM-DD', en: 'Must be a real date written YYYY-MM-DD' },
     invalid: { vi: 'Giá trị không hợp lệ', en: 'Invalid value' },
     tooDeep: { vi: 'Dữ liệu lồng nhau quá sâu', en: 'Nested too deeply' },
+    CURSOR_INVALID: { vi: 'Con trỏ trang không hợp lệ', en: 'Invalid page cursor' },
   }),
 );
 
