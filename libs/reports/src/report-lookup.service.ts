@@ -7,7 +7,6 @@ import { PublicReportDto } from './dto/report-views.dto';
 import { ReportRepository } from './report.repository';
 import { ReportErrors } from './reports.errors';
 import { normalizeTrackingCode } from './tracking-code';
-import { unitView } from './unit-view';
 
 /** The citizen's status lookup: the tracking code and the identity number together, or nothing. */
 @Injectable()
@@ -32,7 +31,7 @@ export class ReportLookupService {
     return {
       trackingCode: row.trackingCode,
       status: row.status,
-      assignedUnit: unitView(this.reference, row.unitCode),
+      assignedUnit: this.reference.unitRef(row.unitCode),
       receivedAt: toVnIso(row.receivedAt),
       dueAt: toVnIso(row.dueAt),
       resolution: row.status === TicketStatus.Resolved ? row.resolution : null,
@@ -48,7 +47,7 @@ export class ReportLookupService {
       timeline: row.timeline.map((e) => ({
         at: toVnIso(new Date(e.at)),
         action: e.action,
-        unitName: e.unitCode ? unitView(this.reference, e.unitCode).name : null,
+        unitName: e.unitCode ? this.reference.unitRef(e.unitCode).name : null,
       })),
     };
   }

@@ -30,7 +30,6 @@ import {
   uniqueViolation,
 } from './report.repository';
 import { ReportErrors } from './reports.errors';
-import { unitView } from './unit-view';
 import { newTrackingCode } from './tracking-code';
 import { ATTACHMENTS_PART } from './multipart';
 
@@ -201,7 +200,7 @@ export class ReportsService {
       receivedAt: toVnIso(row.receivedAt),
       dueAt: toVnIso(row.dueAt),
       campaign: row.campaignCode,
-      assignedUnit: unitView(this.reference, row.unitCode),
+      assignedUnit: this.reference.unitRef(row.unitCode),
     };
   }
 
