@@ -6,4 +6,5 @@ export * from './job-registry';
 export * from './queue.service';
 export * from './queue.module';
 export * from './redis.provider';
+export * from './rate-limiter';
 export * from './job-latency';
