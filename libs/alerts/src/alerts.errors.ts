@@ -8,7 +8,7 @@ export const AlertsErrors = defineErrors({
   },
 });
 
-registerValidationMessages({
+export const AlertsValidation = registerValidationMessages({
   webhookAddressNotAllowed: {
     vi: 'Địa chỉ webhook phải là địa chỉ công khai (không phải mạng nội bộ hay loopback)',
     en: 'The webhook address must be public (not loopback or a private network)',

@@ -11,7 +11,6 @@ import {
   PiiCrypto,
   toVnIso,
   validationError,
-  validationMessage,
 } from '@phananh/core';
 import type { JobOutcome } from '@phananh/queue';
 import { ReferenceService } from '@phananh/reference';
@@ -19,7 +18,7 @@ import { AddressNotAllowedError, assertPublicUrl } from './address-guard';
 import { AlertDispatcher } from './alert-dispatcher.service';
 import { AlertKind } from './alert-kind';
 import { EVENT_COLUMNS, EventRow, webhookBody } from './alert-views';
-import { AlertsErrors } from './alerts.errors';
+import { AlertsErrors, AlertsValidation } from './alerts.errors';
 import { postJson } from './webhook-http';
 import { signWebhookBody } from './webhook-signature';
 
@@ -111,7 +110,7 @@ export class WebhooksService {
     } catch (err) {
       if (!(err instanceof AddressNotAllowedError)) throw err;
       const code = err.reason === 'private' ? 'webhookAddressNotAllowed' : 'webhookHostUnresolvable';
-      throw validationError([{ field: 'url', code, message: validationMessage(code) }]);
+      throw validationError([AlertsValidation.fieldError('url', code)]);
     }
     const [row] = await this.db.query(
       `INSERT INTO webhooks (url, secret_enc, events, created_by, created_at)

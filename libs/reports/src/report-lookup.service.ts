@@ -1,11 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import { AppError, Lang, PiiCrypto, toVnIso, validationError, validationMessage } from '@phananh/core';
+import { AppError, Lang, PiiCrypto, toVnIso, validationError } from '@phananh/core';
 import { ReferenceService } from '@phananh/reference';
 import { REJECTION_NEXT_STEP, TicketStatus, rejectionReason } from '@phananh/tickets';
 import { LookupReportDto } from './dto/lookup-report.dto';
 import { PublicReportDto } from './dto/report-views.dto';
 import { ReportRepository } from './report.repository';
-import { ReportErrors } from './reports.errors';
+import { ReportErrors, ReportValidation } from './reports.errors';
 import { normalizeTrackingCode } from './tracking-code';
 
 /** The citizen's status lookup: the tracking code and the identity number together, or nothing. */
@@ -21,9 +21,7 @@ export class ReportLookupService {
     // A typo is caught by the check symbol without touching the database, and says nothing about any report.
     const code = normalizeTrackingCode(query.trackingCode);
     if (!code) {
-      throw validationError([
-        { field: 'trackingCode', code: 'TRACKING_CODE_INVALID', message: validationMessage('TRACKING_CODE_INVALID') },
-      ]);
+      throw validationError([ReportValidation.fieldError('trackingCode', 'TRACKING_CODE_INVALID')]);
     }
     const row = await this.repository.findPublic(code, this.pii.blindIndex(query.citizenId));
     if (!row) throw new AppError(ReportErrors.REPORT_NOT_FOUND);

@@ -9,7 +9,6 @@ import {
   maskPhone,
   toVnIso,
   validationError,
-  validationMessage,
   vnDate,
 } from '@phananh/core';
 import { IDEMPOTENCY_TTL_MS } from '@phananh/database';
@@ -29,7 +28,7 @@ import {
   TRACKING_CODE_CONSTRAINT,
   uniqueViolation,
 } from './report.repository';
-import { ReportErrors } from './reports.errors';
+import { ReportErrors, ReportValidation } from './reports.errors';
 import { newTrackingCode } from './tracking-code';
 import { ATTACHMENTS_PART } from './multipart';
 
@@ -61,7 +60,7 @@ const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 const KEY_SCOPE = 'reports:';
 const MAX_ATTEMPTS = 5;
 
-const fieldError = (field: string, code: string): FieldError => ({ field, code, message: validationMessage(code) });
+const { fieldError } = ReportValidation;
 
 /** Sorted keys, so that the same body serialised in another order is the same request. */
 function canonicalJson(value: unknown): string {

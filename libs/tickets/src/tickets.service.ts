@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
-import { AppError, Clock, CommonErrors, FieldError, validationError, validationMessage } from '@phananh/core';
+import { AppError, Clock, CommonErrors, validationError } from '@phananh/core';
 import { AuthUser, Role, reachSql } from '@phananh/identity';
 import { ReferenceService } from '@phananh/reference';
 import { CampaignsService, computeDueAt, freshSlaState } from '@phananh/sla';
@@ -9,7 +9,7 @@ import { TicketAction } from './ticket-event.entity';
 import { TICKET_COLUMNS, TicketRow } from './ticket-row';
 import { PUBLIC_ACTIONS, TRANSITIONS, WorkflowAction } from './ticket-transitions';
 import { TicketView, TicketViews } from './ticket-views';
-import { TicketErrors } from './tickets.errors';
+import { TicketErrors, TicketValidation } from './tickets.errors';
 import { TicketStatus } from './ticket-status';
 import { rejectionReason } from './rejection-reasons';
 
@@ -263,7 +263,6 @@ export class TicketsService {
   }
 }
 
-function fieldError(field: string, code: string): AppError {
-  const error: FieldError = { field, code, message: validationMessage(code) };
-  return validationError([error]);
+function fieldError(field: string, code: Parameters<typeof TicketValidation.fieldError>[1]): AppError {
+  return validationError([TicketValidation.fieldError(field, code)]);
 }

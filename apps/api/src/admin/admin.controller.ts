@@ -1,11 +1,11 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
 import { ApiConflictResponse, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Clock, KeysetCursor, toVnIso, validationError, validationMessage } from '@phananh/core';
+import { Clock, KeysetCursor, coreValidation, toVnIso, validationError } from '@phananh/core';
 import { Auth, AuthUser, CurrentUser, Role, User, UsersService } from '@phananh/identity';
 import { Campaign, CampaignsService } from '@phananh/sla';
 import { CampaignView, CreateCampaignDto, CreateUserDto, UserListQueryDto, UserPageView, UserView } from './admin.dto';
 
-const badId = () => validationError([{ field: 'id', code: 'isUUID', message: validationMessage('isUUID') }]);
+const badId = () => validationError([coreValidation.fieldError('id', 'isUUID')]);
 
 /** The last lower-cased username seen: the users list is ordered by lower(username). */
 const USER_CURSOR = new KeysetCursor(['text']);

@@ -1,6 +1,6 @@
 import { AppError } from '../errors/app-error';
 import { validationError } from '../errors/validation';
-import { validationMessage } from '../errors/validation-messages';
+import { coreValidation } from '../errors/validation-messages';
 
 /** What a cursor position may hold: an instant, a bigint id (as text), a UUID, or non-empty text. */
 export type CursorPart = 'instant' | 'bigint' | 'uuid' | 'text';
@@ -23,7 +23,7 @@ const READ: Record<CursorPart, (raw: unknown) => Date | string | undefined> = {
 
 /** The one answer to a cursor this service did not write: 400 with the field error CURSOR_INVALID. */
 export function cursorInvalid(): AppError {
-  return validationError([{ field: 'cursor', code: 'CURSOR_INVALID', message: validationMessage('CURSOR_INVALID') }]);
+  return validationError([coreValidation.fieldError('cursor', 'CURSOR_INVALID')]);
 }
 
 /**
