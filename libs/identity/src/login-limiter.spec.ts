@@ -1,40 +1,36 @@
-import { Logger } from '@nestjs/common';
 import type { AppConfig } from '@phananh/core';
-import type { RedisClient } from '@phananh/queue';
+import { FixedWindowLimiter, RedisClient, WindowCount } from '@phananh/queue';
 import { LoginLimiter } from './login-limiter';
 
-/** A RedisClient whose limiter command answers per key as `answer` says. */
-function limiterOn(answer: (key: string) => Promise<[number, number]>) {
-  const keys: string[] = [];
-  const redis = {
-    defineCommand(name: string) {
-      (redis as Record<string, unknown>)[name] = (key: string) => {
-        keys.push(key);
-        return answer(key);
-      };
-    },
-  };
+/** A LoginLimiter whose shared limiter answers per key as `answer` says (the limiter has tests of its own). */
+function loginLimiter(answer: (key: string) => WindowCount | null) {
+  const hit = jest.spyOn(FixedWindowLimiter.prototype, 'hit').mockImplementation(async (key) => answer(key));
+  const client = { redis: { defineCommand: () => undefined } } as unknown as RedisClient;
   const config = { REDIS_PREFIX: 'pfx', RATE_LIMIT_LOGINS_PER_MINUTE: 5 } as AppConfig;
-  return { limiter: new LoginLimiter({ redis } as unknown as RedisClient, config), keys };
+  return { limiter: new LoginLimiter(client, config), hit };
 }
 
 describe('LoginLimiter', () => {
   afterEach(() => jest.restoreAllMocks());
 
-  it('counts per username (any case) and per address, under the prefix', async () => {
-    const { limiter, keys } = limiterOn(async () => [1, 60_000]);
+  it('counts per username (any case) and per address, in one-minute windows', async () => {
+    const { limiter, hit } = loginLimiter(() => ({ count: 1, resetMs: 60_000 }));
     expect(await limiter.attempt('Nguyen.An', '203.0.113.9')).toBeNull();
-    expect(keys.sort()).toEqual(['pfx:rl:login:addr:203.0.113.9', 'pfx:rl:login:user:nguyen.an']);
+    expect(hit.mock.calls.map(([key, options]) => [key, options]).sort()).toEqual([
+      ['rl:login:addr:203.0.113.9', { windowMs: 60_000 }],
+      ['rl:login:user:nguyen.an', { windowMs: 60_000 }],
+    ]);
   });
 
   it('answers the seconds until the later of the exceeded windows resets', async () => {
-    const { limiter } = limiterOn(async (key) => (key.includes(':user:') ? [6, 12_400] : [9, 30_001]));
+    const { limiter } = loginLimiter((key) =>
+      key.includes(':user:') ? { count: 6, resetMs: 12_400 } : { count: 9, resetMs: 30_001 },
+    );
     expect(await limiter.attempt('an', '203.0.113.9')).toBe(31);
   });
 
   it('lets the attempt through when Redis cannot count it', async () => {
-    jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
-    const { limiter } = limiterOn(() => Promise.reject(new Error('Connection is closed.')));
+    const { limiter } = loginLimiter(() => null);
     expect(await limiter.attempt('an', '203.0.113.9')).toBeNull();
   });
 });

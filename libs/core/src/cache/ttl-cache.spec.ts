@@ -20,22 +20,24 @@ function harness(ttlMs = 1_000) {
     advance: (ms: number) => (time += ms),
     settle: (value: number) => pending.shift()!.resolve(value),
     fail: (message: string) => pending.shift()!.reject(new Error(message)),
+    /** get() on a miss, its load answering `value`. */
+    loadAndGet: (value: number) => {
+      const answer = cache.get();
+      pending.shift()!.resolve(value);
+      return answer;
+    },
   };
 }
 
 describe('TtlCache', () => {
   it('loads once and serves the value until the ttl has passed', async () => {
     const h = harness(1_000);
-    const first = h.cache.get();
-    h.settle(1);
-    expect(await first).toBe(1);
+    expect(await h.loadAndGet(1)).toBe(1);
     h.advance(999);
     expect(await h.cache.get()).toBe(1);
     expect(h.loads()).toBe(1);
     h.advance(1);
-    const second = h.cache.get();
-    h.settle(2);
-    expect(await second).toBe(2);
+    expect(await h.loadAndGet(2)).toBe(2);
     expect(h.loads()).toBe(2);
   });
 
@@ -52,9 +54,7 @@ describe('TtlCache', () => {
     const failing = h.cache.get();
     h.fail('database down');
     await expect(failing).rejects.toThrow('database down');
-    const retried = h.cache.get();
-    h.settle(3);
-    expect(await retried).toBe(3);
+    expect(await h.loadAndGet(3)).toBe(3);
     expect(h.loads()).toBe(2);
   });
 
