@@ -1,4 +1,5 @@
-import type { ReferenceService, Unit } from '@phananh/reference';
+import type { DataSource } from 'typeorm';
+import { ReferenceService, Unit } from '@phananh/reference';
 import { composeEmail, vnDateTime } from './alert-email.service';
 import { AlertKind } from './alert-kind';
 import { EventRow } from './alert-views';
@@ -25,11 +26,10 @@ const UNITS: Record<string, Unit> = {
     path: '01/',
   },
 };
-const PREFIX = { ward: 'Trạm Y tế', district: 'Trung tâm Y tế', province: 'Sở Y tế' };
-const reference = {
-  unit: (code: string) => UNITS[code],
-  healthUnitName: (u: Unit) => `${PREFIX[u.level]} ${u.name}`,
-} as unknown as ReferenceService;
+/** The real service over a two-unit list, so that units are named exactly as in production. */
+const reference = new ReferenceService({
+  query: async (sql: string) => (sql.includes('FROM units') ? Object.values(UNITS) : []),
+} as unknown as DataSource);
 
 const ticketRow = (kind: AlertKind): EventRow => ({
   event_id: 'e1',
@@ -44,6 +44,8 @@ const ticketRow = (kind: AlertKind): EventRow => ({
 });
 
 describe('alert e-mail', () => {
+  beforeAll(() => reference.onModuleInit());
+
   it('writes instants as a reader in Viet Nam expects them', () => {
     expect(vnDateTime(new Date('2021-11-12T17:00:00Z'))).toBe('13/11/2021 00:00');
   });

@@ -61,9 +61,9 @@ export interface WebhookBody {
   summary: unknown;
 }
 
+/** Alerts and webhook bodies name a unit by code and name only (CONTRACT.md). */
 export function unitRef(reference: ReferenceService, code: string): UnitRef {
-  const unit = reference.unit(code);
-  return { code, name: unit ? reference.healthUnitName(unit) : code };
+  return { code, name: reference.unitRef(code).name };
 }
 
 function ticketRef(row: EventRow): TicketRef | null {

@@ -8,7 +8,7 @@ export const AlertsErrors = defineErrors({
   },
 });
 
-registerValidationMessages({
+export const AlertsValidation = registerValidationMessages({
   webhookAddressNotAllowed: {
     vi: 'Địa chỉ webhook phải là địa chỉ công khai (không phải mạng nội bộ hay loopback)',
     en: 'The webhook address must be public (not loopback or a private network)',
@@ -17,5 +17,4 @@ registerValidationMessages({
     vi: 'Không phân giải được tên máy chủ của webhook',
     en: 'The webhook host name does not resolve',
   },
-  invalidCursor: { vi: 'Con trỏ phân trang không hợp lệ', en: 'Invalid pagination cursor' },
 });

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { AppError, Clock, CommonErrors, validationError, validationMessage } from '@phananh/core';
+import { AppError, Clock, CommonErrors, KeysetCursor } from '@phananh/core';
 import { ReferenceService } from '@phananh/reference';
 import { AlertRow, AlertView, EVENT_COLUMNS, alertView } from './alert-views';
 
@@ -12,19 +12,8 @@ export interface AlertPage {
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-function encodeCursor(row: AlertRow): string {
-  return Buffer.from(JSON.stringify([row.created_at.toISOString(), row.id])).toString('base64url');
-}
-
-function decodeCursor(cursor: string): [string, string] {
-  try {
-    const [at, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [string, string];
-    if (typeof at === 'string' && !Number.isNaN(Date.parse(at)) && UUID.test(id)) return [at, id];
-  } catch {
-    // reported below
-  }
-  throw validationError([{ field: 'cursor', code: 'invalidCursor', message: validationMessage('invalidCursor') }]);
-}
+/** The last (created_at, id) seen, newest first. */
+const ALERT_CURSOR = new KeysetCursor(['instant', 'uuid']);
 
 /** The in-app channel: an official's own alerts, newest first, and acknowledging them. */
 @Injectable()
@@ -43,8 +32,7 @@ export class AlertsService {
     const where = ['a.recipient_id = $1'];
     if (options.unacknowledged) where.push('a.acknowledged_at IS NULL');
     if (options.cursor) {
-      const [at, id] = decodeCursor(options.cursor);
-      params.push(at, id);
+      params.push(...ALERT_CURSOR.decode(options.cursor));
       where.push(`(a.created_at, a.id) < ($3::timestamptz, $4::uuid)`);
     }
     const rows: AlertRow[] = await this.db.query(
@@ -61,7 +49,7 @@ export class AlertsService {
     const page = more ? rows.slice(0, options.limit) : rows;
     return {
       items: page.map((r) => alertView(this.reference, r)),
-      nextCursor: more ? encodeCursor(page[page.length - 1]) : null,
+      nextCursor: more ? ALERT_CURSOR.encode([page[page.length - 1].created_at, page[page.length - 1].id]) : null,
     };
   }
 

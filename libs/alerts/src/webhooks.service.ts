@@ -7,10 +7,10 @@ import {
   AppError,
   Clock,
   CommonErrors,
+  KeysetCursor,
   PiiCrypto,
   toVnIso,
   validationError,
-  validationMessage,
 } from '@phananh/core';
 import type { JobOutcome } from '@phananh/queue';
 import { ReferenceService } from '@phananh/reference';
@@ -18,7 +18,7 @@ import { AddressNotAllowedError, assertPublicUrl } from './address-guard';
 import { AlertDispatcher } from './alert-dispatcher.service';
 import { AlertKind } from './alert-kind';
 import { EVENT_COLUMNS, EventRow, webhookBody } from './alert-views';
-import { AlertsErrors } from './alerts.errors';
+import { AlertsErrors, AlertsValidation } from './alerts.errors';
 import { postJson } from './webhook-http';
 import { signWebhookBody } from './webhook-signature';
 
@@ -64,6 +64,8 @@ interface DeliveryRow {
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const iso = (d: Date | null) => (d ? toVnIso(d) : null);
+/** The last (created_at, id) seen, oldest first. */
+const DELIVERY_CURSOR = new KeysetCursor(['instant', 'uuid']);
 
 const DELIVERY_COLUMNS = `d.id, d.webhook_id, w.url, d.event_id, e.kind, d.status, d.attempts, d.last_status,
   d.last_error, d.created_at, d.last_attempt_at, d.delivered_at`;
@@ -108,7 +110,7 @@ export class WebhooksService {
     } catch (err) {
       if (!(err instanceof AddressNotAllowedError)) throw err;
       const code = err.reason === 'private' ? 'webhookAddressNotAllowed' : 'webhookHostUnresolvable';
-      throw validationError([{ field: 'url', code, message: validationMessage(code) }]);
+      throw validationError([AlertsValidation.fieldError('url', code)]);
     }
     const [row] = await this.db.query(
       `INSERT INTO webhooks (url, secret_enc, events, created_by, created_at)
@@ -137,8 +139,7 @@ export class WebhooksService {
       where.push(`d.status = $${params.length}`);
     }
     if (options.cursor) {
-      const [at, id] = decodeCursor(options.cursor);
-      params.push(at, id);
+      params.push(...DELIVERY_CURSOR.decode(options.cursor));
       where.push(`(d.created_at, d.id) > ($${params.length - 1}::timestamptz, $${params.length}::uuid)`);
     }
     const rows: DeliveryRow[] = await this.db.query(
@@ -154,9 +155,7 @@ export class WebhooksService {
     const last = page[page.length - 1];
     return {
       items: page.map(deliveryView),
-      nextCursor: more
-        ? Buffer.from(JSON.stringify([last.created_at.toISOString(), last.id])).toString('base64url')
-        : null,
+      nextCursor: more ? DELIVERY_CURSOR.encode([last.created_at, last.id]) : null,
     };
   }
 
@@ -254,14 +253,4 @@ function webhookView(r: {
   disabled_at: Date | null;
 }): WebhookView {
   return { id: r.id, url: r.url, events: r.events, createdAt: toVnIso(r.created_at), disabledAt: iso(r.disabled_at) };
-}
-
-function decodeCursor(cursor: string): [string, string] {
-  try {
-    const [at, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [string, string];
-    if (typeof at === 'string' && !Number.isNaN(Date.parse(at)) && UUID.test(id)) return [at, id];
-  } catch {
-    // reported below
-  }
-  throw validationError([{ field: 'cursor', code: 'invalidCursor', message: validationMessage('invalidCursor') }]);
 }

@@ -5,7 +5,7 @@ import { AppConfig } from '@phananh/core';
 import { AdminBootstrap } from './admin-bootstrap.service';
 import { AuthGuard } from './auth.guard';
 import { AuthService } from './auth.service';
-import { FixedWindowLimiter, LoginLimiter } from './login-limiter';
+import { LoginLimiter } from './login-limiter';
 import { UsersService } from './users.service';
 
 /**
@@ -27,7 +27,7 @@ import { UsersService } from './users.service';
       }),
     }),
   ],
-  providers: [UsersService, AuthService, AuthGuard, FixedWindowLimiter, LoginLimiter, AdminBootstrap],
-  exports: [UsersService, AuthService, AuthGuard, FixedWindowLimiter, LoginLimiter],
+  providers: [UsersService, AuthService, AuthGuard, LoginLimiter, AdminBootstrap],
+  exports: [UsersService, AuthService, AuthGuard, LoginLimiter],
 })
 export class IdentityModule {}

@@ -1,22 +1,14 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
-import {
-  AppError,
-  Clock,
-  FieldError,
-  validationError,
-  validationMessage,
-  registerValidationMessages,
-} from '@phananh/core';
+import { AppError, Clock, FieldError, validationError, registerValidationMessages } from '@phananh/core';
 import { ReferenceService } from '@phananh/reference';
 import { IdentityErrors } from './identity.errors';
 import { hashPassword } from './passwords';
 import { Role } from './role';
 import { USER_COLUMNS, User } from './user';
 
-registerValidationMessages({
-  UNIT_UNKNOWN: { vi: 'Không có đơn vị với mã này', en: 'No unit has this code' },
+const UserValidation = registerValidationMessages({
   UNIT_REQUIRED: {
     vi: 'Cán bộ và giám sát viên phải thuộc một đơn vị',
     en: 'Officers and supervisors must belong to a unit',
@@ -67,9 +59,9 @@ export class UsersService {
     const unitCode = input.unitCode ?? null;
     const errors: FieldError[] = [];
     if (unitCode && !this.reference.unit(unitCode)) {
-      errors.push({ field: 'unitCode', code: 'UNIT_UNKNOWN', message: validationMessage('UNIT_UNKNOWN') });
+      errors.push(UserValidation.fieldError('unitCode', 'UNIT_UNKNOWN'));
     } else if (!unitCode && input.role !== Role.Admin) {
-      errors.push({ field: 'unitCode', code: 'UNIT_REQUIRED', message: validationMessage('UNIT_REQUIRED') });
+      errors.push(UserValidation.fieldError('unitCode', 'UNIT_REQUIRED'));
     }
     if (errors.length) throw validationError(errors);
     const passwordHash = await hashPassword(input.password);

@@ -1,2 +1,3 @@
 export * from './redis-connection';
 export * from './redis.provider';
+export * from './rate-limiter';

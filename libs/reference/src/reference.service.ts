@@ -15,6 +15,13 @@ export interface Unit {
   path: string;
 }
 
+/** A unit as every answer names it: its code, its health unit's official (Vietnamese) name, and its level. */
+export interface UnitRef {
+  code: string;
+  name: string;
+  level: UnitLevel;
+}
+
 export interface Vaccine {
   code: string;
   name: string;
@@ -102,6 +109,15 @@ export class ReferenceService implements OnModuleInit {
 
   healthUnitName(unit: Unit, lang: 'vi' | 'en' = 'vi'): string {
     return `${HEALTH_UNIT_PREFIX[unit.level][lang]} ${unit.name}`;
+  }
+
+  /**
+   * The unit a code names, as answers show it. A code no longer in the list (units are
+   * merged and renamed over the years) still shows, by its code, as a ward.
+   */
+  unitRef(code: string): UnitRef {
+    const unit = this.units.get(code);
+    return unit ? { code, name: this.healthUnitName(unit), level: unit.level } : { code, name: code, level: 'ward' };
   }
 
   vaccineList(): Vaccine[] {

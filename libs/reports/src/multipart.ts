@@ -1,4 +1,4 @@
-import { AppError, CommonErrors, FieldError, validationError, validationMessage } from '@phananh/core';
+import { AppError, CommonErrors, FieldError, coreValidation, validationError } from '@phananh/core';
 
 /** The multipart part that carries the report's JSON; files come in parts named `attachments`. */
 export const REPORT_PART = 'report';
@@ -11,12 +11,11 @@ export const ATTACHMENTS_PART = 'attachments';
 export function reportFromMultipart(fields: Record<string, unknown> | undefined): unknown {
   const errors: FieldError[] = [];
   for (const name of Object.keys(fields ?? {})) {
-    if (name !== REPORT_PART)
-      errors.push({ field: name, code: 'unknownField', message: validationMessage('unknownField') });
+    if (name !== REPORT_PART) errors.push(coreValidation.fieldError(name, 'unknownField'));
   }
   const text = fields?.[REPORT_PART];
   if (typeof text !== 'string') {
-    errors.push({ field: REPORT_PART, code: 'isDefined', message: validationMessage('isDefined') });
+    errors.push(coreValidation.fieldError(REPORT_PART, 'isDefined'));
   }
   if (errors.length) throw validationError(errors);
   try {

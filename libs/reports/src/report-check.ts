@@ -1,8 +1,9 @@
 import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
-import { FieldError, VALIDATOR_OPTIONS, toFieldErrors, validationError, validationMessage } from '@phananh/core';
+import { FieldError, VALIDATOR_OPTIONS, toFieldErrors, validationError } from '@phananh/core';
 import { IssueType } from '@phananh/ticket-store';
 import { FileReportDto } from './dto/file-report.dto';
+import { ReportValidation } from './reports.errors';
 import { citizenIdProblem } from './validation/citizen-id';
 import { normalizeMobile } from './validation/phone';
 
@@ -50,7 +51,7 @@ export interface ValidReport {
   description: string | null;
 }
 
-const fieldError = (field: string, code: string): FieldError => ({ field, code, message: validationMessage(code) });
+const { fieldError } = ReportValidation;
 
 /** Refuses shapes no report has and that could hurt the parsers: deep nesting, prototype keys. */
 function shapeErrors(plain: unknown): FieldError[] {
@@ -91,7 +92,7 @@ export function semanticErrors(dto: FileReportDto, ctx: CheckContext, failed: Re
     for (let p = path; p; p = p.includes('.') ? p.slice(0, p.lastIndexOf('.')) : '') if (failed.has(p)) return false;
     return !failed.has('');
   };
-  const add = (field: string, code: string) => errors.push(fieldError(field, code));
+  const add = (field: string, code: Parameters<typeof fieldError>[1]) => errors.push(fieldError(field, code));
   const citizen = ok('citizen') ? dto.citizen : undefined;
   const dose = ok('dose') ? dto.dose : undefined;
 

@@ -1,14 +1,13 @@
 import { Injectable } from '@nestjs/common';
-import { AppError, Lang, PiiCrypto, toVnIso, validationError, validationMessage } from '@phananh/core';
+import { AppError, Lang, PiiCrypto, toVnIso, validationError } from '@phananh/core';
 import { ReferenceService } from '@phananh/reference';
 import { REJECTION_NEXT_STEP, rejectionReason } from '@phananh/tickets';
 import { TicketStatus } from '@phananh/ticket-store';
 import { LookupReportDto } from './dto/lookup-report.dto';
 import { PublicReportDto } from './dto/report-views.dto';
 import { ReportRepository } from './report.repository';
-import { ReportErrors } from './reports.errors';
+import { ReportErrors, ReportValidation } from './reports.errors';
 import { normalizeTrackingCode } from './tracking-code';
-import { unitView } from './unit-view';
 
 /** The citizen's status lookup: the tracking code and the identity number together, or nothing. */
 @Injectable()
@@ -23,9 +22,7 @@ export class ReportLookupService {
     // A typo is caught by the check symbol without touching the database, and says nothing about any report.
     const code = normalizeTrackingCode(query.trackingCode);
     if (!code) {
-      throw validationError([
-        { field: 'trackingCode', code: 'TRACKING_CODE_INVALID', message: validationMessage('TRACKING_CODE_INVALID') },
-      ]);
+      throw validationError([ReportValidation.fieldError('trackingCode', 'TRACKING_CODE_INVALID')]);
     }
     const row = await this.repository.findPublic(code, this.pii.blindIndex(query.citizenId));
     if (!row) throw new AppError(ReportErrors.REPORT_NOT_FOUND);
@@ -33,7 +30,7 @@ export class ReportLookupService {
     return {
       trackingCode: row.trackingCode,
       status: row.status,
-      assignedUnit: unitView(this.reference, row.unitCode),
+      assignedUnit: this.reference.unitRef(row.unitCode),
       receivedAt: toVnIso(row.receivedAt),
       dueAt: toVnIso(row.dueAt),
       resolution: row.status === TicketStatus.Resolved ? row.resolution : null,
@@ -49,7 +46,7 @@ export class ReportLookupService {
       timeline: row.timeline.map((e) => ({
         at: toVnIso(new Date(e.at)),
         action: e.action,
-        unitName: e.unitCode ? unitView(this.reference, e.unitCode).name : null,
+        unitName: e.unitCode ? this.reference.unitRef(e.unitCode).name : null,
       })),
     };
   }

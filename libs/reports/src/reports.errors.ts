@@ -18,7 +18,7 @@ export const ReportErrors = defineErrors({
  * Validation messages of the citizen's form. None repeats the value that was sent:
  * identity and phone numbers must never come back in an error.
  */
-registerValidationMessages({
+export const ReportValidation = registerValidationMessages({
   CITIZEN_ID_CMND: {
     vi: 'Số CMND 9 số không còn được chấp nhận: từ ngày 01/11/2021 cần nhập số CCCD hoặc mã định danh cá nhân 12 số',
     en: 'A 9-digit CMND is no longer accepted: since 01 Nov 2021 a 12-digit CCCD or personal identification number is required',

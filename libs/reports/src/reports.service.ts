@@ -9,7 +9,6 @@ import {
   maskPhone,
   toVnIso,
   validationError,
-  validationMessage,
   vnDate,
 } from '@phananh/core';
 import { uniqueViolation } from '@phananh/database';
@@ -29,8 +28,7 @@ import { ReportReceiptDto } from './dto/report-views.dto';
 import { IDEMPOTENCY_TTL_MS } from './idempotency-retention';
 import { assertSaneShape, checkReport, ValidReport } from './report-check';
 import { ReceiptRow, ReportRepository } from './report.repository';
-import { ReportErrors } from './reports.errors';
-import { unitView } from './unit-view';
+import { ReportErrors, ReportValidation } from './reports.errors';
 import { newTrackingCode } from './tracking-code';
 import { ATTACHMENTS_PART } from './multipart';
 
@@ -62,7 +60,7 @@ const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 const KEY_SCOPE = 'reports:';
 const MAX_ATTEMPTS = 5;
 
-const fieldError = (field: string, code: string): FieldError => ({ field, code, message: validationMessage(code) });
+const { fieldError } = ReportValidation;
 
 /** Sorted keys, so that the same body serialised in another order is the same request. */
 function canonicalJson(value: unknown): string {
@@ -202,7 +200,7 @@ export class ReportsService {
       receivedAt: toVnIso(row.receivedAt),
       dueAt: toVnIso(row.dueAt),
       campaign: row.campaignCode,
-      assignedUnit: unitView(this.reference, row.unitCode),
+      assignedUnit: this.reference.unitRef(row.unitCode),
     };
   }
 

@@ -4,6 +4,7 @@ import { DataSource, QueryFailedError } from 'typeorm';
 import {
   AppError,
   FieldError,
+  TtlCache,
   defineErrors,
   registerValidationMessages,
   validationError,
@@ -46,9 +47,10 @@ const CACHE_MS = 5_000;
  */
 @Injectable()
 export class CampaignsService {
-  private cache: { at: number; list: Campaign[] } | null = null;
-  private loading: Promise<Campaign[]> | null = null;
-  private generation = 0;
+  private readonly cache = new TtlCache<Campaign[]>({
+    ttlMs: CACHE_MS,
+    load: () => this.db.query(`SELECT ${CAMPAIGN_COLUMNS} FROM campaigns c ORDER BY c.intake_from`),
+  });
 
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
@@ -96,31 +98,12 @@ export class CampaignsService {
     return created;
   }
 
-  async list(): Promise<Campaign[]> {
-    if (this.cache && performance.now() - this.cache.at <= CACHE_MS) return this.cache.list;
-    // One query however many requests find the cache expired at once (under load, dozens did).
-    this.loading ??= this.load(this.generation);
-    return this.loading;
+  list(): Promise<Campaign[]> {
+    return this.cache.get();
   }
 
   invalidate(): void {
-    this.generation++;
-    this.cache = null;
-    this.loading = null;
-  }
-
-  private async load(generation: number): Promise<Campaign[]> {
-    const at = performance.now();
-    try {
-      const list: Campaign[] = await this.db.query(
-        `SELECT ${CAMPAIGN_COLUMNS} FROM campaigns c ORDER BY c.intake_from`,
-      );
-      // An invalidate() while the query ran may have made this answer stale: use it once, do not keep it.
-      if (generation === this.generation) this.cache = { at, list };
-      return list;
-    } finally {
-      if (generation === this.generation) this.loading = null;
-    }
+    this.cache.invalidate();
   }
 
   async byCode(code: string): Promise<Campaign | undefined> {

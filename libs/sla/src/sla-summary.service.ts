@@ -2,18 +2,14 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { Clock, HOUR_MS } from '@phananh/core';
-import { ReferenceService, Unit, UnitLevel } from '@phananh/reference';
+import { ReferenceService, Unit, UnitRef } from '@phananh/reference';
 import { OPEN_STATUS_SQL, overdueSql } from '@phananh/ticket-store';
 import { CampaignsService } from './campaigns.service';
 
 /** The handling pace is measured over this many recent clock hours. */
 export const PACE_WINDOW_HOURS = 6;
 
-export interface SummaryUnit {
-  code: string;
-  name: string;
-  level: UnitLevel;
-}
+export type SummaryUnit = UnitRef;
 
 export interface SlaFigures {
   received: number;
@@ -104,11 +100,11 @@ export class SlaSummaryService {
       units.unshift(scope.unit);
     }
     const out: SlaRow[] = units.map((u) => ({
-      unit: this.unitView(u),
+      unit: this.reference.unitRef(u.code),
       ...figures(byKey.get(u.code) ?? null, now, horizon),
     }));
     const total = rows.reduce<CountRow | null>((acc, r) => sumRows(acc, r), null);
-    const unit = scope.kind === 'country' ? null : this.unitView(scope.unit);
+    const unit = scope.kind === 'country' ? null : this.reference.unitRef(scope.unit.code);
     return { unit, campaign: campaignCode ?? null, rows: out, total: { unit, ...figures(total, now, horizon) } };
   }
 
@@ -144,10 +140,6 @@ export class SlaSummaryService {
     if (campaignCode) return list.find((c) => c.code === campaignCode)?.cutoffAt ?? null;
     const running = list.filter((c) => c.intakeFrom <= now && now < c.cutoffAt);
     return running.length ? running[running.length - 1].cutoffAt : null;
-  }
-
-  private unitView(u: Unit): SummaryUnit {
-    return { code: u.code, name: this.reference.healthUnitName(u), level: u.level };
   }
 }
 

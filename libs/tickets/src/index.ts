@@ -1,7 +1,6 @@
 export * from './rejection-reasons';
 export * from './ticket-transitions';
 export * from './ticket-views';
-export * from './queue-cursor';
 export * from './tickets.errors';
 export * from './tickets.service';
 export * from './ticket-queue.service';

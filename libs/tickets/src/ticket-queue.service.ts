@@ -1,10 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { Clock, validationError, validationMessage } from '@phananh/core';
+import { Clock, KeysetCursor } from '@phananh/core';
 import { AuthUser, TicketScope, narrowScope, reachScope, scopeSql } from '@phananh/identity';
 import { ReferenceService } from '@phananh/reference';
-import { decodeCursor, encodeCursor } from './queue-cursor';
 import {
   IssueType,
   OPEN_STATUS_SQL,
@@ -31,6 +30,9 @@ export interface QueuePage {
   items: TicketView[];
   nextCursor: string | null;
 }
+
+/** The last (due_at, id) seen: the queue's keyset position. */
+const QUEUE_CURSOR = new KeysetCursor(['instant', 'bigint']);
 
 export interface QueueSql {
   sql: string;
@@ -60,18 +62,13 @@ export class TicketQueue {
     const last = page[page.length - 1];
     return {
       items: page.map((r) => this.views.view(r, false)),
-      nextCursor: rows.length > query.limit ? encodeCursor({ dueAt: last.dueAt, id: last.id }) : null,
+      nextCursor: rows.length > query.limit ? QUEUE_CURSOR.encode([last.dueAt, last.id]) : null,
     };
   }
 
   /** The page's SQL (public so that a test can EXPLAIN exactly what the endpoint runs). */
   sql(user: AuthUser, query: QueueQuery): QueueSql {
-    const cursor = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
-    if (query.cursor !== undefined && !cursor) {
-      throw validationError([
-        { field: 'cursor', code: 'CURSOR_INVALID', message: validationMessage('CURSOR_INVALID') },
-      ]);
-    }
+    const cursor = query.cursor === undefined ? undefined : QUEUE_CURSOR.decode(query.cursor);
     const scope: TicketScope = query.unitCode ? narrowScope(user, query.unitCode, this.reference) : reachScope(user);
     const params: unknown[] = [];
     const where = [scopeSql(scope, 't', params)];
@@ -97,7 +94,7 @@ export class TicketQueue {
       where.push(`t.issue_type = $${params.length}`);
     }
     if (cursor) {
-      params.push(cursor.dueAt, cursor.id);
+      params.push(...cursor);
       where.push(`(t.due_at, t.id) > ($${params.length - 1}, $${params.length})`);
     }
     params.push(query.limit + 1);

@@ -1,13 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { PiiCrypto, maskCitizenId, maskPhone, toVnIso } from '@phananh/core';
-import { ReferenceService } from '@phananh/reference';
+import { ReferenceService, UnitRef } from '@phananh/reference';
 import { TicketRow } from '@phananh/ticket-store';
-
-export interface UnitRef {
-  code: string;
-  name: string;
-  level: string;
-}
 
 export interface HistoryEntry {
   at: string;
@@ -81,13 +75,6 @@ export class TicketViews {
     private readonly reference: ReferenceService,
   ) {}
 
-  unitRef(code: string): UnitRef {
-    const unit = this.reference.unit(code);
-    return unit
-      ? { code, name: this.reference.healthUnitName(unit), level: unit.level }
-      : { code, name: code, level: 'ward' };
-  }
-
   view(row: TicketRow, full: boolean): TicketView {
     return {
       trackingCode: row.trackingCode,
@@ -98,7 +85,7 @@ export class TicketViews {
       overdueSince: row.overdueSince ? toVnIso(row.overdueSince) : null,
       cutoffMissed: row.cutoffMissed,
       campaign: row.campaignCode,
-      assignedUnit: this.unitRef(row.unitCode),
+      assignedUnit: this.reference.unitRef(row.unitCode),
       citizen: {
         fullName: row.citizenName,
         dateOfBirth: row.citizenDob,

@@ -21,7 +21,7 @@ export const TicketErrors = defineErrors({
   },
 });
 
-registerValidationMessages({
+export const TicketValidation = registerValidationMessages({
   NOTE_REQUIRED: { vi: 'Lý do "Khác" cần ghi chú', en: 'The reason OTHER needs a note' },
   TRANSFER_SAME_UNIT: {
     vi: 'Phản ánh đã thuộc đơn vị này',
@@ -31,6 +31,4 @@ registerValidationMessages({
     vi: 'Chỉ chuyển được cho đơn vị trong tỉnh của mình',
     en: 'Reports can only be transferred to a unit in your own province',
   },
-  UNIT_UNKNOWN: { vi: 'Không có đơn vị với mã này', en: 'No unit has this code' },
-  CURSOR_INVALID: { vi: 'Con trỏ trang không hợp lệ', en: 'Invalid page cursor' },
 });

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { AppError, Clock, CommonErrors, FieldError, validationError, validationMessage } from '@phananh/core';
+import { AppError, Clock, CommonErrors, validationError } from '@phananh/core';
 import { AuthUser, Role, reachSql } from '@phananh/identity';
 import { ReferenceService } from '@phananh/reference';
 import { uniqueViolation } from '@phananh/database';
@@ -18,7 +18,7 @@ import {
 } from '@phananh/ticket-store';
 import { TRANSITIONS, WorkflowAction } from './ticket-transitions';
 import { TicketView, TicketViews } from './ticket-views';
-import { TicketErrors } from './tickets.errors';
+import { TicketErrors, TicketValidation } from './tickets.errors';
 import { rejectionReason } from './rejection-reasons';
 
 export type WorkflowInput =
@@ -247,7 +247,6 @@ export class TicketsService {
   }
 }
 
-function fieldError(field: string, code: string): AppError {
-  const error: FieldError = { field, code, message: validationMessage(code) };
-  return validationError([error]);
+function fieldError(field: string, code: Parameters<typeof TicketValidation.fieldError>[1]): AppError {
+  return validationError([TicketValidation.fieldError(field, code)]);
 }

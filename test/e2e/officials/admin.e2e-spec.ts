@@ -92,7 +92,8 @@ describe('admin: officials and campaigns', () => {
       const admins = await as(admin).get('/api/v1/admin/users?role=ADMIN').expect(200);
       expect(admins.body.items.every((u: { role: string }) => u.role === 'ADMIN')).toBe(true);
       await as(admin).get('/api/v1/admin/users?limit=0').expect(400);
-      await as(admin).get('/api/v1/admin/users?cursor=%%%').expect(400);
+      const forged = await as(admin).get('/api/v1/admin/users?cursor=%%%').expect(400);
+      expect(forged.body.errors).toEqual([expect.objectContaining({ field: 'cursor', code: 'CURSOR_INVALID' })]);
     });
 
     it('disables an official: no login, and the token in hand stops working at once', async () => {

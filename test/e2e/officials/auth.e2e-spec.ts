@@ -87,7 +87,7 @@ describe('officials: login and access tokens', () => {
     expect(Number(res.headers['retry-after'])).toBeGreaterThan(0);
     expect(Number(res.headers['retry-after'])).toBeLessThanOrEqual(60);
     expect(res.body.type).toBe('urn:phananh:problem:too-many-logins');
-    expect(t.logs.text()).not.toContain('login limiter unavailable');
+    expect(t.logs.text()).not.toContain('rate limiter unavailable');
   });
 
   it('throttles attempts per client address, whatever the usernames', async () => {

@@ -225,6 +225,11 @@ describe('alert channels', () => {
       .get('/api/v1/admin/webhook-deliveries?status=DEAD')
       .set('Authorization', bearer('supervisor-province'))
       .expect(403);
+    const forged = await t.http
+      .get('/api/v1/admin/webhook-deliveries?cursor=garbage')
+      .set('Authorization', bearer('admin'))
+      .expect(400);
+    expect(forged.body.errors).toEqual([expect.objectContaining({ field: 'cursor', code: 'CURSOR_INVALID' })]);
 
     downIsUp = true;
     const retried = await t.http

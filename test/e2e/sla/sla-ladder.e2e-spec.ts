@@ -242,7 +242,11 @@ describe('SLA ladder', () => {
       .expect(200);
     expect(next.body).toMatchObject({ nextCursor: null });
     expect(next.body.items).toHaveLength(1);
-    await t.http.get('/api/v1/alerts?cursor=garbage').set('Authorization', bearer('officer-ward')).expect(400);
+    const forged = await t.http
+      .get('/api/v1/alerts?cursor=garbage')
+      .set('Authorization', bearer('officer-ward'))
+      .expect(400);
+    expect(forged.body.errors).toEqual([expect.objectContaining({ field: 'cursor', code: 'CURSOR_INVALID' })]);
     await t.http.get('/api/v1/alerts').expect(401);
   });
 

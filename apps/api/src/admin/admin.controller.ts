@@ -1,11 +1,14 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
 import { ApiConflictResponse, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Clock, toVnIso, validationError, validationMessage } from '@phananh/core';
+import { Clock, KeysetCursor, coreValidation, toVnIso, validationError } from '@phananh/core';
 import { Auth, AuthUser, CurrentUser, Role, User, UsersService } from '@phananh/identity';
 import { Campaign, CampaignsService } from '@phananh/sla';
 import { CampaignView, CreateCampaignDto, CreateUserDto, UserListQueryDto, UserPageView, UserView } from './admin.dto';
 
-const badId = () => validationError([{ field: 'id', code: 'isUUID', message: validationMessage('isUUID') }]);
+const badId = () => validationError([coreValidation.fieldError('id', 'isUUID')]);
+
+/** The last lower-cased username seen: the users list is ordered by lower(username). */
+const USER_CURSOR = new KeysetCursor(['text']);
 
 const userView = (u: User): UserView => ({
   id: u.id,
@@ -53,21 +56,12 @@ export class AdminController {
   @ApiOkResponse({ type: UserPageView })
   async listUsers(@Query() q: UserListQueryDto): Promise<UserPageView> {
     const limit = q.limit ?? 100;
-    let after: string | undefined;
-    if (q.cursor !== undefined) {
-      after = Buffer.from(q.cursor, 'base64url').toString('utf8');
-      if (!after || Buffer.from(after).toString('base64url') !== q.cursor) {
-        throw validationError([
-          { field: 'cursor', code: 'CURSOR_INVALID', message: validationMessage('CURSOR_INVALID') },
-        ]);
-      }
-    }
+    const after = q.cursor === undefined ? undefined : USER_CURSOR.decode(q.cursor)[0];
     const rows = await this.users.list({ role: q.role, unitCode: q.unitCode, after, limit: limit + 1 });
     const page = rows.slice(0, limit);
     return {
       items: page.map(userView),
-      nextCursor:
-        rows.length > limit ? Buffer.from(page[page.length - 1].username.toLowerCase()).toString('base64url') : null,
+      nextCursor: rows.length > limit ? USER_CURSOR.encode([page[page.length - 1].username.toLowerCase()]) : null,
     };
   }
 

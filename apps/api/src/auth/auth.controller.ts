@@ -27,13 +27,12 @@ export class AuthController {
   @ApiOperation({ summary: 'The logged-in official' })
   @ApiOkResponse({ type: MeView })
   me(@CurrentUser() user: AuthUser): MeView {
-    const unit = user.unitCode ? this.reference.unit(user.unitCode) : undefined;
     return {
       id: user.id,
       username: user.username,
       fullName: user.fullName,
       role: user.role,
-      unit: unit ? { code: unit.code, name: this.reference.healthUnitName(unit), level: unit.level } : null,
+      unit: user.unitCode && this.reference.unit(user.unitCode) ? this.reference.unitRef(user.unitCode) : null,
     };
   }
 }

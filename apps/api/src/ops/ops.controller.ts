@@ -3,7 +3,7 @@ import { ApiExcludeEndpoint, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Response } from 'express';
 import { DataSource } from 'typeorm';
-import { Clock, toVnIso } from '@phananh/core';
+import { Clock, toVnIso, withTimeout } from '@phananh/core';
 import { ShutdownState } from '@phananh/platform';
 import { RedisClient } from '@phananh/redis';
 import { MetricsService } from './metrics.service';
@@ -73,11 +73,4 @@ export class OpsController {
       return { status: 'down', detail: 'Redis does not answer' };
     }
   }
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  return Promise.race([
-    promise,
-    new Promise<T>((_, reject) => setTimeout(() => reject(new Error('timeout')), ms).unref()),
-  ]);
 }

@@ -1,13 +1,19 @@
 import { CallHandler, ExecutionContext, HttpException, Injectable } from '@nestjs/common';
 import { FilesInterceptor } from '@nestjs/platform-express';
 import { Observable } from 'rxjs';
-import { AppError, CommonErrors, FieldError, validationError, validationMessage } from '@phananh/core';
-import { ATTACHMENTS_PART, MAX_ATTACHMENTS, MAX_ATTACHMENT_BYTES, REPORT_PART } from '@phananh/reports';
+import { AppError, CommonErrors, validationError } from '@phananh/core';
+import {
+  ATTACHMENTS_PART,
+  MAX_ATTACHMENTS,
+  MAX_ATTACHMENT_BYTES,
+  REPORT_PART,
+  ReportValidation,
+} from '@phananh/reports';
 
 /** The `report` part may be as large as a JSON body (100 kB). */
 const REPORT_PART_MAX_BYTES = 100 * 1024;
 
-const fieldError = (field: string, code: string): FieldError => ({ field, code, message: validationMessage(code) });
+const { fieldError } = ReportValidation;
 
 /**
  * multer (memory storage) for the report's multipart form: up to 3 files of at most
@@ -55,6 +61,6 @@ function multerProblem(err: unknown): unknown {
           : fieldError(cause.field ?? ATTACHMENTS_PART, 'unknownField'),
       ]);
     default:
-      return new AppError(CommonErrors.VALIDATION_FAILED, validationMessage('MULTIPART_INVALID'));
+      return new AppError(CommonErrors.VALIDATION_FAILED, ReportValidation.message('MULTIPART_INVALID'));
   }
 }

@@ -2,13 +2,15 @@ import { Controller, Get, Header, Query, Res } from '@nestjs/common';
 import { ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { stringify } from 'csv-stringify/sync';
 import type { Response } from 'express';
-import { AppError, CommonErrors, registerValidationMessages, validationError, validationMessage } from '@phananh/core';
+import { AppError, CommonErrors, registerValidationMessages, validationError } from '@phananh/core';
 import { Auth, AuthUser, CurrentUser, Role, unitInReach } from '@phananh/identity';
 import { ReferenceService } from '@phananh/reference';
 import { CampaignsService, SlaFigures, SlaSummary, SlaSummaryService, SummaryScope } from '@phananh/sla';
 import { SlaSummaryQueryDto, SlaSummaryView } from './sla.dto';
 
-registerValidationMessages({ campaignUnknown: { vi: 'Không có đợt rà soát này', en: 'No such campaign' } });
+const SlaValidation = registerValidationMessages({
+  campaignUnknown: { vi: 'Không có đợt rà soát này', en: 'No such campaign' },
+});
 
 const NOT_FOUND = 'No such unit, or outside your reach (indistinguishable)';
 
@@ -81,9 +83,7 @@ export class SlaController {
 
   private async compute(user: AuthUser, q: SlaSummaryQueryDto): Promise<SlaSummary> {
     if (q.campaign && !(await this.campaigns.byCode(q.campaign))) {
-      throw validationError([
-        { field: 'campaign', code: 'campaignUnknown', message: validationMessage('campaignUnknown') },
-      ]);
+      throw validationError([SlaValidation.fieldError('campaign', 'campaignUnknown')]);
     }
     const code = q.unitCode ?? user.unitCode;
     let scope: SummaryScope;

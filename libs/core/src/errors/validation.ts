@@ -1,7 +1,7 @@
 import { ClassConstructor, plainToInstance } from 'class-transformer';
 import { ValidationError, validate } from 'class-validator';
 import { AppError, CommonErrors, FieldError } from './app-error';
-import { validationMessage } from './validation-messages';
+import { coreValidation, validationMessage } from './validation-messages';
 
 /** Options shared by the HTTP pipe and by validateDto: unknown fields are errors. */
 export const VALIDATOR_OPTIONS = {
@@ -32,9 +32,7 @@ export function tooDeepAt(value: unknown, limit = MAX_INPUT_DEPTH): string | und
 /** A validation error for input nested deeper than MAX_INPUT_DEPTH, or undefined when it is not. */
 export function depthError(value: unknown): AppError | undefined {
   const at = tooDeepAt(value);
-  return at === undefined
-    ? undefined
-    : validationError([{ field: at, code: 'tooDeep', message: validationMessage('tooDeep') }]);
+  return at === undefined ? undefined : validationError([coreValidation.fieldError(at, 'tooDeep')]);
 }
 
 /** The dotted path of the first string holding U+0000 (PostgreSQL text cannot store it), or undefined. */
@@ -59,9 +57,7 @@ export function nulCharacterAt(value: unknown, prefix = ''): string | undefined 
 /** A validation error naming the field that holds a NUL character, or undefined when none does. */
 export function nulCharacterError(value: unknown, prefix = ''): AppError | undefined {
   const at = nulCharacterAt(value, prefix);
-  return at === undefined
-    ? undefined
-    : validationError([{ field: at, code: 'nulCharacter', message: validationMessage('nulCharacter') }]);
+  return at === undefined ? undefined : validationError([coreValidation.fieldError(at, 'nulCharacter')]);
 }
 
 /** Flattens class-validator's tree into one entry per bad field, with dotted paths. */
@@ -94,7 +90,7 @@ export function validationError(fieldErrors: FieldError[]): AppError {
 /** Validates a plain object (e.g. a multipart JSON part) exactly as the HTTP pipe does. */
 export async function validateDto<T extends object>(cls: ClassConstructor<T>, plain: unknown): Promise<T> {
   if (typeof plain !== 'object' || plain === null || Array.isArray(plain)) {
-    throw validationError([{ field: '', code: 'isObject', message: validationMessage('isObject') }]);
+    throw validationError([coreValidation.fieldError('', 'isObject')]);
   }
   const refused = depthError(plain) ?? nulCharacterError(plain);
   if (refused) throw refused;

@@ -2,7 +2,7 @@ import { ExecutionContext, Injectable, Module, SetMetadata, UseGuards, applyDeco
 import { Reflector } from '@nestjs/core';
 import { ThrottlerGuard, ThrottlerLimitDetail, ThrottlerModule, ThrottlerOptions } from '@nestjs/throttler';
 import { AppConfig, AppError, CommonErrors } from '@phananh/core';
-import { RedisClient } from '@phananh/redis';
+import { FixedWindowLimiter, RedisClient } from '@phananh/redis';
 import { RedisThrottlerStorage } from './redis-throttler.storage';
 
 /** The named limits, each per client address (req.ip, after TRUST_PROXY) per minute. */
@@ -52,7 +52,7 @@ export const RateLimit = (...names: RateLimitName[]) =>
     ThrottlerModule.forRootAsync({
       inject: [AppConfig, RedisClient],
       useFactory: (config: AppConfig, client: RedisClient) => ({
-        storage: new RedisThrottlerStorage(client.redis, config.REDIS_PREFIX),
+        storage: new RedisThrottlerStorage(new FixedWindowLimiter(client.redis, config.REDIS_PREFIX)),
         setHeaders: false,
         throttlers: [
           only('filings', config.RATE_LIMIT_FILINGS_PER_MINUTE),

@@ -1,0 +1,36 @@
+import type { AppConfig } from '@phananh/core';
+import { FixedWindowLimiter, RedisClient, WindowCount } from '@phananh/redis';
+import { LoginLimiter } from './login-limiter';
+
+/** A LoginLimiter whose shared limiter answers per key as `answer` says (the limiter has tests of its own). */
+function loginLimiter(answer: (key: string) => WindowCount | null) {
+  const hit = jest.spyOn(FixedWindowLimiter.prototype, 'hit').mockImplementation(async (key) => answer(key));
+  const client = { redis: { defineCommand: () => undefined } } as unknown as RedisClient;
+  const config = { REDIS_PREFIX: 'pfx', RATE_LIMIT_LOGINS_PER_MINUTE: 5 } as AppConfig;
+  return { limiter: new LoginLimiter(client, config), hit };
+}
+
+describe('LoginLimiter', () => {
+  afterEach(() => jest.restoreAllMocks());
+
+  it('counts per username (any case) and per address, in one-minute windows', async () => {
+    const { limiter, hit } = loginLimiter(() => ({ count: 1, resetMs: 60_000 }));
+    expect(await limiter.attempt('Nguyen.An', '203.0.113.9')).toBeNull();
+    expect(hit.mock.calls.map(([key, options]) => [key, options]).sort()).toEqual([
+      ['rl:login:addr:203.0.113.9', { windowMs: 60_000 }],
+      ['rl:login:user:nguyen.an', { windowMs: 60_000 }],
+    ]);
+  });
+
+  it('answers the seconds until the later of the exceeded windows resets', async () => {
+    const { limiter } = loginLimiter((key) =>
+      key.includes(':user:') ? { count: 6, resetMs: 12_400 } : { count: 9, resetMs: 30_001 },
+    );
+    expect(await limiter.attempt('an', '203.0.113.9')).toBe(31);
+  });
+
+  it('lets the attempt through when Redis cannot count it', async () => {
+    const { limiter } = loginLimiter(() => null);
+    expect(await limiter.attempt('an', '203.0.113.9')).toBeNull();
+  });
+});
