@@ -8,13 +8,61 @@ const SAME = null; // allowed, status unchanged
 
 /** Every (action, status) pair, written out by hand from docs/api.md rather than derived from the table. */
 const EXPECTED: Record<WorkflowAction, Record<TicketStatus, TicketStatus | null | undefined>> = {
-  start: { ASSIGNED: InProgress, IN_PROGRESS: X, DEFERRED: InProgress, RESOLVED: X, REJECTED: X },
-  resolve: { ASSIGNED: Resolved, IN_PROGRESS: Resolved, DEFERRED: Resolved, RESOLVED: X, REJECTED: X },
-  defer: { ASSIGNED: Deferred, IN_PROGRESS: Deferred, DEFERRED: Deferred, RESOLVED: X, REJECTED: X },
-  reject: { ASSIGNED: Rejected, IN_PROGRESS: Rejected, DEFERRED: Rejected, RESOLVED: X, REJECTED: X },
-  transfer: { ASSIGNED: Assigned, IN_PROGRESS: Assigned, DEFERRED: Assigned, RESOLVED: X, REJECTED: X },
-  comment: { ASSIGNED: SAME, IN_PROGRESS: SAME, DEFERRED: SAME, RESOLVED: SAME, REJECTED: SAME },
-  reopen: { ASSIGNED: X, IN_PROGRESS: X, DEFERRED: X, RESOLVED: Assigned, REJECTED: Assigned },
+  start: {
+    ASSIGNED: InProgress,
+    IN_PROGRESS: X,
+    DEFERRED: InProgress,
+    RESOLVED: X,
+    REJECTED: X,
+    MERGED: X,
+    WITHDRAWN: X,
+  },
+  resolve: {
+    ASSIGNED: Resolved,
+    IN_PROGRESS: Resolved,
+    DEFERRED: Resolved,
+    RESOLVED: X,
+    REJECTED: X,
+    MERGED: X,
+    WITHDRAWN: X,
+  },
+  defer: {
+    ASSIGNED: Deferred,
+    IN_PROGRESS: Deferred,
+    DEFERRED: Deferred,
+    RESOLVED: X,
+    REJECTED: X,
+    MERGED: X,
+    WITHDRAWN: X,
+  },
+  reject: {
+    ASSIGNED: Rejected,
+    IN_PROGRESS: Rejected,
+    DEFERRED: Rejected,
+    RESOLVED: X,
+    REJECTED: X,
+    MERGED: X,
+    WITHDRAWN: X,
+  },
+  transfer: {
+    ASSIGNED: Assigned,
+    IN_PROGRESS: Assigned,
+    DEFERRED: Assigned,
+    RESOLVED: X,
+    REJECTED: X,
+    MERGED: X,
+    WITHDRAWN: X,
+  },
+  comment: {
+    ASSIGNED: SAME,
+    IN_PROGRESS: SAME,
+    DEFERRED: SAME,
+    RESOLVED: SAME,
+    REJECTED: SAME,
+    MERGED: SAME,
+    WITHDRAWN: SAME,
+  },
+  reopen: { ASSIGNED: X, IN_PROGRESS: X, DEFERRED: X, RESOLVED: Assigned, REJECTED: Assigned, MERGED: X, WITHDRAWN: X },
 };
 
 describe('the workflow table', () => {
@@ -22,8 +70,8 @@ describe('the workflow table', () => {
     Object.values(TicketStatus).map((status) => [action, status, EXPECTED[action][status]] as const),
   );
 
-  it('covers 7 actions × 5 statuses', () => {
-    expect(pairs).toHaveLength(35);
+  it('covers 7 actions × 7 statuses', () => {
+    expect(pairs).toHaveLength(49);
   });
 
   it.each(pairs)('%s from %s → %s', (action, status, expected) => {
