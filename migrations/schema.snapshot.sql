@@ -150,14 +150,21 @@ CREATE TABLE tickets (
   closed_at timestamp with time zone,
   citizen_id_masked text,
   phone_masked text,
+  phone_hash bytea,
+  duplicate_of bigint,
+  merged_into bigint,
   CONSTRAINT ck_tickets_issue_type CHECK ((issue_type = ANY (ARRAY['MISSING_DOSE'::text, 'WRONG_DOSE_INFO'::text, 'WRONG_PERSONAL_INFO'::text, 'DUPLICATE_RECORD'::text, 'OTHER'::text]))),
-  CONSTRAINT ck_tickets_status CHECK ((status = ANY (ARRAY['ASSIGNED'::text, 'IN_PROGRESS'::text, 'DEFERRED'::text, 'RESOLVED'::text, 'REJECTED'::text]))),
+  CONSTRAINT ck_tickets_merged CHECK (((status = 'MERGED'::text) = (merged_into IS NOT NULL))),
+  CONSTRAINT ck_tickets_status CHECK ((status = ANY (ARRAY['ASSIGNED'::text, 'IN_PROGRESS'::text, 'DEFERRED'::text, 'RESOLVED'::text, 'REJECTED'::text, 'MERGED'::text, 'WITHDRAWN'::text]))),
   CONSTRAINT fk_tickets_campaign FOREIGN KEY (campaign_code) REFERENCES campaigns(code),
+  CONSTRAINT fk_tickets_duplicate_of FOREIGN KEY (duplicate_of) REFERENCES tickets(id),
+  CONSTRAINT fk_tickets_merged_into FOREIGN KEY (merged_into) REFERENCES tickets(id),
   CONSTRAINT fk_tickets_unit FOREIGN KEY (unit_code) REFERENCES units(code),
   CONSTRAINT pk_tickets PRIMARY KEY (id)
 );
 CREATE SEQUENCE tickets_id_seq AS bigint START 1 INCREMENT 1 MINVALUE 1 MAXVALUE 9223372036854775807 CACHE 1 OWNED BY tickets.id;
 CREATE INDEX ix_tickets_campaign_open ON public.tickets USING btree (campaign_code, province_code) WHERE (status = ANY (ARRAY['ASSIGNED'::text, 'IN_PROGRESS'::text, 'DEFERRED'::text]));
+CREATE INDEX ix_tickets_duplicate_of ON public.tickets USING btree (duplicate_of) WHERE (duplicate_of IS NOT NULL);
 CREATE INDEX ix_tickets_open_district_due ON public.tickets USING btree (district_code, due_at, id) WHERE (status = ANY (ARRAY['ASSIGNED'::text, 'IN_PROGRESS'::text, 'DEFERRED'::text]));
 CREATE INDEX ix_tickets_open_due ON public.tickets USING btree (due_at, id) WHERE (status = ANY (ARRAY['ASSIGNED'::text, 'IN_PROGRESS'::text, 'DEFERRED'::text]));
 CREATE INDEX ix_tickets_open_province_due ON public.tickets USING btree (province_code, due_at, id) WHERE (status = ANY (ARRAY['ASSIGNED'::text, 'IN_PROGRESS'::text, 'DEFERRED'::text]));
@@ -165,7 +172,7 @@ CREATE INDEX ix_tickets_open_unit_due ON public.tickets USING btree (unit_code, 
 CREATE INDEX ix_tickets_province_status_due ON public.tickets USING btree (province_code, status, due_at, id);
 CREATE INDEX ix_tickets_sla_next ON public.tickets USING btree (sla_next_at) WHERE (sla_next_at IS NOT NULL);
 CREATE INDEX ix_tickets_unit_status_due ON public.tickets USING btree (unit_code, status, due_at, id);
-CREATE UNIQUE INDEX ux_tickets_open_duplicate ON public.tickets USING btree (citizen_id_hash, issue_type, COALESCE((dose_number)::integer, 0)) WHERE (status = ANY (ARRAY['ASSIGNED'::text, 'IN_PROGRESS'::text, 'DEFERRED'::text]));
+CREATE UNIQUE INDEX ux_tickets_open_duplicate ON public.tickets USING btree (citizen_id_hash, issue_type, COALESCE((dose_number)::integer, 0), phone_hash) WHERE (status = ANY (ARRAY['ASSIGNED'::text, 'IN_PROGRESS'::text, 'DEFERRED'::text]));
 CREATE UNIQUE INDEX ux_tickets_tracking_code ON public.tickets USING btree (tracking_code);
 
 CREATE TABLE units (

@@ -116,6 +116,7 @@ export async function bulkLoadTickets(
   let serial = options.serialStart ?? Math.floor(Math.random() * 60_000_000);
   const phonePool = Array.from({ length: PHONE_POOL }, (_, i) => generatedCitizen(i, '01').phone);
   const phones = phonePool.map((phone) => pii.encrypt(phone));
+  const phoneHashes = phonePool.map((phone) => pii.blindIndex(phone));
   const maskedPhones = phonePool.map(maskPhone);
 
   const main = new Client({ connectionString: databaseUrl, application_name: 'phananh-bulk-load' });
@@ -208,6 +209,7 @@ export async function bulkLoadTickets(
           citizenIdEnc: pii.encrypt(citizen.citizenId),
           citizenIdHash: pii.blindIndex(citizen.citizenId),
           phoneEnc: phones[serial % PHONE_POOL],
+          phoneHash: phoneHashes[serial % PHONE_POOL],
           citizenIdMasked: maskCitizenId(citizen.citizenId),
           phoneMasked: maskedPhones[serial % PHONE_POOL],
           citizenWardCode: ward.code,
@@ -221,6 +223,8 @@ export async function bulkLoadTickets(
           resolution: status === TicketStatus.Resolved ? 'Đã cập nhật trên Nền tảng' : null,
           rejectionReasonCode: status === TicketStatus.Rejected ? pick(REJECTIONS) : null,
           rejectionNote: null,
+          duplicateOf: null,
+          mergedInto: null,
           slaStage: stage,
           slaNextAt: nextAt,
           version: status === TicketStatus.Assigned ? 1 : 3,

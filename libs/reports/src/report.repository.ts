@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { IssueType, OPEN_STATUS_SQL, TicketAction, TicketStatus } from '@phananh/ticket-store';
+import { OPEN_STATUS_SQL, TicketAction, TicketRecord, TicketStatus } from '@phananh/ticket-store';
 
 export interface IdempotencyRow {
   requestHash: Buffer;
@@ -36,13 +36,15 @@ const RECEIPT_COLUMNS = `
 export class ReportRepository {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
-  /** The open report that blocked a new one (same citizen, issue and dose number). */
-  async findOpenDuplicate(citizenIdHash: Buffer, issueType: IssueType, doseNumber: number | null) {
+  /** The open report that blocked a new one: the same citizen, issue, dose number and phone. */
+  async findOpenDuplicate(
+    t: Pick<TicketRecord, 'citizenIdHash' | 'issueType' | 'doseNumber' | 'phoneHash'>,
+  ): Promise<ReceiptRow | undefined> {
     const rows: ReceiptRow[] = await this.db.query(
       `SELECT ${RECEIPT_COLUMNS} FROM tickets t
-       WHERE t.citizen_id_hash = $1 AND t.issue_type = $2 AND coalesce(t.dose_number, 0) = $3
+       WHERE t.citizen_id_hash = $1 AND t.issue_type = $2 AND coalesce(t.dose_number, 0) = $3 AND t.phone_hash = $4
          AND t.status IN ${OPEN_STATUS_SQL}`,
-      [citizenIdHash, issueType, doseNumber ?? 0],
+      [t.citizenIdHash, t.issueType, t.doseNumber ?? 0, t.phoneHash],
     );
     return rows[0];
   }

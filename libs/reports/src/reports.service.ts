@@ -129,11 +129,7 @@ export class ReportsService {
           }
           throw err;
         }
-        const earlier = await this.repository.findOpenDuplicate(
-          citizenIdHash,
-          report.issueType,
-          report.dose?.doseNumber ?? null,
-        );
+        const earlier = await this.repository.findOpenDuplicate(row);
         // The earlier report closed between the two statements: file this one after all.
         if (!earlier && attempt < MAX_ATTEMPTS) continue;
         if (!earlier) throw new Error('Open duplicate vanished repeatedly');
@@ -177,6 +173,7 @@ export class ReportsService {
       citizenIdEnc: this.pii.encrypt(citizen.citizenId),
       citizenIdHash,
       phoneEnc: citizen.phone ? this.pii.encrypt(citizen.phone) : null,
+      phoneHash: citizen.phone ? this.pii.blindIndex(citizen.phone) : null,
       citizenIdMasked: maskCitizenId(citizen.citizenId),
       phoneMasked: citizen.phone ? maskPhone(citizen.phone) : null,
       citizenWardCode: citizen.wardCode,

@@ -28,15 +28,10 @@ registerValidationMessages({
   },
 });
 
-export interface NewCampaign {
-  code: string;
-  name: string;
-  intakeFrom: Date;
-  intakeTo: Date;
-  cutoffAt: Date;
-  handlingHours: number;
-  createdAt: Date;
-}
+export type NewCampaign = Pick<
+  Campaign,
+  'code' | 'name' | 'intakeFrom' | 'intakeTo' | 'cutoffAt' | 'handlingHours' | 'createdAt'
+>;
 
 /** How long a process trusts its cached campaign list; a campaign created elsewhere is seen within this. */
 const CACHE_MS = 5_000;

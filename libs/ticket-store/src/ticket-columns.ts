@@ -29,6 +29,8 @@ export interface TicketRecord {
   /** Keyed HMAC of the identity number, for duplicate matching and lookups. */
   citizenIdHash: Buffer;
   phoneEnc: Buffer | null;
+  /** Keyed HMAC of the phone: a filing is a duplicate of an open report only when this matches too. */
+  phoneHash: Buffer | null;
   /** As lists show them, so that a list decrypts nothing; null on rows written before they were stored. */
   citizenIdMasked: string | null;
   phoneMasked: string | null;
@@ -44,6 +46,10 @@ export interface TicketRecord {
   resolution: string | null;
   rejectionReasonCode: string | null;
   rejectionNote: string | null;
+  /** An open report of the same citizen, issue and dose, filed earlier from another phone: possibly the same. */
+  duplicateOf: string | null;
+  /** Set with status MERGED: the report this one was folded into. */
+  mergedInto: string | null;
   /** SLA ladder position (libs/sla, SlaStage): 0 DUE_SOON next … 3 done. */
   slaStage: number;
   /** When the next ladder stage is due; NULL when closed or done. The sweeper reads only this (partial index). */
@@ -96,6 +102,7 @@ export const TICKET_COLUMNS: Columns<TicketRecord> = {
   citizenIdEnc: ['citizen_id_enc', 'bytea'],
   citizenIdHash: ['citizen_id_hash', 'bytea'],
   phoneEnc: ['phone_enc', 'bytea'],
+  phoneHash: ['phone_hash', 'bytea'],
   citizenIdMasked: ['citizen_id_masked', 'text'],
   phoneMasked: ['phone_masked', 'text'],
   citizenWardCode: ['citizen_ward_code', 'varchar'],
@@ -109,6 +116,8 @@ export const TICKET_COLUMNS: Columns<TicketRecord> = {
   resolution: ['resolution', 'text'],
   rejectionReasonCode: ['rejection_reason_code', 'text'],
   rejectionNote: ['rejection_note', 'text'],
+  duplicateOf: ['duplicate_of', 'bigint'],
+  mergedInto: ['merged_into', 'bigint'],
   slaStage: ['sla_stage', 'smallint'],
   slaNextAt: ['sla_next_at', 'timestamptz'],
   version: ['version', 'integer'],

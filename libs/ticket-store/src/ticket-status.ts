@@ -5,6 +5,10 @@ export enum TicketStatus {
   Deferred = 'DEFERRED',
   Resolved = 'RESOLVED',
   Rejected = 'REJECTED',
+  /** Folded into another report of the same citizen (merged_into says which); closed. */
+  Merged = 'MERGED',
+  /** Withdrawn by the citizen; closed. */
+  Withdrawn = 'WITHDRAWN',
 }
 
 export const OPEN_STATUSES: readonly TicketStatus[] = [
@@ -50,6 +54,8 @@ export enum TicketAction {
   Overdue = 'OVERDUE',
   Escalated = 'ESCALATED',
   CutoffMissed = 'CUTOFF_MISSED',
+  Merged = 'MERGED',
+  Withdrawn = 'WITHDRAWN',
 }
 
 /** History entries the citizen sees on the lookup timeline; every other entry is internal. */
@@ -59,4 +65,6 @@ export const PUBLIC_ACTIONS: ReadonlySet<TicketAction> = new Set([
   TicketAction.Transferred,
   TicketAction.Resolved,
   TicketAction.Rejected,
+  TicketAction.Merged,
+  TicketAction.Withdrawn,
 ]);

@@ -63,13 +63,21 @@ export const OPEN_DUPLICATE_CONSTRAINT = 'ux_tickets_open_duplicate';
 
 const FILING_ARRAYS = TICKET_KEYS.length;
 
+/** The earliest open report of the input row's citizen, issue and dose, whatever its phone: a possible duplicate. */
+const EARLIER_OPEN = `SELECT o.id FROM tickets o
+    WHERE o.citizen_id_hash = i.citizen_id_hash AND o.issue_type = i.issue_type
+      AND coalesce(o.dose_number, 0) = coalesce(i.dose_number, 0) AND o.status IN ${OPEN_STATUS_SQL}
+    ORDER BY o.id LIMIT 1`;
+
 /**
  * One statement files any number of reports: the tickets (with their SLA columns, which is
  * all the SLA sweeper needs to pick them up), each one's public FILED and ASSIGNED events, its
  * proof files and its retry receipt. Data-modifying CTEs run once and together, so either all
  * of it is committed or none. A report whose citizen already has an open one on the same
- * issue and dose (ux_tickets_open_duplicate, also between two reports of the statement)
- * inserts nothing and is missing from the result; a tracking code or idempotency key that is
+ * issue and dose (also between two reports of the statement)
+ * with the same phone (ux_tickets_open_duplicate, phone_hash included) inserts nothing and is
+ * missing from the result; one from another phone is written, linked to the earliest such
+ * open report (duplicate_of); a tracking code or idempotency key that is
  * already taken raises a unique violation for the whole statement.
  */
 export const FILE_TICKETS_SQL = `
@@ -77,8 +85,9 @@ WITH input AS (
   SELECT * FROM ${unnestColumns(TICKET_COLUMNS, TICKET_KEYS, 1, 'i')}
 ), ticket AS (
   INSERT INTO tickets (${columnNames(TICKET_COLUMNS, TICKET_KEYS)})
-  SELECT ${columnNames(TICKET_COLUMNS, TICKET_KEYS)} FROM input ORDER BY ord
-  ON CONFLICT (citizen_id_hash, issue_type, (coalesce(dose_number, 0))) WHERE status IN ${OPEN_STATUS_SQL}
+  SELECT ${TICKET_KEYS.map((k) => (k === 'duplicateOf' ? `coalesce(i.duplicate_of, (${EARLIER_OPEN}))` : `i.${TICKET_COLUMNS[k][0]}`)).join(', ')}
+  FROM input i ORDER BY ord
+  ON CONFLICT (citizen_id_hash, issue_type, (coalesce(dose_number, 0)), phone_hash) WHERE status IN ${OPEN_STATUS_SQL}
   DO NOTHING
   RETURNING id, tracking_code
 ), events AS (
@@ -267,6 +276,8 @@ export function newTicketRecord(
     | 'resolution'
     | 'rejectionReasonCode'
     | 'rejectionNote'
+    | 'duplicateOf'
+    | 'mergedInto'
     | 'version'
     | 'updatedAt'
     | 'closedAt'
@@ -280,6 +291,8 @@ export function newTicketRecord(
     resolution: null,
     rejectionReasonCode: null,
     rejectionNote: null,
+    duplicateOf: null,
+    mergedInto: null,
     version: 1,
     updatedAt: fields.receivedAt,
     closedAt: null,

@@ -1,7 +1,7 @@
 import { FakeClock } from '@phananh/core';
 import { AuthService, Role } from '@phananh/identity';
 import { TicketStatus } from '@phananh/ticket-store';
-import { Official, TestApp, createTestApp, newOfficial, newTicket } from '@test/support';
+import { Official, TestApp, changeTicket, createTestApp, newOfficial, newTicket } from '@test/support';
 
 /**
  * The whole workflow over HTTP, every action from every status, against a table written out by
@@ -9,19 +9,19 @@ import { Official, TestApp, createTestApp, newOfficial, newTicket } from '@test/
  * fresh ticket in Phúc Xá (00001) and one request. An officer of the unit acts; a supervisor of
  * its district reopens (officers may not, in any status).
  */
-const STATUSES = ['ASSIGNED', 'IN_PROGRESS', 'DEFERRED', 'RESOLVED', 'REJECTED'] as const;
+const STATUSES = ['ASSIGNED', 'IN_PROGRESS', 'DEFERRED', 'RESOLVED', 'REJECTED', 'MERGED', 'WITHDRAWN'] as const;
 const REFUSED = '409';
 const SAME = 'unchanged';
 // prettier-ignore
 const EXPECTED: Record<string, readonly string[]> = {
-  //          ASSIGNED       IN_PROGRESS    DEFERRED       RESOLVED    REJECTED
-  start:    ['IN_PROGRESS', REFUSED,       'IN_PROGRESS', REFUSED,    REFUSED],
-  resolve:  ['RESOLVED',    'RESOLVED',    'RESOLVED',    REFUSED,    REFUSED],
-  defer:    ['DEFERRED',    'DEFERRED',    'DEFERRED',    REFUSED,    REFUSED],
-  reject:   ['REJECTED',    'REJECTED',    'REJECTED',    REFUSED,    REFUSED],
-  transfer: ['ASSIGNED',    'ASSIGNED',    'ASSIGNED',    REFUSED,    REFUSED],
-  comments: [SAME,          SAME,          SAME,          SAME,       SAME],
-  reopen:   [REFUSED,       REFUSED,       REFUSED,       'ASSIGNED', 'ASSIGNED'],
+  //          ASSIGNED       IN_PROGRESS    DEFERRED       RESOLVED    REJECTED    MERGED   WITHDRAWN
+  start:    ['IN_PROGRESS', REFUSED,       'IN_PROGRESS', REFUSED,    REFUSED,    REFUSED, REFUSED],
+  resolve:  ['RESOLVED',    'RESOLVED',    'RESOLVED',    REFUSED,    REFUSED,    REFUSED, REFUSED],
+  defer:    ['DEFERRED',    'DEFERRED',    'DEFERRED',    REFUSED,    REFUSED,    REFUSED, REFUSED],
+  reject:   ['REJECTED',    'REJECTED',    'REJECTED',    REFUSED,    REFUSED,    REFUSED, REFUSED],
+  transfer: ['ASSIGNED',    'ASSIGNED',    'ASSIGNED',    REFUSED,    REFUSED,    REFUSED, REFUSED],
+  comments: [SAME,          SAME,          SAME,          SAME,       SAME,       SAME,    SAME],
+  reopen:   [REFUSED,       REFUSED,       REFUSED,       'ASSIGNED', 'ASSIGNED', REFUSED, REFUSED],
 };
 
 /** A valid body for each action, so that only the status decides. */
@@ -52,6 +52,15 @@ describe('officials: the workflow table, every action from every status', () => 
       .post(`/api/v1/tickets/${code}/${action}`)
       .set('Authorization', `Bearer ${t.app.get(AuthService).issue(who.user).accessToken}`)
       .send(BODIES[action]);
+  /** A fresh ticket of the unit in `status`; a merged one points at the report it was folded into. */
+  const ticketIn = async (status: string): Promise<string> => {
+    if (status !== 'MERGED')
+      return (await newTicket(t, { unitCode: '00001', status: status as TicketStatus })).trackingCode;
+    const into = await newTicket(t, { unitCode: '00001' });
+    const merged = await newTicket(t, { unitCode: '00001', status: TicketStatus.Resolved });
+    await changeTicket(t, merged.trackingCode, { status: TicketStatus.Merged, mergedInto: into.id });
+    return merged.trackingCode;
+  };
   const row = async (code: string) =>
     (await t.db.query(`SELECT status, unit_code FROM tickets WHERE tracking_code = $1`, [code]))[0];
 
@@ -60,7 +69,7 @@ describe('officials: the workflow table, every action from every status', () => 
   );
 
   it.each(cells)('%s from %s → %s', async (action, status, expected) => {
-    const { trackingCode: code } = await newTicket(t, { unitCode: '00001', status: status as TicketStatus });
+    const code = await ticketIn(status);
     const res = await act(action === 'reopen' ? supervisor : officer, code, action);
     if (expected === REFUSED) {
       expect({ status: res.status, type: res.body.type }).toEqual({
@@ -76,7 +85,7 @@ describe('officials: the workflow table, every action from every status', () => 
   });
 
   it.each(STATUSES)('refuses an officer reopening from %s with 403', async (status) => {
-    const { trackingCode: code } = await newTicket(t, { unitCode: '00001', status: status as TicketStatus });
+    const code = await ticketIn(status);
     await act(officer, code, 'reopen').expect(403);
     expect(await row(code)).toEqual({ status, unit_code: '00001' });
   });

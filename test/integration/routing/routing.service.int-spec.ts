@@ -1,17 +1,10 @@
-import { INestApplicationContext } from '@nestjs/common';
-import { Test } from '@nestjs/testing';
-import { getDataSourceToken } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { FakeClock } from '@phananh/core';
-import { PlatformModule } from '@phananh/platform';
-import { IsolatedEnv, LogCapture, isolatedEnv, testConfig } from '@test/support';
+import { TestModule, createTestModule } from '@test/support';
 import { IssueType } from '@phananh/ticket-store';
-import { RoutingModule } from '@phananh/routing';
-import { RoutingService } from '@phananh/routing';
+import { RoutingModule, RoutingService } from '@phananh/routing';
 
 describe('RoutingService on the real reference data and users table', () => {
-  let env: IsolatedEnv;
-  let app: INestApplicationContext;
+  let m: TestModule;
   let routing: RoutingService;
   let db: DataSource;
 
@@ -25,21 +18,11 @@ describe('RoutingService on the real reference data and users table', () => {
     (await routing.route({ doseWardCode, issueType: IssueType.MissingDose })).code;
 
   beforeAll(async () => {
-    env = await isolatedEnv();
-    const moduleRef = await Test.createTestingModule({
-      imports: [
-        PlatformModule.forRoot({ config: testConfig(env), clock: new FakeClock(), logStream: new LogCapture() }),
-        RoutingModule,
-      ],
-    }).compile();
-    app = await moduleRef.init();
-    routing = app.get(RoutingService);
-    db = app.get<DataSource>(getDataSourceToken());
+    m = await createTestModule([RoutingModule]);
+    routing = m.app.get(RoutingService);
+    db = m.db;
   });
-  afterAll(async () => {
-    await app?.close();
-    await env?.drop();
-  });
+  afterAll(() => m?.close());
 
   it('climbs from an unstaffed ward to the district, then the province', async () => {
     expect(await route('00004')).toBe('01');

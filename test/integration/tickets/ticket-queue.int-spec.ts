@@ -1,15 +1,12 @@
 import { INestApplicationContext } from '@nestjs/common';
-import { Test } from '@nestjs/testing';
-import { getDataSourceToken } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { FakeClock, HOUR_MS } from '@phananh/core';
 import { AuthUser, IdentityModule, Role } from '@phananh/identity';
-import { PlatformModule } from '@phananh/platform';
 import { ReferenceService } from '@phananh/reference';
 import { SlaCoreModule } from '@phananh/sla';
 import { OPEN_STATUSES, TicketStatus } from '@phananh/ticket-store';
 import { QueueQuery, TicketQueue, TicketsModule } from '@phananh/tickets';
-import { IsolatedEnv, LogCapture, isolatedEnv, newTickets, testConfig } from '@test/support';
+import { TestModule, createTestModule, newTickets } from '@test/support';
 
 interface PlanNode {
   'Node Type': string;
@@ -30,7 +27,7 @@ const TICKETS = 50_000;
  * exact SQL the endpoint runs is EXPLAINed.
  */
 describe('the officials queue on 50,000 tickets: index-ordered, no sort', () => {
-  let env: IsolatedEnv;
+  let m: TestModule;
   let app: INestApplicationContext;
   let db: DataSource;
   let queue: TicketQueue;
@@ -56,17 +53,8 @@ describe('the officials queue on 50,000 tickets: index-ordered, no sort', () => 
   };
 
   beforeAll(async () => {
-    env = await isolatedEnv();
-    const moduleRef = await Test.createTestingModule({
-      imports: [
-        PlatformModule.forRoot({ config: testConfig(env), clock, logStream: new LogCapture() }),
-        SlaCoreModule,
-        IdentityModule,
-        TicketsModule,
-      ],
-    }).compile();
-    app = await moduleRef.init();
-    db = app.get<DataSource>(getDataSourceToken());
+    m = await createTestModule([SlaCoreModule, IdentityModule, TicketsModule], clock);
+    ({ app, db } = m);
     queue = app.get(TicketQueue);
     // Every ward gets tickets, the two big cities (01, 79) half of them, and one busy ward
     // (Phúc Xá, 00001) one in twenty, as the crowded urban wards did; a fifth are closed.
@@ -93,10 +81,7 @@ describe('the officials queue on 50,000 tickets: index-ordered, no sort', () => 
     );
     await db.query(`ANALYZE tickets`);
   }, 180_000);
-  afterAll(async () => {
-    await app?.close();
-    await env?.drop();
-  });
+  afterAll(() => m?.close());
 
   it('loaded the tickets', async () => {
     const [{ n }] = await db.query(`SELECT count(*)::int AS n FROM tickets`);

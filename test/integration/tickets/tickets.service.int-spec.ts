@@ -1,14 +1,11 @@
 import { INestApplicationContext } from '@nestjs/common';
-import { Test } from '@nestjs/testing';
-import { getDataSourceToken } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { AppError, Clock, FakeClock } from '@phananh/core';
+import { AppError } from '@phananh/core';
 import { AuthUser, IdentityModule, Role } from '@phananh/identity';
-import { PlatformModule } from '@phananh/platform';
 import { SlaCoreModule } from '@phananh/sla';
 import { TicketStatus, TicketStore } from '@phananh/ticket-store';
 import { TicketsModule, TicketsService, WorkflowAction } from '@phananh/tickets';
-import { IsolatedEnv, LogCapture, eventually, isolatedEnv, newTicket, testConfig } from '@test/support';
+import { TestModule, createTestModule, eventually, newTicket } from '@test/support';
 
 /**
  * The lost-update guard, made deterministic: another transaction changes the ticket after
@@ -16,7 +13,7 @@ import { IsolatedEnv, LogCapture, eventually, isolatedEnv, newTicket, testConfig
  * version then matches nothing, and the action is refused without a history entry.
  */
 describe('TicketsService optimistic concurrency', () => {
-  let env: IsolatedEnv;
+  let m: TestModule;
   let app: INestApplicationContext;
   let db: DataSource;
   let tickets: TicketsService;
@@ -30,26 +27,13 @@ describe('TicketsService optimistic concurrency', () => {
   };
 
   beforeAll(async () => {
-    env = await isolatedEnv();
-    const moduleRef = await Test.createTestingModule({
-      imports: [
-        PlatformModule.forRoot({ config: testConfig(env), clock: new FakeClock(), logStream: new LogCapture() }),
-        SlaCoreModule,
-        IdentityModule,
-        TicketsModule,
-      ],
-    }).compile();
-    app = await moduleRef.init();
-    db = app.get<DataSource>(getDataSourceToken());
+    m = await createTestModule([SlaCoreModule, IdentityModule, TicketsModule]);
+    ({ app, db } = m);
     tickets = app.get(TicketsService);
   });
-  afterAll(async () => {
-    await app?.close();
-    await env?.drop();
-  });
+  afterAll(() => m?.close());
 
-  const insertTicket = async (trackingCode: string) =>
-    (await newTicket({ app, db, clock: app.get(Clock) }, { trackingCode, filedEvent: false })).id;
+  const insertTicket = async (trackingCode: string) => (await newTicket(m, { trackingCode, filedEvent: false })).id;
 
   it('refuses an action whose ticket changed between its read and its write (409, no history)', async () => {
     const id = await insertTicket('RACE-1');
