@@ -15,7 +15,11 @@ export const BENCH_PII_KEY = '6265 6e63 6820 6b65 7920 6e6f 7420 666f 7220 7072 
   / /g,
   '',
 );
+/** The blind-index key of the benchmark's services (production mode wants one of its own). */
+export const BENCH_BLIND_INDEX_KEY = Buffer.from('bench blind-index key, not prod!').toString('base64');
 export const BENCH_JWT_SECRET = 'bench-only-jwt-secret-not-for-production-use';
+/** Production mode requires a /metrics token; nothing in the benchmark scrapes it. */
+export const BENCH_METRICS_TOKEN = 'bench-only-metrics-token-not-for-production';
 
 export function dbUrl(name = BENCH_DB): string {
   const u = new URL(PG_ADMIN_URL);
@@ -23,7 +27,7 @@ export function dbUrl(name = BENCH_DB): string {
   return u.toString();
 }
 
-export const benchPii = () => new PiiCrypto(BENCH_PII_KEY, 1);
+export const benchPii = () => new PiiCrypto(BENCH_PII_KEY, 1, '', BENCH_BLIND_INDEX_KEY);
 
 export async function withClient<T>(url: string, fn: (c: Client) => Promise<T>): Promise<T> {
   const client = new Client({ connectionString: url, application_name: 'phananh-bench' });

@@ -2,7 +2,7 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { join } from 'node:path';
 import { createServer } from 'node:net';
-import { BENCH_JWT_SECRET, BENCH_PII_KEY } from './bench-env';
+import { BENCH_BLIND_INDEX_KEY, BENCH_JWT_SECRET, BENCH_METRICS_TOKEN, BENCH_PII_KEY } from './bench-env';
 
 const ROOT = join(__dirname, '..', '..');
 export const LOG_DIR = process.env.BENCH_LOG_DIR ?? '/tmp/phananh-bench-logs';
@@ -117,7 +117,9 @@ export async function startBenchService(entry: Service['entry'], env: ServiceEnv
       REDIS_PREFIX: env.redisPrefix,
       PORT: String(port),
       PII_KEY: BENCH_PII_KEY,
+      BLIND_INDEX_KEY: BENCH_BLIND_INDEX_KEY,
       JWT_SECRET: BENCH_JWT_SECRET,
+      METRICS_TOKEN: BENCH_METRICS_TOKEN,
       RATE_LIMIT_FILINGS_PER_MINUTE: '1000000000',
       RATE_LIMIT_LOOKUPS_PER_MINUTE: '1000000000',
       RATE_LIMIT_LOGINS_PER_MINUTE: '1000000000',

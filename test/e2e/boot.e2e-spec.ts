@@ -8,21 +8,61 @@ import {
   startService,
   waitForHttp,
 } from '@test/support';
+import { DEVELOPMENT_KEYS } from '@phananh/core';
+
+/** What production needs, none of it a development value (as the README's quick start generates them). */
+const PRODUCTION_SECRETS = {
+  PII_KEY: Buffer.alloc(32, 0x5a).toString('base64'),
+  BLIND_INDEX_KEY: 'b1'.repeat(32),
+  JWT_SECRET: 'boot-test-jwt-secret-0123456789-abcdefgh',
+  METRICS_TOKEN: 'boot-test-metrics-token-0123456789abcdef',
+};
+
+/** Starts the server, expects it to exit 1 with exactly one line naming `variable`, and never `value`. */
+async function refused(env: Record<string, string | undefined>, variable: string, value?: string): Promise<void> {
+  const service = startService('server', env);
+  expect(await service.exited).toBe(1);
+  const output = service.output();
+  expect(output.trim().split('\n')).toEqual([`phananh: Invalid or missing environment variable ${variable}`]);
+  if (value) expect(output).not.toContain(value);
+}
 
 describe('starting the service as a process', () => {
   it('refuses a bad variable with one line naming it, never its value', async () => {
-    const service = startService('server', { PORT: 'abc' });
-    expect(await service.exited).toBe(1);
-    const lines = service.output().trim().split('\n');
-    expect(lines).toEqual(['phananh: Invalid or missing environment variable PORT']);
+    await refused({ PORT: 'abc' }, 'PORT', 'abc');
   });
 
-  it('creates a missing database, migrates it, becomes ready, runs on simulated time and stops on SIGTERM', async () => {
+  describe('fails closed outside development and tests', () => {
+    it('refuses to start without NODE_ENV and without keys, naming PII_KEY', async () => {
+      await refused({ NODE_ENV: undefined }, 'PII_KEY');
+    });
+
+    it('names the first secret missing, in production as without NODE_ENV', async () => {
+      const { PII_KEY, BLIND_INDEX_KEY, JWT_SECRET } = PRODUCTION_SECRETS;
+      await refused({ NODE_ENV: 'production', PII_KEY }, 'BLIND_INDEX_KEY');
+      await refused({ NODE_ENV: undefined, PII_KEY, BLIND_INDEX_KEY, JWT_SECRET }, 'METRICS_TOKEN');
+    });
+
+    it.each([
+      ['PII_KEY', DEVELOPMENT_KEYS.PII_KEY],
+      ['BLIND_INDEX_KEY', DEVELOPMENT_KEYS.BLIND_INDEX_KEY],
+      ['JWT_SECRET', DEVELOPMENT_KEYS.JWT_SECRET],
+      ['WEBHOOK_ALLOW_PRIVATE', 'true'],
+      ['TRUST_PROXY', 'true'],
+    ])('refuses %s=%s (a published or development-only value), naming it and never the value', async (name, value) => {
+      await refused({ NODE_ENV: undefined, ...PRODUCTION_SECRETS, [name]: value }, name, value);
+    });
+  });
+
+  it('starts without NODE_ENV (production) on its own keys: creates a missing database, migrates it, becomes ready, runs on simulated time and stops on SIGTERM', async () => {
     const base = await isolatedEnv(); // for its Redis prefix and server; the database below is brand new
     const url = new URL(base.databaseUrl);
     url.pathname = `${url.pathname}_fresh`;
     const port = await freePort();
     const service = startService('server', {
+      NODE_ENV: undefined,
+      ...PRODUCTION_SECRETS,
+      TRUST_PROXY: 'loopback',
       DATABASE_URL: url.toString(),
       REDIS_URL: base.redisUrl,
       REDIS_PREFIX: `${base.redisPrefix}-boot`,
@@ -58,7 +98,12 @@ describe('starting the service as a process', () => {
       expect(simulatedMs).toBeGreaterThanOrEqual(3600 * (second.sent - first.answered) - msResolution);
       expect(simulatedMs).toBeLessThanOrEqual(3600 * (second.answered - first.sent) + msResolution);
 
-      expect((await fetch(`http://127.0.0.1:${port}/metrics`)).status).toBe(200);
+      expect((await fetch(`http://127.0.0.1:${port}/metrics`)).status).toBe(401);
+      const metrics = await fetch(`http://127.0.0.1:${port}/metrics`, {
+        headers: { Authorization: `Bearer ${PRODUCTION_SECRETS.METRICS_TOKEN}` },
+      });
+      expect(metrics.status).toBe(200);
+      expect(await metrics.text()).toContain('http_request_duration_seconds');
       expect((await fetch(`http://127.0.0.1:${port}/docs-json`)).status).toBe(200);
       expect(await service.stop('SIGTERM')).toBe(0);
     } finally {

@@ -55,17 +55,41 @@ function track(proc: ChildProcess): RunningProcess {
   };
 }
 
+/** PATH, `NODE_ENV=test` and warn-level logs, then `env` (a variable given as undefined is left out). */
+function childEnv(env: Record<string, string | undefined>): Record<string, string> {
+  const all: Record<string, string | undefined> = {
+    PATH: process.env.PATH ?? '',
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'warn',
+    ...env,
+  };
+  return Object.fromEntries(Object.entries(all).filter((e): e is [string, string] => e[1] !== undefined));
+}
+
 /**
  * Starts a compiled entry point (`npm run build` first: `npm test` does) as a real
- * child process, with only the given environment on top of PATH.
+ * child process, with only the given environment on top of PATH and `NODE_ENV=test`
+ * (`{ NODE_ENV: undefined }` starts it without NODE_ENV, as production).
  */
-export function startService(entry: 'server' | 'api' | 'worker', env: Record<string, string>): RunningProcess {
-  const main = join(ROOT, 'dist/apps', entry, 'src/main.js');
+export function startService(
+  entry: 'server' | 'api' | 'worker',
+  env: Record<string, string | undefined>,
+): RunningProcess {
+  return startCompiled(`apps/${entry}/src/main.js`, [], env);
+}
+
+/** Runs a compiled script of scripts/ (e.g. `blind-index-rebuild.js`) like startService runs a service. */
+export function startScript(script: string, args: string[], env: Record<string, string | undefined>): RunningProcess {
+  return startCompiled(`scripts/${script}`, args, env);
+}
+
+function startCompiled(path: string, args: string[], env: Record<string, string | undefined>): RunningProcess {
+  const main = join(ROOT, 'dist', path);
   if (!existsSync(main)) throw new Error(`${main} is missing: run \`npm run build\` first`);
   return track(
-    spawn(process.execPath, ['--enable-source-maps', main], {
+    spawn(process.execPath, ['--enable-source-maps', main, ...args], {
       cwd: ROOT,
-      env: { PATH: process.env.PATH ?? '', NODE_ENV: 'test', LOG_LEVEL: 'warn', ...env },
+      env: childEnv(env),
       stdio: ['ignore', 'pipe', 'pipe'],
     }),
   );

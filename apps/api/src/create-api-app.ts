@@ -46,10 +46,14 @@ export async function createApiApp(options: PlatformOptions, extra: DynamicModul
   return app;
 }
 
+/** TRUST_PROXY as Express takes it (loadConfig has checked it, and refused `true` in production). */
 function trustProxyValue(value: string): string | number | boolean {
-  if (value === 'true') return true;
+  if (value === 'true' || value === 'false') return value === 'true';
   if (/^\d+$/.test(value)) return Number(value);
-  return value;
+  return value
+    .split(',')
+    .map((entry) => entry.trim())
+    .join(',');
 }
 
 function setupOpenApi(app: INestApplication): void {

@@ -1,10 +1,16 @@
 import { LookupAddress, LookupAllOptions, lookup } from 'node:dns';
 import { BlockList, isIP } from 'node:net';
+import { ipv6Groups, mappedIpv4 } from '@phananh/core';
 
 /**
  * Addresses a webhook must never reach unless WEBHOOK_ALLOW_PRIVATE: loopback, private,
  * link-local (cloud metadata lives at 169.254.169.254), carrier-grade NAT, multicast and
  * reserved ranges. Otherwise an admin's URL would let the service probe its own network.
+ * IPv6 ranges that carry an IPv4 address inside them, which a translator or tunnel on the
+ * path could turn into that IPv4 address, are refused whole: NAT64 (64:ff9b::/96 and the
+ * local-use 64:ff9b:1::/48), the deprecated IPv4-compatible ::/96, 6to4 (2002::/16) and
+ * Teredo (2001::/32). An IPv4-mapped address (::ffff:a.b.c.d, or its hex spelling
+ * ::ffff:7f00:1 that URL parsers produce) is judged as the IPv4 address it stands for.
  */
 const PRIVATE = new BlockList();
 for (const [net, prefix] of [
@@ -26,9 +32,12 @@ for (const [net, prefix] of [
   PRIVATE.addSubnet(net, prefix, 'ipv4');
 }
 for (const [net, prefix] of [
-  ['::', 128],
-  ['::1', 128],
+  ['::', 96], // unspecified, loopback and the deprecated IPv4-compatible ::a.b.c.d
+  ['::ffff:0:0:0', 96], // IPv4-translated (SIIT)
   ['64:ff9b::', 96],
+  ['64:ff9b:1::', 48],
+  ['2001::', 32],
+  ['2002::', 16],
   ['100::', 64],
   ['2001:db8::', 32],
   ['fc00::', 7],
@@ -40,12 +49,12 @@ for (const [net, prefix] of [
 
 /** True when `ip` (v4, v6, or v4-mapped v6) is loopback, private or otherwise not public. */
 export function isPrivateAddress(ip: string): boolean {
-  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(ip);
-  if (mapped) return PRIVATE.check(mapped[1], 'ipv4');
-  const family = isIP(ip);
-  if (family === 4) return PRIVATE.check(ip, 'ipv4');
-  if (family === 6) return PRIVATE.check(ip, 'ipv6');
-  return true;
+  if (isIP(ip) === 4) return PRIVATE.check(ip, 'ipv4');
+  const groups = ipv6Groups(ip);
+  if (!groups) return true;
+  const v4 = mappedIpv4(groups);
+  if (v4) return PRIVATE.check(v4, 'ipv4');
+  return PRIVATE.check(groups.map((g) => g.toString(16)).join(':'), 'ipv6');
 }
 
 export class AddressNotAllowedError extends Error {

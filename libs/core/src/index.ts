@@ -12,6 +12,7 @@ export * from './pagination/keyset-cursor';
 export * from './errors/app-error';
 export * from './errors/validation-messages';
 export * from './errors/validation';
+export * from './net/ip-address';
 export * from './pii/pii-crypto';
 export * from './pii/pii.module';
 export * from './logging/logger-options';

@@ -22,6 +22,18 @@ describe('LoginLimiter', () => {
     ]);
   });
 
+  it('counts an IPv6 client by its /64, and an IPv4-mapped one as its IPv4 address', async () => {
+    const { limiter, hit } = loginLimiter(() => ({ count: 1, resetMs: 60_000 }));
+    await limiter.attempt('an', '2001:db8:7:8::1');
+    await limiter.attempt('an', '2001:db8:7:8:ffff::2');
+    await limiter.attempt('an', '::ffff:203.0.113.9');
+    expect(hit.mock.calls.map(([key]) => key).filter((key) => key.includes(':addr:'))).toEqual([
+      'rl:login:addr:2001:db8:7:8::/64',
+      'rl:login:addr:2001:db8:7:8::/64',
+      'rl:login:addr:203.0.113.9',
+    ]);
+  });
+
   it('answers the seconds until the later of the exceeded windows resets', async () => {
     const { limiter } = loginLimiter((key) =>
       key.includes(':user:') ? { count: 6, resetMs: 12_400 } : { count: 9, resetMs: 30_001 },

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { AppConfig } from '@phananh/core';
+import { AppConfig, rateLimitClientKey } from '@phananh/core';
 import { FixedWindowLimiter, RedisClient } from '@phananh/redis';
 
 /** How long a login waits for Redis before counting is given up. */
@@ -7,7 +7,8 @@ const LIMITER_TIMEOUT_MS = 2_000;
 const WINDOW_MS = 60_000;
 
 /**
- * Login attempts per username and per client address (RATE_LIMIT_LOGINS_PER_MINUTE each),
+ * Login attempts per username and per client address (RATE_LIMIT_LOGINS_PER_MINUTE each; an
+ * IPv6 address counted by its /64, see rateLimitClientKey),
  * counted under `<REDIS_PREFIX>:rl:login:…`. When Redis is down or slow it fails open, like
  * the intake limits: officials must keep working through a Redis outage, and argon2's cost
  * still slows a guesser down.
@@ -28,7 +29,7 @@ export class LoginLimiter {
     const limit = this.config.RATE_LIMIT_LOGINS_PER_MINUTE;
     const windows = await Promise.all([
       this.limiter.hit(`rl:login:user:${username.toLowerCase()}`, { windowMs: WINDOW_MS }),
-      this.limiter.hit(`rl:login:addr:${clientAddress}`, { windowMs: WINDOW_MS }),
+      this.limiter.hit(`rl:login:addr:${rateLimitClientKey(clientAddress)}`, { windowMs: WINDOW_MS }),
     ]);
     const over = windows.flatMap((w) => (w && w.count > limit ? [w.resetMs] : []));
     if (!over.length) return null;

@@ -20,4 +20,14 @@ export class IdempotencyRetention {
     const [, removed] = await this.db.query(`DELETE FROM idempotency_keys WHERE created_at < $1`, [before]);
     return removed;
   }
+
+  /**
+   * Removes every idempotency key, after BLIND_INDEX_KEY changed: their request fingerprints
+   * are keyed by it and cannot be recomputed (the bodies are not kept). A retry with a removed
+   * key is filed again and meets its own report as an open duplicate. How many.
+   */
+  async removeAll(): Promise<number> {
+    const [, removed] = await this.db.query(`DELETE FROM idempotency_keys`);
+    return removed;
+  }
 }

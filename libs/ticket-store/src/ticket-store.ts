@@ -1,7 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { PiiCrypto } from '@phananh/core';
 import { uniqueViolation } from '@phananh/database';
+import { BLIND_INDEXED_COLUMNS, BlindIndexBatch, blindIndexSql } from './blind-index';
 import { FilingBatcher } from './filing-batch';
 import {
   TICKET_COLUMNS,
@@ -246,6 +248,65 @@ export class TicketStore {
       [campaignCode, fromId, toId, cutoffAt],
     );
     return count;
+  }
+
+  /**
+   * One batch of the blind-index rebuild: the `limit` tickets after id `afterId`, each blind
+   * index of BLIND_INDEXED_COLUMNS recomputed under `pii`'s index key from the decrypted
+   * value and written where it differs. Safe beside the running service: only the index
+   * column is written (no version bump, so no official's change is refused), and only while
+   * the encrypted value is still the one decrypted (an erasure or change meanwhile wins). A
+   * ticket whose new index would collide with another open ticket's on a unique index (the
+   * same citizen filed again while lookups by the old index missed) is left as it was and
+   * reported.
+   */
+  async rebuildBlindIndexes(pii: PiiCrypto, afterId: string, limit: number): Promise<BlindIndexBatch> {
+    const columns = BLIND_INDEXED_COLUMNS.map((c) => ({ ...c, sql: blindIndexSql(c) }));
+    const rows: Record<string, string | Buffer | null>[] = await this.db.query(
+      `SELECT id, tracking_code, ${columns.map((c) => `${c.sql.hash}, ${c.sql.source}`).join(', ')}
+       FROM tickets WHERE id > $1 ORDER BY id LIMIT $2`,
+      [afterId, limit],
+    );
+    const batch: BlindIndexBatch = {
+      lastId: rows.length ? String(rows[rows.length - 1].id) : null,
+      scanned: rows.length,
+      rewritten: 0,
+      conflicts: [],
+    };
+    for (const column of columns) {
+      const changes: { id: string; trackingCode: string; hash: Buffer; source: Buffer }[] = [];
+      for (const row of rows) {
+        const source = row[column.sql.source] as Buffer | null;
+        if (!source) continue;
+        const hash = column.index(pii, pii.decrypt(source));
+        const stored = row[column.sql.hash] as Buffer | null;
+        if (!stored || !stored.equals(hash)) {
+          changes.push({ id: row.id as string, trackingCode: row.tracking_code as string, hash, source });
+        }
+      }
+      if (!changes.length) continue;
+      const write = (some: typeof changes) =>
+        this.db.query(
+          `UPDATE tickets t SET ${column.sql.hash} = v.hash
+           FROM unnest($1::bigint[], $2::bytea[], $3::bytea[]) AS v(id, hash, source)
+           WHERE t.id = v.id AND t.${column.sql.source} = v.source`,
+          [some.map((c) => c.id), some.map((c) => c.hash), some.map((c) => c.source)],
+        ) as Promise<[unknown, number]>;
+      try {
+        batch.rewritten += (await write(changes))[1];
+      } catch (err) {
+        if (!uniqueViolation(err)) throw err;
+        for (const change of changes) {
+          try {
+            batch.rewritten += (await write([change]))[1];
+          } catch (one) {
+            if (!uniqueViolation(one)) throw one;
+            batch.conflicts.push({ trackingCode: change.trackingCode, column: column.sql.hash });
+          }
+        }
+      }
+    }
+    return batch;
   }
 }
 

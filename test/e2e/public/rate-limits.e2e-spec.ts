@@ -17,7 +17,12 @@ describe('rate limits on the public endpoints (Redis-backed, per client address)
   beforeAll(async () => {
     t = await createTestApp({
       worker: false,
-      env: { RATE_LIMIT_LOOKUPS_PER_MINUTE: '3', RATE_LIMIT_FILINGS_PER_MINUTE: '4', TRUST_PROXY: 'loopback' },
+      env: {
+        RATE_LIMIT_LOOKUPS_PER_MINUTE: '3',
+        RATE_LIMIT_FILINGS_PER_MINUTE: '4',
+        RATE_LIMIT_LOGINS_PER_MINUTE: '2',
+        TRUST_PROXY: 'loopback',
+      },
     });
   });
   afterAll(() => t.close());
@@ -46,6 +51,42 @@ describe('rate limits on the public endpoints (Redis-backed, per client address)
   it('counts each client address on its own, and lookups apart from filings', async () => {
     expect((await lookup('203.0.113.2')).status).not.toBe(429);
     expect((await file('203.0.113.1')).status).toBe(201);
+  });
+
+  // The test server listens on loopback only, and loopback is one IPv6 address: the client
+  // addresses come through X-Forwarded-For from a trusted proxy, as behind a load balancer.
+  it('counts every IPv6 address of one /64 as one client, the next /64 apart', async () => {
+    const statuses: number[] = [];
+    for (const address of [
+      '2001:db8:aa:bb::1',
+      '2001:db8:aa:bb:1:2:3:4',
+      '2001:db8:aa:bb:ffff::9',
+      '2001:db8:aa:bb::2',
+    ]) {
+      statuses.push((await lookup(address)).status);
+    }
+    expect(statuses.slice(0, 3).every((s) => s !== 429)).toBe(true);
+    expect(statuses[3]).toBe(429);
+    expect((await lookup('2001:db8:aa:bc::1')).status).not.toBe(429);
+    expect((await lookup('2001:db8:aa:bb::3')).status).toBe(429);
+  });
+
+  it('counts an IPv4-mapped IPv6 address as its IPv4 address', async () => {
+    for (const address of ['198.51.100.20', '::ffff:198.51.100.20', '::ffff:c633:6414']) {
+      expect((await lookup(address)).status).not.toBe(429);
+    }
+    expect((await lookup('198.51.100.20')).status).toBe(429);
+  });
+
+  it('counts login attempts per /64 too, whatever the usernames', async () => {
+    const login = (from: string, username: string) =>
+      t.http.post('/api/v1/auth/login').set('X-Forwarded-For', from).send({ username, password: 'not-the-password' });
+    expect((await login('2001:db8:cc:dd::1', 'nobody-1')).status).toBe(401);
+    expect((await login('2001:db8:cc:dd::2', 'nobody-2')).status).toBe(401);
+    const limited = await login('2001:db8:cc:dd:9::3', 'nobody-3');
+    expect(limited.status).toBe(429);
+    expect(limited.body.type).toBe('urn:phananh:problem:too-many-logins');
+    expect((await login('2001:db8:cc:de::1', 'nobody-4')).status).toBe(401);
   });
 
   it('limits filings at their own (higher) limit', async () => {

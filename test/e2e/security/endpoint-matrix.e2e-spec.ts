@@ -17,7 +17,10 @@ describe('endpoint × role matrix', () => {
   let routes: string[];
 
   beforeAll(async () => {
-    t = await createTestApp({ worker: false, env: { WEBHOOK_ALLOW_PRIVATE: 'true' } });
+    t = await createTestApp({
+      worker: false,
+      env: { WEBHOOK_ALLOW_PRIVATE: 'true', METRICS_TOKEN: 'endpoint-matrix-metrics-token-0123456789' },
+    });
     ctx = await matrixContext(t);
     routes = servedRoutes(t.app);
   });

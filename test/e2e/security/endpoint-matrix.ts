@@ -86,7 +86,9 @@ export const ENDPOINT_MATRIX: Record<string, MatrixEntry> = {
   // Operations and documentation.
   'GET /health/live': PUBLIC(),
   'GET /health/ready': PUBLIC(),
-  'GET /metrics': PUBLIC(),
+  // The matrix app has a METRICS_TOKEN (as production must): no official's token opens /metrics;
+  // only the metrics token does (production-mode.e2e-spec.ts). Without one configured it is open.
+  'GET /metrics': PUBLIC(401),
   'GET /docs': PUBLIC(),
   'GET /docs/': PUBLIC(),
   'GET /docs/index.html': PUBLIC(),

@@ -306,6 +306,11 @@ describe('webhook addresses', () => {
     'http://192.168.1.10/hook',
     'http://169.254.169.254/latest/meta-data',
     'http://[::1]/hook',
+    'http://[::ffff:127.0.0.1]/hook', // URL parsing turns it into the hex form [::ffff:7f00:1]
+    'http://[::ffff:a9fe:a9fe]/latest/meta-data',
+    'http://[64:ff9b:1::a00:1]/hook', // NAT64 local-use
+    'http://[::7f00:1]/hook', // IPv4-compatible
+    'http://[2002:7f00:1::1]/hook', // 6to4
   ])('refuses %s unless WEBHOOK_ALLOW_PRIVATE', async (url) => {
     const res = await t.http
       .post('/api/v1/admin/webhooks')

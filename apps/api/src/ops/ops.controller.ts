@@ -1,11 +1,12 @@
-import { Controller, Get, Header, HttpCode, Inject, Res } from '@nestjs/common';
+import { Controller, Get, Header, HttpCode, Inject, Req, Res } from '@nestjs/common';
 import { ApiExcludeEndpoint, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { Response } from 'express';
+import type { Request, Response } from 'express';
 import { DataSource } from 'typeorm';
-import { Clock, toVnIso, withTimeout } from '@phananh/core';
+import { AppConfig, AppError, Clock, CommonErrors, toVnIso, withTimeout } from '@phananh/core';
 import { ShutdownState } from '@phananh/platform';
 import { RedisClient } from '@phananh/redis';
+import { bearerMatches } from './metrics-token';
 import { MetricsService } from './metrics.service';
 
 type Check = { status: 'up' | 'down'; detail?: string };
@@ -19,6 +20,7 @@ export class OpsController {
     private readonly metrics: MetricsService,
     @Inject(Clock) private readonly clock: Clock,
     private readonly shutdown: ShutdownState,
+    @Inject(AppConfig) private readonly config: AppConfig,
   ) {}
 
   @Get('health/live')
@@ -38,10 +40,15 @@ export class OpsController {
     res.status(ok ? 200 : 503).json({ status: ok ? 'up' : 'down', checks: { database, redis } });
   }
 
+  /** With METRICS_TOKEN set (always in production), only to `Authorization: Bearer <METRICS_TOKEN>`. */
   @Get('metrics')
   @ApiExcludeEndpoint()
   @Header('Cache-Control', 'no-store')
-  async prometheus(@Res() res: Response) {
+  async prometheus(@Req() req: Request, @Res() res: Response) {
+    const token = this.config.METRICS_TOKEN;
+    if (token && !bearerMatches(req.headers.authorization, token)) {
+      throw new AppError(CommonErrors.UNAUTHORIZED, undefined, [], { 'WWW-Authenticate': 'Bearer realm="metrics"' });
+    }
     res.type(this.metrics.registry.contentType).send(await this.metrics.registry.metrics());
   }
 

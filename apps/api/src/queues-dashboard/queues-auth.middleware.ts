@@ -1,6 +1,6 @@
-import { Injectable, NestMiddleware } from '@nestjs/common';
+import { Inject, Injectable, NestMiddleware } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
-import { AppError, CommonErrors } from '@phananh/core';
+import { AppConfig, AppError, CommonErrors } from '@phananh/core';
 import { AuthService, Role } from '@phananh/identity';
 
 const COOKIE = 'phananh_queues';
@@ -19,11 +19,17 @@ function cookie(req: Request, name: string): string | undefined {
  * it takes HTTP Basic (the browser asks for the admin's username and password, checked like
  * a login, rate limit included); either way the token is then kept in an HttpOnly,
  * SameSite=Strict cookie limited to /admin/queues, so the page's own polling needs no
- * further logins and no other site can act through it.
+ * further logins and no other site can act through it. In production the cookie is always
+ * `Secure`, whatever the request looked like: behind a proxy that ends TLS (or a TRUST_PROXY
+ * that misses it) the request arrives as plain HTTP, and an admin's token must never be sent
+ * back over plain HTTP.
  */
 @Injectable()
 export class QueuesAuthMiddleware implements NestMiddleware {
-  constructor(private readonly auth: AuthService) {}
+  constructor(
+    private readonly auth: AuthService,
+    @Inject(AppConfig) private readonly config: AppConfig,
+  ) {}
 
   async use(req: Request, res: Response, next: NextFunction): Promise<void> {
     const header = req.headers.authorization ?? '';
@@ -51,7 +57,8 @@ export class QueuesAuthMiddleware implements NestMiddleware {
     }
     if (user.role !== Role.Admin) throw new AppError(CommonErrors.FORBIDDEN);
     if (cookie(req, COOKIE) !== token) {
-      res.cookie(COOKIE, token, { httpOnly: true, sameSite: 'strict', secure: req.secure, path: BASE_PATH });
+      const secure = this.config.NODE_ENV === 'production' || req.secure;
+      res.cookie(COOKIE, token, { httpOnly: true, sameSite: 'strict', secure, path: BASE_PATH });
     }
     next();
   }

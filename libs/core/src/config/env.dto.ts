@@ -39,9 +39,12 @@ const toBool = ({ value }: { value: unknown }) =>
  * (see loadConfig); a failure names the variable, never its value.
  */
 export class EnvDto {
-  @Env({ description: 'Runtime mode: `production` requires PII_KEY and JWT_SECRET' })
+  @Env({
+    description:
+      'Runtime mode. Unset is `production`: it refuses to start without PII_KEY, BLIND_INDEX_KEY, JWT_SECRET and METRICS_TOKEN or with their published development values, with WEBHOOK_ALLOW_PRIVATE=true or TRUST_PROXY=true. `development` and `test` fill in development keys (never for real data)',
+  })
   @IsIn(['development', 'production', 'test'])
-  NODE_ENV: 'development' | 'production' | 'test' = 'development';
+  NODE_ENV: 'development' | 'production' | 'test' = 'production';
 
   @Env({ description: 'PostgreSQL URL; the database is created if missing', sensitive: true })
   @IsUrl({ protocols: ['postgres', 'postgresql'], require_tld: false, require_protocol: true })
@@ -113,6 +116,15 @@ export class EnvDto {
   PII_PREVIOUS_KEYS?: string;
 
   @Env({
+    description:
+      'Key of the blind index (keyed HMAC) that matches identity numbers without storing them: 32 bytes, base64 or hex, not PII_KEY. Required in production; after changing it run `npm run blind-index:rebuild`',
+    sensitive: true,
+  })
+  @IsOptional()
+  @Matches(/^([0-9a-fA-F]{64}|[A-Za-z0-9+/]{43}=)$/)
+  BLIND_INDEX_KEY?: string;
+
+  @Env({
     description: "Secret signing officials' access tokens (HS256, at least 32 bytes). Required in production",
     sensitive: true,
   })
@@ -143,13 +155,15 @@ export class EnvDto {
 
   @Env({
     description:
-      'Express `trust proxy` value: the proxies whose X-Forwarded-For is believed (e.g. `loopback`, `10.0.0.0/8`)',
+      'Express `trust proxy` value: the proxies whose X-Forwarded-For is believed, as a hop count (`1`) or comma-separated names and subnets (`loopback`, `10.0.0.0/8`, `fd00::/8`); `true` (believe anyone) is refused in production',
   })
   @IsOptional()
   @IsString()
   TRUST_PROXY?: string;
 
-  @Env({ description: 'Allow webhook URLs on loopback or private addresses (development and tests)' })
+  @Env({
+    description: 'Allow webhook URLs on loopback or private addresses (development and tests; refused in production)',
+  })
   @Transform(toBool)
   @IsBoolean()
   WEBHOOK_ALLOW_PRIVATE = false;
@@ -182,6 +196,17 @@ export class EnvDto {
   @IsOptional()
   @IsString()
   CORS_ORIGINS?: string;
+
+  @Env({
+    description:
+      '`/metrics` answers only to `Authorization: Bearer <METRICS_TOKEN>` (at least 32 characters). Required in production; unset in development and tests: open',
+    sensitive: true,
+  })
+  @IsOptional()
+  @IsString()
+  @MinLength(32)
+  @Matches(/^[\x21-\x7e]+$/)
+  METRICS_TOKEN?: string;
 
   @Env({ description: 'Report filings allowed per client address per minute' })
   @Transform(toInt)

@@ -48,6 +48,12 @@ describe('validation messages', () => {
     );
   });
 
+  it('treats an unset NODE_ENV as production: the generic message, no exception', () => {
+    delete process.env.NODE_ENV;
+    jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
+    expect(validationMessage('unknownWithoutNodeEnv')).toEqual({ vi: 'Giá trị không hợp lệ', en: 'Invalid value' });
+  });
+
   it('in production answers the generic message for an unregistered code and logs the code once', () => {
     process.env.NODE_ENV = 'production';
     const error = jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);

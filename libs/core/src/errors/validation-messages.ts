@@ -87,13 +87,16 @@ export function registeredValidationCodes(): ReadonlySet<string> {
 
 /**
  * The message of a code (e.g. a class-validator constraint name, known only at run time).
- * An unregistered code throws outside production; in production it answers the generic
+ * An unregistered code throws in development and tests; in production it answers the generic
  * "invalid" message and logs the code once (never the value, which may be personal data).
  */
 export function validationMessage(code: string, args: unknown[] = []): Localized {
   let template = registry.get(code);
   if (!template) {
-    if (process.env.NODE_ENV !== 'production') throw new Error(`validation code ${code} has no registered message`);
+    // Like loadConfig, an unset NODE_ENV is production: only development and tests throw.
+    if (process.env.NODE_ENV === 'development' || process.env.NODE_ENV === 'test') {
+      throw new Error(`validation code ${code} has no registered message`);
+    }
     if (!reported.has(code)) {
       reported.add(code);
       logger.error({ code }, 'validation code without a registered message; answered with the generic one');

@@ -36,6 +36,20 @@ describe('PiiCrypto', () => {
     expect(new PiiCrypto(KEY_B).blindIndex('001090012345').equals(a.blindIndex('001090012345'))).toBe(false);
   });
 
+  it('keys the blind index with its own key when given one: PII rotation leaves it alone, another index key changes it', () => {
+    const INDEX_1 = Buffer.alloc(32, 1).toString('base64');
+    const INDEX_2 = 'cd'.repeat(32);
+    const before = new PiiCrypto(KEY_A, 1, '', INDEX_1);
+    const rotated = new PiiCrypto(KEY_B, 2, `1=${KEY_A}`, INDEX_1);
+    expect(rotated.blindIndex('001090012345').equals(before.blindIndex('001090012345'))).toBe(true);
+    const reindexed = new PiiCrypto(KEY_A, 1, '', INDEX_2);
+    expect(reindexed.blindIndex('001090012345').equals(before.blindIndex('001090012345'))).toBe(false);
+    expect(reindexed.decrypt(before.encrypt('001090012345'))).toBe('001090012345');
+    // Not the old derivation from the PII key, even when the index key is that same key.
+    expect(new PiiCrypto(KEY_A, 1, '', KEY_A).blindIndex('x').equals(new PiiCrypto(KEY_A).blindIndex('x'))).toBe(false);
+    expect(() => new PiiCrypto(KEY_A, 1, '', 'c2hvcnQ=')).toThrow('32 bytes');
+  });
+
   it('masks for lists', () => {
     expect(maskCitizenId('001090012345')).toBe('001******345');
     expect(maskPhone('+84912345678')).toBe('+8491****678');

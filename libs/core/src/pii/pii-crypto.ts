@@ -14,8 +14,11 @@ function derive(master: Buffer, purpose: string): Buffer {
  * Protects identity and phone numbers at rest: AES-256-GCM with a one-byte key id in
  * front (layout: id | iv(12) | tag(16) | ciphertext), so keys can be rotated while old
  * rows stay readable; and a keyed HMAC "blind index" to match equal numbers without
- * storing them. The blind-index key is derived from the first key id ever used
- * (`indexKey`), so matching survives rotation.
+ * storing them, under its own secret (BLIND_INDEX_KEY), so that rotating PII_KEY leaves
+ * matching alone and changing the index key is a rebuild (`npm run blind-index:rebuild`).
+ *
+ * Without `blindIndexKey` (tools and tests that build one by hand) the index key is
+ * derived from the oldest PII key, as it was before BLIND_INDEX_KEY existed.
  */
 export class PiiCrypto {
   private readonly keys = new Map<number, Buffer>();
@@ -25,6 +28,7 @@ export class PiiCrypto {
     currentKey: string,
     private readonly currentId = 1,
     previous = '',
+    blindIndexKey?: string,
   ) {
     this.keys.set(currentId, derive(parseKey(currentKey), 'encrypt'));
     let indexMaster = parseKey(currentKey);
@@ -39,7 +43,9 @@ export class PiiCrypto {
         indexMaster = key;
       }
     }
-    this.indexKey = derive(indexMaster, 'blind-index');
+    this.indexKey = blindIndexKey
+      ? derive(parseKey(blindIndexKey), 'blind-index-key')
+      : derive(indexMaster, 'blind-index');
   }
 
   encrypt(plain: string): Buffer {

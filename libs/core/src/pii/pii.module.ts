@@ -2,13 +2,18 @@ import { Global, Module } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
 import { PiiCrypto } from './pii-crypto';
 
+/** The service's PiiCrypto: the PII key family and the blind-index key of the configuration. */
+export function piiCryptoOf(c: AppConfig): PiiCrypto {
+  return new PiiCrypto(c.PII_KEY, c.PII_KEY_ID, c.PII_PREVIOUS_KEYS, c.BLIND_INDEX_KEY);
+}
+
 @Global()
 @Module({
   providers: [
     {
       provide: PiiCrypto,
       inject: [AppConfig],
-      useFactory: (c: AppConfig) => new PiiCrypto(c.PII_KEY!, c.PII_KEY_ID, c.PII_PREVIOUS_KEYS),
+      useFactory: piiCryptoOf,
     },
   ],
   exports: [PiiCrypto],

@@ -1,11 +1,14 @@
 import { ExecutionContext, Injectable, Module, SetMetadata, UseGuards, applyDecorators } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { ThrottlerGuard, ThrottlerLimitDetail, ThrottlerModule, ThrottlerOptions } from '@nestjs/throttler';
-import { AppConfig, AppError, CommonErrors } from '@phananh/core';
+import { AppConfig, AppError, CommonErrors, rateLimitClientKey } from '@phananh/core';
 import { FixedWindowLimiter, RedisClient } from '@phananh/redis';
 import { RedisThrottlerStorage } from './redis-throttler.storage';
 
-/** The named limits, each per client address (req.ip, after TRUST_PROXY) per minute. */
+/**
+ * The named limits, each per client address and minute: req.ip after TRUST_PROXY, an IPv6
+ * address counted by its /64 (rateLimitClientKey).
+ */
 export type RateLimitName = 'filings' | 'lookups';
 
 const RATE_LIMITS = 'phananh:rate-limits';
@@ -25,9 +28,13 @@ function only(name: RateLimitName, limit: number): ThrottlerOptions {
   };
 }
 
-/** Answers 429 as problem+json with the real seconds to wait in Retry-After. */
+/** Counts per client (rateLimitClientKey); answers 429 as problem+json with the real seconds to wait in Retry-After. */
 @Injectable()
 export class RateLimitGuard extends ThrottlerGuard {
+  protected override async getTracker(req: { ip?: string }): Promise<string> {
+    return rateLimitClientKey(req.ip);
+  }
+
   protected override async throwThrottlingException(
     _context: ExecutionContext,
     detail: ThrottlerLimitDetail,
