@@ -53,7 +53,7 @@ async function main(): Promise<number> {
     let after = values.after;
     let scanned = 0;
     let rewritten = 0;
-    const conflicts: { trackingCode: string; column: string }[] = [];
+    const conflicts: { trackingCode: string; constraint: string }[] = [];
     const started = performance.now();
     for (;;) {
       let batch;
@@ -68,12 +68,12 @@ async function main(): Promise<number> {
       rewritten += batch.rewritten;
       conflicts.push(...batch.conflicts);
       after = batch.lastId;
-      process.stderr.write(`blind-index: ${scanned} tickets read, ${rewritten} indexes rewritten, up to id ${after}\n`);
+      process.stderr.write(`blind-index: ${scanned} tickets read, ${rewritten} tickets re-keyed, up to id ${after}\n`);
     }
     const idempotency = await new IdempotencyRetention(db, new SystemClock()).removeAll();
     const seconds = ((performance.now() - started) / 1000).toFixed(1);
     console.log(
-      `blind-index: done in ${seconds} s: ${scanned} tickets read, ${rewritten} indexes rewritten, ` +
+      `blind-index: done in ${seconds} s: ${scanned} tickets read, ${rewritten} tickets re-keyed, ` +
         `${idempotency} idempotency keys removed, ${conflicts.length} conflicts`,
     );
     if (!conflicts.length) return 0;
@@ -81,7 +81,7 @@ async function main(): Promise<number> {
       'blind-index: these tickets duplicate an open report filed while lookups by the old index missed; ' +
         'their index was left as it was. Close or merge one of each pair, then run the rebuild again:',
     );
-    for (const c of conflicts) console.log(`  ${c.trackingCode} (${c.column})`);
+    for (const c of conflicts) console.log(`  ${c.trackingCode} (${c.constraint})`);
     return 3;
   } finally {
     await db.destroy();

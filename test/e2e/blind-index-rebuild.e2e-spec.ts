@@ -70,10 +70,10 @@ describe('rebuilding the blind index under a new key', () => {
     expect(run.code).toBe(3);
     expect(run.output).toContain('blind-index: done in');
     expect(run.output).toMatch(
-      /4 tickets read, 2 indexes rewritten, 1 idempotency keys removed, 1 conflicts\n[^\n]*\n {2}(\S+) \(citizen_id_hash\)\n$/,
+      /4 tickets read, 2 tickets re-keyed, 1 idempotency keys removed, 1 conflicts\n[^\n]*\n {2}(\S+) \(ux_tickets_open_duplicate\)\n$/,
     );
-    expect(run.output).toContain(`  ${codes.c1} (citizen_id_hash)`);
-    expect(run.output).toMatch(/4 tickets read, 2 indexes rewritten, up to id \d+\n/);
+    expect(run.output).toContain(`  ${codes.c1} (ux_tickets_open_duplicate)`);
+    expect(run.output).toMatch(/4 tickets read, 2 tickets re-keyed, up to id \d+\n/);
     for (const citizen of [c1, c2, c3]) expect(run.output).not.toContain(citizen.citizenId);
 
     const pii = piiOf(KEY_B);
@@ -112,19 +112,19 @@ describe('rebuilding the blind index under a new key', () => {
     const second = await rebuild(KEY_B);
     expect(second.code).toBe(0);
     // The retry above wrote its idempotency key again (under key B); the rebuild cannot tell, and removes it.
-    expect(second.output).toMatch(/4 tickets read, 1 indexes rewritten, 1 idempotency keys removed, 0 conflicts\n$/);
+    expect(second.output).toMatch(/4 tickets read, 1 tickets re-keyed, 1 idempotency keys removed, 0 conflicts\n$/);
     await lookup(appB, codes.c1, c1).expect(200);
 
     const third = await rebuild(KEY_B);
     expect(third.code).toBe(0);
-    expect(third.output).toMatch(/4 tickets read, 0 indexes rewritten/);
+    expect(third.output).toMatch(/4 tickets read, 0 tickets re-keyed/);
   });
 
   it('resumes after a given ticket id, leaving the ones before it alone', async () => {
     const [{ id }] = await t.db.query(`SELECT id FROM tickets WHERE tracking_code = $1`, [codes.c2]);
     const run = await rebuild(KEY_A, ['--after', String(id)]);
     expect(run.code).toBe(0);
-    expect(run.output).toMatch(/2 tickets read, 2 indexes rewritten/);
+    expect(run.output).toMatch(/2 tickets read, 2 tickets re-keyed/);
     expect((await hashOf(codes.c1)).equals(piiOf(KEY_B).blindIndex(c1.citizenId))).toBe(true);
     expect((await hashOf(codes.c2)).equals(piiOf(KEY_B).blindIndex(c2.citizenId))).toBe(true);
     expect((await hashOf(codes.c3)).equals(piiOf(KEY_A).blindIndex(c3.citizenId))).toBe(true);

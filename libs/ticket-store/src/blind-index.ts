@@ -12,11 +12,12 @@ export interface BlindIndexedColumn {
 /**
  * Every blind index stored in `tickets`, in ONE place: what `npm run blind-index:rebuild`
  * recomputes after BLIND_INDEX_KEY changes (and what it recomputes from). A new blind index
- * (a phone's, say) is added here; blind-index.spec.ts fails while a `*_hash` column of the
+ * is added here; blind-index.spec.ts fails while a `*_hash` column of the
  * schema is neither here nor in NOT_REBUILT.
  */
 export const BLIND_INDEXED_COLUMNS: readonly BlindIndexedColumn[] = [
   { hash: 'citizenIdHash', source: 'citizenIdEnc', index: (pii, citizenId) => pii.blindIndex(citizenId) },
+  { hash: 'phoneHash', source: 'phoneEnc', index: (pii, phone) => pii.blindIndex(phone) },
 ];
 
 /** Keyed hashes of the schema that the rebuild does not recompute, and why (`table.column`). */
@@ -30,10 +31,10 @@ export interface BlindIndexBatch {
   /** The highest ticket id read (resume after it); null when there was nothing after `afterId`. */
   lastId: string | null;
   scanned: number;
-  /** Values written (a ticket whose index was already right under the current key is not written). */
+  /** Tickets re-keyed (a ticket whose indexes were already right under the current key is not written). */
   rewritten: number;
-  /** Tickets whose new index collides with another open ticket's on a unique index: left as they were. */
-  conflicts: { trackingCode: string; column: string }[];
+  /** Tickets whose new indexes collide with another open ticket's on a unique index: left as they were. */
+  conflicts: { trackingCode: string; constraint: string }[];
 }
 
 export const blindIndexSql = (column: BlindIndexedColumn) => ({

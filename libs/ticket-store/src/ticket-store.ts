@@ -261,9 +261,9 @@ export class TicketStore {
    * reported.
    */
   async rebuildBlindIndexes(pii: PiiCrypto, afterId: string, limit: number): Promise<BlindIndexBatch> {
-    const columns = BLIND_INDEXED_COLUMNS.map((c) => ({ ...c, sql: blindIndexSql(c) }));
+    const columns = BLIND_INDEXED_COLUMNS.map(blindIndexSql);
     const rows: Record<string, string | Buffer | null>[] = await this.db.query(
-      `SELECT id, tracking_code, ${columns.map((c) => `${c.sql.hash}, ${c.sql.source}`).join(', ')}
+      `SELECT id, tracking_code, ${columns.map((c) => `${c.hash}, ${c.source}`).join(', ')}
        FROM tickets WHERE id > $1 ORDER BY id LIMIT $2`,
       [afterId, limit],
     );
@@ -273,36 +273,42 @@ export class TicketStore {
       rewritten: 0,
       conflicts: [],
     };
-    for (const column of columns) {
-      const changes: { id: string; trackingCode: string; hash: Buffer; source: Buffer }[] = [];
-      for (const row of rows) {
-        const source = row[column.sql.source] as Buffer | null;
-        if (!source) continue;
-        const hash = column.index(pii, pii.decrypt(source));
-        const stored = row[column.sql.hash] as Buffer | null;
-        if (!stored || !stored.equals(hash)) {
-          changes.push({ id: row.id as string, trackingCode: row.tracking_code as string, hash, source });
-        }
-      }
-      if (!changes.length) continue;
-      const write = (some: typeof changes) =>
-        this.db.query(
-          `UPDATE tickets t SET ${column.sql.hash} = v.hash
-           FROM unnest($1::bigint[], $2::bytea[], $3::bytea[]) AS v(id, hash, source)
-           WHERE t.id = v.id AND t.${column.sql.source} = v.source`,
-          [some.map((c) => c.id), some.map((c) => c.hash), some.map((c) => c.source)],
-        ) as Promise<[unknown, number]>;
-      try {
-        batch.rewritten += (await write(changes))[1];
-      } catch (err) {
-        if (!uniqueViolation(err)) throw err;
-        for (const change of changes) {
-          try {
-            batch.rewritten += (await write([change]))[1];
-          } catch (one) {
-            if (!uniqueViolation(one)) throw one;
-            batch.conflicts.push({ trackingCode: change.trackingCode, column: column.sql.hash });
-          }
+    // A ticket's indexes are re-keyed together: the open-duplicate key spans several of them,
+    // so re-keying one alone could collide where the whole ticket would not (or the reverse).
+    const changes: { id: string; trackingCode: string; hashes: (Buffer | null)[]; sources: (Buffer | null)[] }[] = [];
+    for (const row of rows) {
+      const sources = columns.map((c) => row[c.source] as Buffer | null);
+      const hashes = BLIND_INDEXED_COLUMNS.map((c, i) => (sources[i] ? c.index(pii, pii.decrypt(sources[i]!)) : null));
+      const stale = columns.some((c, i) => {
+        const stored = row[c.hash] as Buffer | null;
+        return hashes[i] !== null && !stored?.equals(hashes[i]!);
+      });
+      if (stale) changes.push({ id: row.id as string, trackingCode: row.tracking_code as string, hashes, sources });
+    }
+    const arrays = columns.flatMap((_, i) => [`$${2 * i + 2}::bytea[]`, `$${2 * i + 3}::bytea[]`]).join(', ');
+    const names = columns.flatMap((_, i) => [`h${i}`, `s${i}`]).join(', ');
+    const write = (some: typeof changes) =>
+      this.db.query(
+        `UPDATE tickets t SET ${columns.map((c, i) => `${c.hash} = coalesce(v.h${i}, t.${c.hash})`).join(', ')}
+         FROM unnest($1::bigint[], ${arrays}) AS v(id, ${names})
+         WHERE t.id = v.id AND ${columns.map((c, i) => `t.${c.source} IS NOT DISTINCT FROM v.s${i}`).join(' AND ')}`,
+        [
+          some.map((c) => c.id),
+          ...columns.flatMap((_, i) => [some.map((c) => c.hashes[i]), some.map((c) => c.sources[i])]),
+        ],
+      ) as Promise<[unknown, number]>;
+    if (!changes.length) return batch;
+    try {
+      batch.rewritten += (await write(changes))[1];
+    } catch (err) {
+      if (!uniqueViolation(err)) throw err;
+      for (const change of changes) {
+        try {
+          batch.rewritten += (await write([change]))[1];
+        } catch (one) {
+          const constraint = uniqueViolation(one);
+          if (!constraint) throw one;
+          batch.conflicts.push({ trackingCode: change.trackingCode, constraint });
         }
       }
     }
