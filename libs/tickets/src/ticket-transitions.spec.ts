@@ -2,7 +2,7 @@ import { Role } from '@phananh/identity';
 import { TicketAction, TicketStatus } from '@phananh/ticket-store';
 import { TRANSITIONS, WorkflowAction, nextStatus } from './ticket-transitions';
 
-const { Assigned, InProgress, Deferred, Resolved, Rejected } = TicketStatus;
+const { Assigned, InProgress, Deferred, Resolved, Rejected, Merged } = TicketStatus;
 const X = undefined; // not allowed
 const SAME = null; // allowed, status unchanged
 
@@ -63,6 +63,7 @@ const EXPECTED: Record<WorkflowAction, Record<TicketStatus, TicketStatus | null 
     WITHDRAWN: SAME,
   },
   reopen: { ASSIGNED: X, IN_PROGRESS: X, DEFERRED: X, RESOLVED: Assigned, REJECTED: Assigned, MERGED: X, WITHDRAWN: X },
+  merge: { ASSIGNED: Merged, IN_PROGRESS: Merged, DEFERRED: Merged, RESOLVED: X, REJECTED: X, MERGED: X, WITHDRAWN: X },
 };
 
 describe('the workflow table', () => {
@@ -70,8 +71,8 @@ describe('the workflow table', () => {
     Object.values(TicketStatus).map((status) => [action, status, EXPECTED[action][status]] as const),
   );
 
-  it('covers 7 actions × 7 statuses', () => {
-    expect(pairs).toHaveLength(49);
+  it('covers 8 actions × 7 statuses', () => {
+    expect(pairs).toHaveLength(56);
   });
 
   it.each(pairs)('%s from %s → %s', (action, status, expected) => {
@@ -94,6 +95,7 @@ describe('the workflow table', () => {
       transfer: TicketAction.Transferred,
       comment: TicketAction.Commented,
       reopen: TicketAction.Reopened,
+      merge: TicketAction.Merged,
     });
   });
 });

@@ -39,6 +39,8 @@ export interface NewTicketOptions {
   filedEvent?: boolean;
   /** When it was closed, for a closed status (default: an hour after receivedAt). */
   closedAt?: Date;
+  /** The id of the earlier report it is linked to as a possible duplicate (default none). */
+  duplicateOf?: string | null;
 }
 
 /** A ticket as newTicket inserted it. */
@@ -119,7 +121,7 @@ export async function ticketRecord(t: TicketContext, options: NewTicketOptions =
     resolution: null,
     rejectionReasonCode: null,
     rejectionNote: null,
-    duplicateOf: null,
+    duplicateOf: options.duplicateOf ?? null,
     mergedInto: null,
     slaStage: open ? sla.slaStage : 3,
     slaNextAt: open ? sla.slaNextAt : null,
