@@ -56,3 +56,29 @@ export const MERGE_PAIR_SQL = `
          EXISTS (SELECT 1 FROM linked WHERE id = $2::bigint) AS linked
   FROM tickets m JOIN tickets k ON k.id = $2::bigint
   WHERE m.id = $1::bigint`;
+
+/**
+ * The files a ticket `$1` shows: its own, then those of the reports merged into it (by
+ * ix_attachments_ticket and ix_tickets_merged_into), each with the code it came from.
+ */
+export const TICKET_FILES_SQL = `
+  SELECT a.id, a.content_type AS "contentType", a.size, NULL AS "fromTrackingCode", 0 AS src, a.created_at
+  FROM attachments a WHERE a.ticket_id = $1
+  UNION ALL
+  SELECT a.id, a.content_type, a.size, m.tracking_code, 1, a.created_at
+  FROM tickets m JOIN attachments a ON a.ticket_id = m.id WHERE m.merged_into = $1
+  ORDER BY src, created_at, id`;
+
+/**
+ * The file `$2` of the ticket with tracking code `$1`, its own or one of a report merged into
+ * it, within a reach predicate on `t` (its parameters from `$3`). Each owner's files are read
+ * by ix_attachments_ticket: an OR over ticket_id would scan every attachment.
+ */
+export function ticketFileSql(reach: string): string {
+  return `
+    SELECT a.id, a.content_type AS "contentType", a.size, a.storage_key AS "storageKey"
+    FROM tickets t
+    CROSS JOIN LATERAL (SELECT t.id UNION ALL SELECT m.id FROM tickets m WHERE m.merged_into = t.id) o (ticket_id)
+    JOIN attachments a ON a.ticket_id = o.ticket_id
+    WHERE t.tracking_code = $1 AND a.id::text = $2 AND ${reach}`;
+}

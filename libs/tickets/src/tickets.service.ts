@@ -18,7 +18,13 @@ import {
 } from '@phananh/ticket-store';
 import { TRANSITIONS, WorkflowAction } from './ticket-transitions';
 import { AttachmentRef, TicketView, TicketViews } from './ticket-views';
-import { DuplicateRow, MERGE_PAIR_SQL, possibleDuplicatesSql } from './possible-duplicates';
+import {
+  DuplicateRow,
+  MERGE_PAIR_SQL,
+  TICKET_FILES_SQL,
+  possibleDuplicatesSql,
+  ticketFileSql,
+} from './possible-duplicates';
 import { TicketErrors, TicketValidation } from './tickets.errors';
 import { rejectionReason } from './rejection-reasons';
 
@@ -230,14 +236,7 @@ export class TicketsService {
   async attachment(user: AuthUser, trackingCode: string, id: string): Promise<AttachmentLocation> {
     const params: unknown[] = [trackingCode, id];
     // The ticket's own files, and those of the reports merged into it (listed in its view).
-    const [row] = await this.db.query(
-      `SELECT a.id, a.content_type AS "contentType", a.size, a.storage_key AS "storageKey"
-       FROM tickets t JOIN attachments a ON a.id::text = $2
-       WHERE t.tracking_code = $1 AND ${reachSql(user, 't', params)}
-         AND (a.ticket_id = t.id
-              OR a.ticket_id IN (SELECT m.id FROM tickets m WHERE m.merged_into = t.id))`,
-      params,
-    );
+    const [row] = await this.db.query(ticketFileSql(reachSql(user, 't', params)), params);
     if (!row) throw new AppError(TicketErrors.ATTACHMENT_NOT_FOUND);
     return row as AttachmentLocation;
   }
@@ -252,16 +251,7 @@ export class TicketsService {
     const reachParams: unknown[] = [row.id];
     const duplicatesSql = possibleDuplicatesSql(reachSql(user, 'd', reachParams));
     const [attachments, events, duplicates, mergedInto] = await Promise.all([
-      // Its own files, then those of the reports merged into it (ix_tickets_merged_into).
-      this.db.query(
-        `SELECT a.id, a.content_type AS "contentType", a.size, NULL AS "fromTrackingCode", 0 AS src, a.created_at
-         FROM attachments a WHERE a.ticket_id = $1
-         UNION ALL
-         SELECT a.id, a.content_type, a.size, m.tracking_code, 1, a.created_at
-         FROM tickets m JOIN attachments a ON a.ticket_id = m.id WHERE m.merged_into = $1
-         ORDER BY src, created_at, id`,
-        [row.id],
-      ) as Promise<(AttachmentRef & { src?: number; created_at?: Date })[]>,
+      this.db.query(TICKET_FILES_SQL, [row.id]) as Promise<AttachmentRef[]>,
       // The cutoff writes only the ticket's flag (CampaignCutoffService); its history entry is
       // the campaign's cutoff instant, shown in place (unless an older build wrote it as a row).
       this.db.query(
