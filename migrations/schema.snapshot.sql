@@ -165,6 +165,7 @@ CREATE TABLE tickets (
 CREATE SEQUENCE tickets_id_seq AS bigint START 1 INCREMENT 1 MINVALUE 1 MAXVALUE 9223372036854775807 CACHE 1 OWNED BY tickets.id;
 CREATE INDEX ix_tickets_campaign_open ON public.tickets USING btree (campaign_code, province_code) WHERE (status = ANY (ARRAY['ASSIGNED'::text, 'IN_PROGRESS'::text, 'DEFERRED'::text]));
 CREATE INDEX ix_tickets_duplicate_of ON public.tickets USING btree (duplicate_of) WHERE (duplicate_of IS NOT NULL);
+CREATE INDEX ix_tickets_merged_into ON public.tickets USING btree (merged_into) WHERE (merged_into IS NOT NULL);
 CREATE INDEX ix_tickets_open_district_due ON public.tickets USING btree (district_code, due_at, id) WHERE (status = ANY (ARRAY['ASSIGNED'::text, 'IN_PROGRESS'::text, 'DEFERRED'::text]));
 CREATE INDEX ix_tickets_open_due ON public.tickets USING btree (due_at, id) WHERE (status = ANY (ARRAY['ASSIGNED'::text, 'IN_PROGRESS'::text, 'DEFERRED'::text]));
 CREATE INDEX ix_tickets_open_province_due ON public.tickets USING btree (province_code, due_at, id) WHERE (status = ANY (ARRAY['ASSIGNED'::text, 'IN_PROGRESS'::text, 'DEFERRED'::text]));

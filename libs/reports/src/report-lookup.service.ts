@@ -8,8 +8,13 @@ import { PublicReportDto } from './dto/report-views.dto';
 import { ReportRepository } from './report.repository';
 import { ReportErrors, ReportValidation } from './reports.errors';
 import { normalizeTrackingCode } from './tracking-code';
+import { normalizeMobile } from './validation/phone';
 
-/** The citizen's status lookup: the tracking code and the identity number together, or nothing. */
+/**
+ * The citizen's status lookup: the tracking code and the identity number together, or
+ * nothing. A merged report says which report to follow only to whoever also gives the phone
+ * on file for that report.
+ */
 @Injectable()
 export class ReportLookupService {
   constructor(
@@ -24,12 +29,19 @@ export class ReportLookupService {
     if (!code) {
       throw validationError([ReportValidation.fieldError('trackingCode', 'TRACKING_CODE_INVALID')]);
     }
-    const row = await this.repository.findPublic(code, this.pii.blindIndex(query.citizenId));
+    let phoneHash: Buffer | null = null;
+    if (query.phone !== undefined) {
+      const phone = normalizeMobile(query.phone);
+      if ('problem' in phone) throw validationError([ReportValidation.fieldError('phone', phone.problem)]);
+      phoneHash = this.pii.blindIndex(phone.phone);
+    }
+    const row = await this.repository.findPublic(code, this.pii.blindIndex(query.citizenId), phoneHash);
     if (!row) throw new AppError(ReportErrors.REPORT_NOT_FOUND);
     const reason = row.rejectionReasonCode ? rejectionReason(row.rejectionReasonCode) : undefined;
     return {
       trackingCode: row.trackingCode,
       status: row.status,
+      mergedInto: row.mergedInto,
       assignedUnit: this.reference.unitRef(row.unitCode),
       receivedAt: toVnIso(row.receivedAt),
       dueAt: toVnIso(row.dueAt),

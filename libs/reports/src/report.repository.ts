@@ -21,6 +21,8 @@ export interface ReceiptRow {
 }
 
 export interface PublicRow extends ReceiptRow {
+  /** A MERGED report's kept report, only when the lookup's identity number and phone are the kept report's. */
+  mergedInto: string | null;
   resolution: string | null;
   rejectionReasonCode: string | null;
   rejectionNote: string | null;
@@ -74,18 +76,28 @@ export class ReportRepository {
 
   /**
    * The public view of a report, matched on the tracking code AND the identity number's
-   * blind index in one query: a wrong pair and an unknown code look the same.
+   * blind index in one query: a wrong pair and an unknown code look the same. A merged
+   * report names the report it was merged into only when that one's identity number and
+   * phone blind indexes are the given ones (joined in the same query, so the answer takes
+   * the same path either way).
    */
-  async findPublic(trackingCode: string, citizenIdHash: Buffer): Promise<PublicRow | undefined> {
+  async findPublic(
+    trackingCode: string,
+    citizenIdHash: Buffer,
+    phoneHash: Buffer | null,
+  ): Promise<PublicRow | undefined> {
     const rows: PublicRow[] = await this.db.query(
-      `SELECT ${RECEIPT_COLUMNS}, t.resolution, t.rejection_reason_code AS "rejectionReasonCode",
-              t.rejection_note AS "rejectionNote",
+      `SELECT ${RECEIPT_COLUMNS}, k.tracking_code AS "mergedInto",
+              t.resolution, t.rejection_reason_code AS "rejectionReasonCode", t.rejection_note AS "rejectionNote",
               coalesce((SELECT json_agg(json_build_object(
                           'at', e.at, 'action', e.action, 'unitCode', coalesce(e.to_unit_code, e.actor_unit_code))
                           ORDER BY e.id)
                         FROM ticket_events e WHERE e.ticket_id = t.id AND e.is_public), '[]'::json) AS timeline
-       FROM tickets t WHERE t.tracking_code = $1 AND t.citizen_id_hash = $2`,
-      [trackingCode, citizenIdHash],
+       FROM tickets t
+       LEFT JOIN tickets k ON k.id = t.merged_into AND t.status = '${TicketStatus.Merged}'
+                          AND k.citizen_id_hash = $2 AND k.phone_hash = $3
+       WHERE t.tracking_code = $1 AND t.citizen_id_hash = $2`,
+      [trackingCode, citizenIdHash, phoneHash],
     );
     return rows[0];
   }

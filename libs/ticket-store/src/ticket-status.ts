@@ -55,6 +55,8 @@ export enum TicketAction {
   Escalated = 'ESCALATED',
   CutoffMissed = 'CUTOFF_MISSED',
   Merged = 'MERGED',
+  /** On the kept report of a merge: another report (named in the note) was merged into it. Internal. */
+  MergedFrom = 'MERGED_FROM',
   Withdrawn = 'WITHDRAWN',
 }
 

@@ -218,6 +218,23 @@ export class TicketStore {
     return updatedRows(result).length === 1;
   }
 
+  /**
+   * Locks tickets until the end of the transaction `q` (in id order, so that two such
+   * transactions never wait on each other in a circle) and answers whether each still has
+   * the version it was read with: a change of several tickets (a merge) checks them all
+   * before writing any, and nobody can change them in between.
+   */
+  async lockVersions(q: Queryable, tickets: readonly { id: string; version: number }[]): Promise<boolean> {
+    const rows: { id: string; version: number }[] = await q.query(
+      `SELECT id, version FROM tickets WHERE id = ANY ($1::bigint[]) ORDER BY id FOR UPDATE`,
+      [tickets.map((t) => t.id)],
+    );
+    return (
+      rows.length === tickets.length &&
+      tickets.every((t) => rows.some((r) => String(r.id) === String(t.id) && r.version === t.version))
+    );
+  }
+
   /** Moves tickets up the SLA ladder, set-based (the sweeper's batch). */
   async advanceSla(q: Queryable, steps: readonly SlaStep[]): Promise<void> {
     if (!steps.length) return;

@@ -19,12 +19,13 @@ const EXPECTED: Record<string, readonly string[]> = {
   transfer: ['ASSIGNED',    'ASSIGNED',    'ASSIGNED',    REFUSED,    REFUSED,    REFUSED, REFUSED],
   comment:  [SAME,          SAME,          SAME,          SAME,       SAME,       SAME,    SAME],
   reopen:   [REFUSED,       REFUSED,       REFUSED,       'ASSIGNED', 'ASSIGNED', REFUSED, REFUSED],
+  merge:    ['MERGED',      'MERGED',      'MERGED',      REFUSED,    REFUSED,    REFUSED, REFUSED],
 };
 
 const sorted = (values: readonly string[]) => [...values].sort();
 
 describe('the workflow table', () => {
-  it('has exactly the seven statuses and seven actions written here', () => {
+  it('has exactly the seven statuses and eight actions written here', () => {
     expect(sorted(Object.values(TicketStatus))).toEqual(sorted(STATUSES));
     expect(sorted(Object.values(WorkflowAction))).toEqual(sorted(Object.keys(EXPECTED)));
   });
@@ -60,6 +61,7 @@ describe('the workflow table', () => {
       transfer: undefined,
       comment: undefined,
       reopen: ['SUPERVISOR', 'ADMIN'],
+      merge: undefined,
     });
   });
 
@@ -72,6 +74,7 @@ describe('the workflow table', () => {
       transfer: 'TRANSFERRED',
       comment: 'COMMENTED',
       reopen: 'REOPENED',
+      merge: 'MERGED',
     });
   });
 });

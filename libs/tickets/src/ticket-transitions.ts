@@ -10,6 +10,8 @@ export enum WorkflowAction {
   Transfer = 'transfer',
   Comment = 'comment',
   Reopen = 'reopen',
+  /** Fold an open report into another open report of the same citizen it is linked to (→ MERGED). */
+  Merge = 'merge',
 }
 
 export interface Transition {
@@ -44,6 +46,8 @@ export const TRANSITIONS: Readonly<Record<WorkflowAction, Transition>> = {
     event: TicketAction.Reopened,
     roles: [Role.Supervisor, Role.Admin],
   },
+  // Any official in reach of both reports; the kept one must be open too (TicketsService.merge).
+  [WorkflowAction.Merge]: { from: OPEN_STATUSES, to: TicketStatus.Merged, event: TicketAction.Merged },
 };
 
 /** The status after `action` from `status`, or undefined when the table does not allow it. */

@@ -3,6 +3,7 @@ import { PiiCrypto } from '@phananh/core';
 import { ReferenceService } from '@phananh/reference';
 import { IssueType, TicketRow, TicketStatus } from '@phananh/ticket-store';
 import { TicketViews } from './ticket-views';
+import type { DuplicateRow } from './possible-duplicates';
 
 describe('TicketViews', () => {
   const pii = new PiiCrypto('11'.repeat(32));
@@ -58,5 +59,45 @@ describe('TicketViews', () => {
     const stored = { citizenIdMasked: '001******345', phoneMasked: '+8491****678' };
     expect(views.view(row(stored), true).citizen).toMatchObject({ citizenId: '001090012345', phone: '+84912345678' });
     expect(views.view(row({ phoneEnc: null }), false).citizen.phone).toBeNull();
+  });
+
+  it('shows a possible duplicate masked, even though the single view around it is whole', () => {
+    const views = new TicketViews(pii, reference);
+    const r = row({});
+    const dupRow = (over: Partial<DuplicateRow>): DuplicateRow => ({
+      id: '2',
+      trackingCode: 'M9KW-3DB4-X3C',
+      status: r.status,
+      issueType: r.issueType,
+      receivedAt: r.receivedAt,
+      dueAt: r.dueAt,
+      unitCode: r.unitCode,
+      citizenName: r.citizenName,
+      citizenIdEnc: r.citizenIdEnc,
+      citizenIdMasked: null,
+      phoneEnc: r.phoneEnc,
+      phoneMasked: null,
+      doseNumber: null,
+      vaccineCode: null,
+      vaccinatedOn: null,
+      doseWardCode: null,
+      facilityName: null,
+      lotNumber: null,
+      description: null,
+      samePhone: true,
+      attachmentCount: 2,
+      ...over,
+    });
+    const dup = views.possibleDuplicate(dupRow({}));
+    expect(dup).toMatchObject({
+      trackingCode: 'M9KW-3DB4-X3C',
+      citizen: { fullName: 'Nguyễn Văn An', citizenId: '001******345', phone: '+8491****678' },
+      samePhone: true,
+      attachmentCount: 2,
+      dose: null,
+      receivedAt: '2021-11-05T08:00:00.000+07:00',
+    });
+    expect(JSON.stringify(dup)).not.toContain('912345678');
+    expect(views.possibleDuplicate(dupRow({ phoneEnc: null, samePhone: false })).citizen.phone).toBeNull();
   });
 });

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { PiiCrypto, maskCitizenId, maskPhone, toVnIso } from '@phananh/core';
 import { ReferenceService, UnitRef } from '@phananh/reference';
-import { TicketRow } from '@phananh/ticket-store';
+import { TicketRecord, TicketRow } from '@phananh/ticket-store';
+import type { DuplicateRow } from './possible-duplicates';
 
 export interface HistoryEntry {
   at: string;
@@ -20,6 +21,36 @@ export interface AttachmentRef {
   id: string;
   contentType: string;
   size: number;
+  /** A file of a report merged into this one: that report's code (it is served here too); null for the ticket's own. */
+  fromTrackingCode: string | null;
+}
+
+type DoseView = {
+  doseNumber: number;
+  vaccineCode: string | null;
+  vaccinatedOn: string | null;
+  wardCode: string | null;
+  facilityName: string | null;
+  lotNumber: string | null;
+} | null;
+
+/**
+ * A report linked to this one as a possible duplicate (the same citizen, issue and dose,
+ * filed from another phone), with what an official compares side by side; numbers masked.
+ */
+export interface PossibleDuplicate {
+  trackingCode: string;
+  status: string;
+  issueType: string;
+  receivedAt: string;
+  dueAt: string;
+  assignedUnit: UnitRef;
+  citizen: { fullName: string; citizenId: string; phone: string | null };
+  /** Its phone is this ticket's phone (compared by their blind indexes); false when either has none. */
+  samePhone: boolean;
+  dose: DoseView;
+  description: string | null;
+  attachmentCount: number;
 }
 
 /** A ticket as the officials' endpoints show it (docs/api.md, "The ticket"). */
@@ -40,18 +71,15 @@ export interface TicketView {
     phone: string | null;
     wardCode: string | null;
   };
-  dose: {
-    doseNumber: number;
-    vaccineCode: string | null;
-    vaccinatedOn: string | null;
-    wardCode: string | null;
-    facilityName: string | null;
-    lotNumber: string | null;
-  } | null;
+  dose: DoseView;
   description: string | null;
   version: number;
+  /** The single-ticket view and the answers to actions only: */
   attachments?: AttachmentRef[];
   history?: HistoryEntry[];
+  /** The kept report's code, once this one is MERGED; null otherwise. */
+  mergedInto?: string | null;
+  possibleDuplicates?: PossibleDuplicate[];
 }
 
 export interface EventRow {
@@ -93,19 +121,30 @@ export class TicketViews {
         phone: row.phoneEnc && this.shown(row.phoneEnc, row.phoneMasked, full, maskPhone),
         wardCode: row.citizenWardCode,
       },
-      dose:
-        row.doseNumber === null
-          ? null
-          : {
-              doseNumber: row.doseNumber,
-              vaccineCode: row.vaccineCode,
-              vaccinatedOn: row.vaccinatedOn,
-              wardCode: row.doseWardCode,
-              facilityName: row.facilityName,
-              lotNumber: row.lotNumber,
-            },
+      dose: doseView(row),
       description: row.description,
       version: row.version,
+    };
+  }
+
+  /** A linked report for the side-by-side comparison: numbers masked, the other phone never whole. */
+  possibleDuplicate(row: DuplicateRow): PossibleDuplicate {
+    return {
+      trackingCode: row.trackingCode,
+      status: row.status,
+      issueType: row.issueType,
+      receivedAt: toVnIso(row.receivedAt),
+      dueAt: toVnIso(row.dueAt),
+      assignedUnit: this.reference.unitRef(row.unitCode),
+      citizen: {
+        fullName: row.citizenName,
+        citizenId: this.shown(row.citizenIdEnc, row.citizenIdMasked, false, maskCitizenId),
+        phone: row.phoneEnc && this.shown(row.phoneEnc, row.phoneMasked, false, maskPhone),
+      },
+      samePhone: row.samePhone,
+      dose: doseView(row),
+      description: row.description,
+      attachmentCount: row.attachmentCount,
     };
   }
 
@@ -127,4 +166,22 @@ export class TicketViews {
       note: e.note,
     }));
   }
+}
+
+function doseView(
+  row: Pick<
+    TicketRecord,
+    'doseNumber' | 'vaccineCode' | 'vaccinatedOn' | 'doseWardCode' | 'facilityName' | 'lotNumber'
+  >,
+): DoseView {
+  return row.doseNumber === null
+    ? null
+    : {
+        doseNumber: row.doseNumber,
+        vaccineCode: row.vaccineCode,
+        vaccinatedOn: row.vaccinatedOn,
+        wardCode: row.doseWardCode,
+        facilityName: row.facilityName,
+        lotNumber: row.lotNumber,
+      };
 }

@@ -14,6 +14,27 @@ export const TicketErrors = defineErrors({
     vi: 'Phản ánh vừa được người khác cập nhật, vui lòng tải lại',
     en: 'The report was just changed by someone else; reload it',
   },
+  // Merge: the report to keep. Unknown and outside the caller's reach are the same answer.
+  MERGE_TARGET_NOT_FOUND: {
+    status: 404,
+    vi: 'Không tìm thấy phản ánh cần gộp vào',
+    en: 'No such report to merge into',
+  },
+  MERGE_OTHER_CITIZEN: {
+    status: 409,
+    vi: 'Chỉ gộp được hai phản ánh của cùng một người dân',
+    en: 'Only two reports of the same citizen can be merged',
+  },
+  MERGE_NOT_LINKED: {
+    status: 409,
+    vi: 'Hai phản ánh này không được đánh dấu là có thể trùng nhau',
+    en: 'These two reports are not linked as possible duplicates',
+  },
+  MERGE_TARGET_CLOSED: {
+    status: 409,
+    vi: 'Phản ánh được giữ lại đã đóng; chỉ gộp được vào một phản ánh đang mở',
+    en: 'The report to keep is closed; reports can only be merged into an open one',
+  },
   DUPLICATE_OPEN: {
     status: 409,
     vi: 'Người dân đã có một phản ánh khác đang mở về cùng nội dung',
@@ -26,6 +47,10 @@ export const TicketValidation = registerValidationMessages({
   TRANSFER_SAME_UNIT: {
     vi: 'Phản ánh đã thuộc đơn vị này',
     en: 'The report is already assigned to this unit',
+  },
+  MERGE_SAME_TICKET: {
+    vi: 'Không thể gộp một phản ánh vào chính nó',
+    en: 'A report cannot be merged into itself',
   },
   TRANSFER_OUTSIDE_PROVINCE: {
     vi: 'Chỉ chuyển được cho đơn vị trong tỉnh của mình',

@@ -17,7 +17,14 @@ import {
   TicketStore,
 } from '@phananh/ticket-store';
 import { TRANSITIONS, WorkflowAction } from './ticket-transitions';
-import { TicketView, TicketViews } from './ticket-views';
+import { AttachmentRef, TicketView, TicketViews } from './ticket-views';
+import {
+  DuplicateRow,
+  MERGE_PAIR_SQL,
+  TICKET_FILES_SQL,
+  possibleDuplicatesSql,
+  ticketFileSql,
+} from './possible-duplicates';
 import { TicketErrors, TicketValidation } from './tickets.errors';
 import { rejectionReason } from './rejection-reasons';
 
@@ -28,7 +35,8 @@ export type WorkflowInput =
   | { action: WorkflowAction.Reject; reasonCode: string; note?: string | null }
   | { action: WorkflowAction.Transfer; unitCode: string; reason: string }
   | { action: WorkflowAction.Comment; text: string }
-  | { action: WorkflowAction.Reopen; reason: string };
+  | { action: WorkflowAction.Reopen; reason: string }
+  | { action: WorkflowAction.Merge; into: string; note?: string | null };
 
 interface EventFields {
   fromStatus?: TicketStatus | null;
@@ -80,12 +88,13 @@ export class TicketsService {
   async detail(user: AuthUser, trackingCode: string): Promise<TicketView> {
     const row = await this.findInReach(user, trackingCode);
     await this.insertEvent(this.db.manager, row.id, user, TicketAction.IdentityViewed, {});
-    return this.fullView(row, true);
+    return this.fullView(user, row, true);
   }
 
   async act(user: AuthUser, trackingCode: string, input: WorkflowInput): Promise<TicketView> {
     const transition = TRANSITIONS[input.action];
     if (transition.roles && !transition.roles.includes(user.role)) throw new AppError(CommonErrors.FORBIDDEN);
+    if (input.action === WorkflowAction.Merge) return this.merge(user, trackingCode, input.into, input.note ?? null);
     const row = await this.findInReach(user, trackingCode);
     if (!transition.from.includes(row.status)) throw new AppError(TicketErrors.TRANSITION_NOT_ALLOWED);
     const now = this.clock.now();
@@ -156,18 +165,78 @@ export class TicketsService {
       if (Object.keys(set).length > 0) await this.update(m, row, set, now);
       await this.insertEvent(m, row.id, user, transition.event, event);
     });
-    return this.fullView(await this.reload(row.id), false);
+    return this.fullView(user, await this.reload(row.id), false);
+  }
+
+  /**
+   * Folds the open report `trackingCode` into `intoCode`, the one kept: both in the caller's
+   * reach (the kept one unknown or outside it: MERGE_TARGET_NOT_FOUND, alike), the same
+   * citizen's, linked as possible duplicates, the kept one open. The merged report ends
+   * MERGED pointing at the kept one, closed, off the SLA ladder; its history and files stay
+   * (the kept report's view lists its files too). The kept report changes only by a history
+   * entry, but its version is checked as well: both are locked and checked in one
+   * transaction, so if either changed since it was read nothing is written (TICKET_CHANGED).
+   */
+  private async merge(user: AuthUser, trackingCode: string, intoCode: string, note: string | null) {
+    const transition = TRANSITIONS[WorkflowAction.Merge];
+    const row = await this.findInReach(user, trackingCode);
+    const into = intoCode.trim();
+    if (into === row.trackingCode) throw fieldError('into', 'MERGE_SAME_TICKET');
+    if (!transition.from.includes(row.status)) throw new AppError(TicketErrors.TRANSITION_NOT_ALLOWED);
+    const kept = await this.findInReach(user, into).catch((err: unknown) => {
+      throw err instanceof AppError && err.def === TicketErrors.TICKET_NOT_FOUND
+        ? new AppError(TicketErrors.MERGE_TARGET_NOT_FOUND)
+        : err;
+    });
+    const [pair]: { sameCitizen: boolean; linked: boolean }[] = await this.db.query(MERGE_PAIR_SQL, [row.id, kept.id]);
+    if (!pair?.sameCitizen) throw new AppError(TicketErrors.MERGE_OTHER_CITIZEN);
+    if (!pair.linked) throw new AppError(TicketErrors.MERGE_NOT_LINKED);
+    if (!transition.from.includes(kept.status)) throw new AppError(TicketErrors.MERGE_TARGET_CLOSED);
+
+    const now = this.clock.now();
+    const text = note?.trim() || null;
+    const actor = {
+      at: now,
+      actorUserId: user.id,
+      actorUsername: user.username,
+      actorRole: user.role,
+      actorUnitCode: user.unitCode,
+    };
+    await this.db.transaction(async (m) => {
+      if (!(await this.store.lockVersions(m, [row, kept]))) throw new AppError(TicketErrors.TICKET_CHANGED);
+      await this.update(
+        m,
+        row,
+        { status: TicketStatus.Merged, mergedInto: kept.id, closedAt: now, slaNextAt: null },
+        now,
+      );
+      await this.store.appendEvents(m, [
+        {
+          ...actor,
+          ticketId: row.id,
+          action: transition.event,
+          fromStatus: row.status,
+          toStatus: TicketStatus.Merged,
+          note: text ? `${kept.trackingCode}: ${text}` : kept.trackingCode,
+        },
+        {
+          ...actor,
+          ticketId: kept.id,
+          action: TicketAction.MergedFrom,
+          fromStatus: kept.status,
+          toStatus: kept.status,
+          note: text ? `${row.trackingCode}: ${text}` : row.trackingCode,
+        },
+      ]);
+    });
+    return this.fullView(user, await this.reload(row.id), false);
   }
 
   /** Where the caller may read an attachment: only of a ticket in reach (else 404, like a missing one). */
   async attachment(user: AuthUser, trackingCode: string, id: string): Promise<AttachmentLocation> {
     const params: unknown[] = [trackingCode, id];
-    const [row] = await this.db.query(
-      `SELECT a.id, a.content_type AS "contentType", a.size, a.storage_key AS "storageKey"
-       FROM attachments a JOIN tickets t ON t.id = a.ticket_id
-       WHERE t.tracking_code = $1 AND a.id::text = $2 AND ${reachSql(user, 't', params)}`,
-      params,
-    );
+    // The ticket's own files, and those of the reports merged into it (listed in its view).
+    const [row] = await this.db.query(ticketFileSql(reachSql(user, 't', params)), params);
     if (!row) throw new AppError(TicketErrors.ATTACHMENT_NOT_FOUND);
     return row as AttachmentLocation;
   }
@@ -178,12 +247,11 @@ export class TicketsService {
     return row as TicketRow;
   }
 
-  private async fullView(row: TicketRow, full: boolean): Promise<TicketView> {
-    const [attachments, events] = await Promise.all([
-      this.db.query(
-        `SELECT id, content_type AS "contentType", size FROM attachments WHERE ticket_id = $1 ORDER BY created_at, id`,
-        [row.id],
-      ),
+  private async fullView(user: AuthUser, row: TicketRow, full: boolean): Promise<TicketView> {
+    const reachParams: unknown[] = [row.id];
+    const duplicatesSql = possibleDuplicatesSql(reachSql(user, 'd', reachParams));
+    const [attachments, events, duplicates, mergedInto] = await Promise.all([
+      this.db.query(TICKET_FILES_SQL, [row.id]) as Promise<AttachmentRef[]>,
       // The cutoff writes only the ticket's flag (CampaignCutoffService); its history entry is
       // the campaign's cutoff instant, shown in place (unless an older build wrote it as a row).
       this.db.query(
@@ -199,8 +267,26 @@ export class TicketsService {
          ORDER BY at, id NULLS LAST`,
         [row.id],
       ),
+      this.db.query(duplicatesSql, reachParams) as Promise<DuplicateRow[]>,
+      row.status === TicketStatus.Merged
+        ? (this.db.query(
+            `SELECT k.tracking_code AS "trackingCode" FROM tickets t JOIN tickets k ON k.id = t.merged_into WHERE t.id = $1`,
+            [row.id],
+          ) as Promise<{ trackingCode: string }[]>)
+        : [],
     ]);
-    return { ...this.views.view(row, full), attachments, history: this.views.history(events) };
+    return {
+      ...this.views.view(row, full),
+      mergedInto: mergedInto[0]?.trackingCode ?? null,
+      attachments: attachments.map((a) => ({
+        id: a.id,
+        contentType: a.contentType,
+        size: a.size,
+        fromTrackingCode: a.fromTrackingCode,
+      })),
+      history: this.views.history(events),
+      possibleDuplicates: duplicates.map((d) => this.views.possibleDuplicate(d)),
+    };
   }
 
   private transferTarget(user: AuthUser, row: TicketRow, unitCode: string): string {

@@ -213,7 +213,9 @@ describe('officials: queue and workflow', () => {
       const png = Buffer.concat([Buffer.from('89504e470d0a1a0a', 'hex'), Buffer.from('not really an image')]);
       const file = await newAttachment(t, ticket, png, 'image/png');
       const detail = await get(officer, `/api/v1/tickets/${ticket.trackingCode}`).expect(200);
-      expect(detail.body.attachments).toEqual([{ id: file.id, contentType: 'image/png', size: png.length }]);
+      expect(detail.body.attachments).toEqual([
+        { id: file.id, contentType: 'image/png', size: png.length, fromTrackingCode: null },
+      ]);
       const res = await get(officer, `/api/v1/tickets/${ticket.trackingCode}/attachments/${file.id}`)
         .buffer(true)
         .parse((r, done) => {

@@ -1,5 +1,6 @@
 import { TicketAction, TicketStatus } from '@phananh/ticket-store';
-import { TestApp, addTicketEvents, changeTicket, createTestApp } from '@test/support';
+import { Role } from '@phananh/identity';
+import { TestApp, addTicketEvents, changeTicket, createTestApp, newOfficial } from '@test/support';
 import { newTrackingCode } from '@phananh/reports';
 import { newCitizen, reportBody } from './report-bodies';
 
@@ -30,6 +31,7 @@ describe('POST /api/v1/reports/lookup', () => {
     expect(res.body).toEqual({
       trackingCode: code,
       status: 'ASSIGNED',
+      mergedInto: null,
       assignedUnit: { code: '01', name: 'Sở Y tế Thành phố Hà Nội', level: 'province' },
       receivedAt: '2021-11-03T08:00:00.000+07:00',
       dueAt: '2021-11-05T08:00:00.000+07:00',
@@ -153,6 +155,92 @@ describe('POST /api/v1/reports/lookup', () => {
     expect(en.body.rejection).toMatchObject({
       reason: 'The date of birth does not match',
       nextStep: 'Please take your vaccination certificate or screening form to the vaccination facility for help.',
+    });
+  });
+
+  describe('a merged report', () => {
+    // An admin has no unit, so reports stay routed as the tests above expect.
+    const merge = async (code: string, into: string) => {
+      const admin = await newOfficial(t, { role: Role.Admin });
+      await t.http.post(`/api/v1/tickets/${code}/merge`).set('Authorization', admin.bearer).send({ into }).expect(200);
+    };
+    /** Two reports of one citizen about the same dose, from two phones: the second is linked to the first. */
+    const twoReports = async () => {
+      const citizen = newCitizen();
+      const secondPhone = newCitizen().phone;
+      const first = await t.http.post('/api/v1/reports').send(reportBody(citizen, '00001')).expect(201);
+      const second = await t.http
+        .post('/api/v1/reports')
+        .send(reportBody({ ...citizen, phone: secondPhone }, '00001'))
+        .expect(201);
+      return {
+        citizen,
+        phones: { first: citizen.phone, second: secondPhone },
+        codes: { first: first.body.trackingCode as string, second: second.body.trackingCode as string },
+      };
+    };
+
+    it('names the report to follow only to whoever gives the identity number and the kept report’s phone', async () => {
+      const { citizen, phones, codes } = await twoReports();
+      await merge(codes.second, codes.first);
+      const ask = (phone?: string) =>
+        lookup({ trackingCode: codes.second, citizenId: citizen.citizenId, ...(phone === undefined ? {} : { phone }) });
+
+      const right = await ask(phones.first).expect(200);
+      expect(right.body).toMatchObject({ trackingCode: codes.second, status: 'MERGED', mergedInto: codes.first });
+      expect(right.body.timeline.map((e: { action: string }) => e.action)).toEqual(['FILED', 'ASSIGNED', 'MERGED']);
+      // The phone as typed in any of the usual ways.
+      const spaced = `+84 ${phones.first.slice(1, 4)} ${phones.first.slice(4, 7)} ${phones.first.slice(7)}`;
+      expect((await ask(spaced).expect(200)).body.mergedInto).toBe(codes.first);
+
+      // Its own phone, another phone, no phone: MERGED, and nothing about the kept report anywhere in the answer.
+      for (const phone of [phones.second, newCitizen().phone, undefined, '']) {
+        const res = await ask(phone).expect(200);
+        expect(res.body).toMatchObject({ status: 'MERGED', mergedInto: null });
+        expect(res.text).not.toContain(codes.first);
+        expect(res.body).toEqual({ ...right.body, mergedInto: null });
+      }
+      // The right phone with another identity number: the same 404 as an unknown code.
+      const wrongId = await lookup({
+        trackingCode: codes.second,
+        citizenId: newCitizen().citizenId,
+        phone: phones.first,
+      });
+      const unknown = await lookup({
+        trackingCode: newTrackingCode(),
+        citizenId: citizen.citizenId,
+        phone: phones.first,
+      });
+      expect(wrongId.status).toBe(404);
+      expect(wrongId.body).toEqual(unknown.body);
+      // The kept report itself is looked up as always; a phone changes nothing there.
+      const kept = await lookup({ trackingCode: codes.first, citizenId: citizen.citizenId, phone: phones.first });
+      expect(kept.body).toMatchObject({ status: 'ASSIGNED', mergedInto: null });
+      expect(kept.body.timeline.map((e: { action: string }) => e.action)).toEqual(['FILED', 'ASSIGNED']);
+    });
+
+    it('does not name the kept report to the phone of the merged one (who may be an attacker who filed first)', async () => {
+      const { citizen, phones, codes } = await twoReports();
+      // The official keeps the second report (the citizen's) and folds the first (the squatter's) into it.
+      await merge(codes.first, codes.second);
+      const squatter = await lookup({ trackingCode: codes.first, citizenId: citizen.citizenId, phone: phones.first });
+      expect(squatter.body).toMatchObject({ status: 'MERGED', mergedInto: null });
+      expect(squatter.text).not.toContain(codes.second);
+      const owner = await lookup({ trackingCode: codes.first, citizenId: citizen.citizenId, phone: phones.second });
+      expect(owner.body).toMatchObject({ status: 'MERGED', mergedInto: codes.second });
+    });
+
+    it('checks the phone like the filing form does, without looking at any report', async () => {
+      const { citizen, codes } = await twoReports();
+      for (const [phone, code] of [
+        ['0243 826 4147', 'PHONE_NOT_MOBILE'],
+        ['12345', 'PHONE_FORMAT'],
+      ]) {
+        const res = await lookup({ trackingCode: codes.first, citizenId: citizen.citizenId, phone }, 'en').expect(400);
+        expect(res.body.errors).toEqual([expect.objectContaining({ field: 'phone', code })]);
+        expect(res.text).not.toContain(phone);
+      }
+      await lookup({ trackingCode: codes.first, citizenId: citizen.citizenId, phone: 5 }).expect(400);
     });
   });
 });

@@ -115,7 +115,7 @@ export const ENDPOINT_MATRIX: Record<string, MatrixEntry> = {
     request: async (ctx) => {
       const citizenId = ctx.citizenId();
       const ticket = await ctx.ticket('inside', { citizenId });
-      return { body: { trackingCode: ticket.trackingCode, citizenId } };
+      return { body: { trackingCode: ticket.trackingCode, citizenId, phone: '0912345678' } };
     },
   },
 
@@ -151,6 +151,16 @@ export const ENDPOINT_MATRIX: Record<string, MatrixEntry> = {
     request: ticketAction({ unitCode: '00004', reason: 'Sai nơi' }),
   },
   'POST /api/v1/tickets/{trackingCode}/comments': { ...IN_REACH(), request: ticketAction({ text: 'Ghi chú' }) },
+  'POST /api/v1/tickets/{trackingCode}/merge': {
+    // Two open reports of one citizen in the place's ward, the later one (from another phone) linked to the earlier.
+    ...IN_REACH(),
+    request: async (ctx, place) => {
+      const citizenId = ctx.citizenId();
+      const kept = await ctx.ticket(place, { citizenId, phone: '0912345678' });
+      const merged = await ctx.ticket(place, { citizenId, phone: '0987654321', duplicateOf: kept.id });
+      return { params: { trackingCode: merged.trackingCode }, body: { into: kept.trackingCode } };
+    },
+  },
   'POST /api/v1/tickets/{trackingCode}/reopen': {
     anonymous: 401,
     officer: 403,

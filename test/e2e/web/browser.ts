@@ -150,6 +150,9 @@ export interface ReportOptions {
   /** The ward of the dose (or of residence, for reports without a dose); default Phúc Xá, Hà Nội. */
   wardCode?: string;
   photo?: Buffer;
+  /** Default: a fresh identity number, and 0912345678. */
+  citizenId?: string;
+  phone?: string;
 }
 
 /** Files a report through the public API, as the citizen's page does, and answers its tracking code. */
@@ -160,8 +163,8 @@ export async function fileReport(t: TestApp, o: ReportOptions): Promise<string> 
     citizen: {
       fullName: o.name,
       dateOfBirth: '1990-05-17',
-      citizenId: randomCitizenId(),
-      phone: '0912345678',
+      citizenId: o.citizenId ?? randomCitizenId(),
+      phone: o.phone ?? '0912345678',
       ...(withDose ? {} : { wardCode }),
     },
     issueType: o.issueType,

@@ -1,4 +1,5 @@
 import { Browser, Page } from 'playwright-core';
+import { Role } from '@phananh/identity';
 import { TestApp, createTestApp, newOfficial } from '@test/support';
 import {
   WebPage,
@@ -157,6 +158,54 @@ describe('web: the citizen files a report and follows it', () => {
     expect(await axeViolations(page)).toEqual([]);
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
     await screenshot(page, 'citizen-4-status');
+    expect(web.problems).toEqual([]);
+  });
+
+  it('follows a merged report to the report it was merged into, once the phone on file is given', async () => {
+    // The same citizen filed again about the same dose from another phone; an official kept the first report.
+    const citizen = { fullName: 'Nguyễn Văn An', dateOfBirth: '1990-05-17', citizenId: '001090012345' };
+    const second = await t.http
+      .post('/api/v1/reports')
+      .send({
+        citizen: { ...citizen, phone: '0987 654 321' },
+        issueType: 'MISSING_DOSE',
+        dose: { doseNumber: 2, vaccineCode: 'COMIRNATY', vaccinatedOn: '2021-10-20', wardCode: '00001' },
+      })
+      .expect(201);
+    const merged = second.body.trackingCode as string;
+    const admin = await newOfficial(t, { role: Role.Admin });
+    await t.http
+      .post(`/api/v1/tickets/${merged}/merge`)
+      .set('Authorization', admin.bearer)
+      .send({ into: trackingCode })
+      .expect(200);
+
+    await page.goto(`/status?code=${merged}`);
+    await page.fill('#citizenId', '001090012345');
+    await page.locator('#lookup-submit').click();
+    const result = page.locator('#result');
+    await expectText(result, `Phản ánh ${merged}`);
+    await expectText(result, 'Đã gộp');
+    // Without the phone (or with another one), nothing says which report it went to.
+    expect(await page.locator('#merged-into').count()).toBe(0);
+    expect(await result.textContent()).not.toContain(trackingCode);
+    await page.fill('#phone', '0243 826 4147');
+    await page.locator('#lookup-submit').click();
+    await expectText(fieldError('phone'), 'Số điện thoại di động không hợp lệ');
+    await page.fill('#phone', '0987 654 321');
+    await page.locator('#lookup-submit').click();
+    await expectText(result, 'Đã gộp');
+    expect(await page.locator('#merged-into').count()).toBe(0);
+
+    await page.fill('#phone', '0912 345 678');
+    await page.locator('#lookup-submit').click();
+    await expectText(page.locator('#merged-into'), `theo dõi kết quả xử lý bằng mã ${trackingCode}`);
+    expect(await axeViolations(page)).toEqual([]);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
+    await screenshot(page, 'citizen-5-merged');
+    await page.locator('#merged-into a').click();
+    await page.waitForURL(/\/status\?code=/);
+    expect(await page.inputValue('#trackingCode')).toBe(trackingCode);
     expect(web.problems).toEqual([]);
   });
 });

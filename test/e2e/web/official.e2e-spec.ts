@@ -1,6 +1,6 @@
 import { Browser, Page } from 'playwright-core';
 import { FakeClock } from '@phananh/core';
-import { Official, TestApp, createTestApp, newOfficial, newTicket } from '@test/support';
+import { Official, TestApp, createTestApp, newOfficial, newTicket, randomCitizenId } from '@test/support';
 import { REJECTION_REASONS } from '@phananh/tickets';
 import {
   WebPage,
@@ -18,7 +18,10 @@ import {
 // Run inside the page by page.evaluate (the project's TypeScript has no DOM library).
 declare const document: { activeElement: { id: string } | null };
 
-/** The official's journey: sign in, the queue by urgency, a ticket with its proof, start and resolve, a 409. */
+/**
+ * The official's journey: sign in, the queue by urgency, a ticket with its proof, start and resolve, a 409,
+ * and two reports of one citizen compared side by side and merged.
+ */
 describe('web: an official works the queue', () => {
   let t: TestApp;
   let clock: FakeClock;
@@ -178,6 +181,78 @@ describe('web: an official works the queue', () => {
     await expectText(page.locator('.status-head .badge').first(), 'Đang xử lý');
     await expectText(page.locator('#sec-history').locator('..'), colleague.username);
     expect(await page.locator('#action-start').count()).toBe(0);
+    expect(web.problems).toEqual([]);
+  });
+
+  it('compares two reports of one citizen side by side and merges one into the other, after a confirmation', async () => {
+    // The same citizen, issue and dose from two phones: the second filing is a report of its own, linked to the first.
+    const citizenId = randomCitizenId();
+    const name = 'Hoàng Thị Em';
+    const kept = await fileReport(t, { issueType: 'MISSING_DOSE', name, citizenId, phone: '0912345678' });
+    const photo = await certificatePhoto(browser);
+    const other = await fileReport(t, { issueType: 'MISSING_DOSE', name, citizenId, phone: '0987654321', photo });
+    await page.goto(`/official/ticket.html?code=${kept}`);
+    const table = page.locator('#duplicates table');
+    await table.waitFor();
+    await expectText(table.locator('thead'), other);
+    await expectText(table.locator('tr[data-fact="samePhone"]'), 'Không');
+    await expectText(table.locator('tr[data-fact="photos"]'), '1');
+    // Nothing stray between the page's sections (a section the ticket does not need is left out, not printed).
+    const strayText = await page
+      .locator('#ticket')
+      .evaluate((el) =>
+        [...(el as unknown as { childNodes: { nodeType: number; textContent: string }[] }).childNodes]
+          .filter((n) => n.nodeType === 3)
+          .map((n) => n.textContent),
+      );
+    expect(strayText).toEqual([]);
+    // The other report's numbers are masked; its phone is never shown whole.
+    expect(await page.locator('#duplicates').textContent()).not.toContain('987654321');
+    expect(await axeViolations(page)).toEqual([]);
+
+    // Changing one's mind: Cancel closes the confirmation, the focus goes back, nothing is merged.
+    await page.locator(`button[data-merge-from="${kept}"]`).click();
+    await expectText(page.locator('#merge-confirm'), `Gộp phản ánh ${kept} vào phản ánh ${other}?`);
+    await page.locator('#merge-confirm button', { hasText: 'Huỷ' }).click();
+    expect(await page.locator('#merge-confirm').isHidden()).toBe(true);
+    expect(
+      await page.evaluate(
+        () => (document.activeElement as unknown as { dataset: { mergeFrom: string } }).dataset.mergeFrom,
+      ),
+    ).toBe(kept);
+
+    await page.locator(`button[data-merge-from="${other}"]`).click();
+    await expectText(page.locator('#merge-confirm'), `Gộp phản ánh ${other} vào phản ánh ${kept}?`);
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('merge-confirm-title');
+    expect(await axeViolations(page)).toEqual([]);
+    await screenshot(page, 'official-4-duplicates');
+    await page.fill('#merge-note', 'Cùng mũi 2, gửi từ hai số điện thoại');
+    await page.locator('#merge-confirm-button').click();
+    await expectText(page.locator('#ticket-message'), `Đã gộp phản ánh ${other} vào phản ánh này`);
+    await expectText(table.locator('tr[data-fact="status"]'), 'Đã gộp');
+    expect(await page.locator('button[data-merge-from]').count()).toBe(0);
+    await expectText(page.locator('#sec-history').locator('..'), 'Gộp phản ánh khác vào đây');
+    // The merged report's photo is shown on the kept one, fetched with the token, saying where it came from.
+    await expectText(page.locator('#proofs figcaption'), `từ phản ánh ${other}`);
+    await page.locator('#proofs img').waitFor();
+    expect(await axeViolations(page)).toEqual([]);
+    await screenshot(page, 'official-5-merged');
+    const api = await t.http.get(`/api/v1/tickets/${other}`).set('Authorization', colleague.bearer).expect(200);
+    expect(api.body).toMatchObject({ status: 'MERGED', mergedInto: kept });
+
+    // The merged report's page says where it went, and offers no merge any more.
+    await table.locator('thead a', { hasText: other }).click();
+    await page.waitForURL(new RegExp(`code=${other}`));
+    await expectText(page.locator('#merged-into'), `đã được gộp vào phản ánh ${kept}`);
+    await expectText(page.locator('.status-head .badge').first(), 'Đã gộp');
+    await expectText(page.locator('#sec-history').locator('..'), 'Đã gộp vào phản ánh khác');
+    expect(await page.locator('button[data-merge-from]').count()).toBe(0);
+    expect(await axeViolations(page)).toEqual([]);
+    // The queue's status filter knows the new statuses.
+    await page.goto('/official/?status=MERGED');
+    await page.locator('#queue-body tr').first().waitFor();
+    expect(await rowCodes()).toEqual([other]);
+    expect(await page.locator('#f-status option[value="WITHDRAWN"]').textContent()).toBe('Đã rút');
     expect(web.problems).toEqual([]);
   });
 });

@@ -1,7 +1,7 @@
 import { randomInt } from 'node:crypto';
 import { HOUR_MS, PiiCrypto } from '@phananh/core';
 import { ReferenceService } from '@phananh/reference';
-import { AttachmentStore, newTrackingCode } from '@phananh/reports';
+import { AttachmentStore, newTrackingCode, normalizeMobile } from '@phananh/reports';
 import { CampaignsService, computeDueAt, freshSlaState } from '@phananh/sla';
 import {
   IssueType,
@@ -39,7 +39,14 @@ export interface NewTicketOptions {
   filedEvent?: boolean;
   /** When it was closed, for a closed status (default: an hour after receivedAt). */
   closedAt?: Date;
+  /** The id of the earlier report it is linked to as a possible duplicate (default none). */
+  duplicateOf?: string | null;
 }
+
+const intakePhone = (phone: string) => {
+  const normalized = normalizeMobile(phone);
+  return 'phone' in normalized ? normalized.phone : phone;
+};
 
 /** A ticket as newTicket inserted it. */
 export type TestTicket = TicketRecord & { id: string };
@@ -102,7 +109,8 @@ export async function ticketRecord(t: TicketContext, options: NewTicketOptions =
     citizenIdEnc: pii.encrypt(citizenId),
     citizenIdHash: pii.blindIndex(citizenId),
     phoneEnc: phone === null ? null : pii.encrypt(phone),
-    phoneHash: phone === null ? null : pii.blindIndex(phone),
+    // Hashed as intake hashes it (+84…), so that a filing from the same phone matches.
+    phoneHash: phone === null ? null : pii.blindIndex(intakePhone(phone)),
     citizenIdMasked: null,
     phoneMasked: null,
     citizenWardCode: unitCode,
@@ -119,7 +127,7 @@ export async function ticketRecord(t: TicketContext, options: NewTicketOptions =
     resolution: null,
     rejectionReasonCode: null,
     rejectionNote: null,
-    duplicateOf: null,
+    duplicateOf: options.duplicateOf ?? null,
     mergedInto: null,
     slaStage: open ? sla.slaStage : 3,
     slaNextAt: open ? sla.slaNextAt : null,

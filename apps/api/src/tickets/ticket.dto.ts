@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsEnum, IsIn, IsOptional, IsString, Length, Matches, MaxLength } from 'class-validator';
+import { normalizeTrackingCode } from '@phananh/reports';
 import { REJECTION_REASONS } from '@phananh/tickets';
 import { IssueType, TicketStatus } from '@phananh/ticket-store';
 import { PageQueryDto } from '../http/page-query.dto';
@@ -86,4 +87,27 @@ export class CommentDto {
   @IsString()
   @Length(1, 2000)
   text: string;
+}
+
+export class MergeDto {
+  @ApiProperty({
+    description:
+      'The tracking code of the report to keep: open, in your reach, the same citizen’s and linked to this one as a possible duplicate',
+    example: '7KQM-X4HT-9PR',
+  })
+  // As typed (any case, dashes optional); a code that cannot be one of ours is simply not found.
+  @Transform(({ value }) => (typeof value === 'string' ? (normalizeTrackingCode(value) ?? value.trim()) : value))
+  @IsString()
+  @Length(1, 32)
+  into: string;
+
+  @ApiPropertyOptional({
+    description: 'Why; kept in both reports’ history',
+    example: 'Cùng một mũi tiêm, gửi từ hai số điện thoại',
+  })
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @MaxLength(2000)
+  note?: string;
 }

@@ -1,5 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 
+const STATUSES = ['ASSIGNED', 'IN_PROGRESS', 'DEFERRED', 'RESOLVED', 'REJECTED', 'MERGED', 'WITHDRAWN'];
+
 /** OpenAPI shapes of the views built by TicketViews (libs/tickets). */
 export class UnitRefView {
   @ApiProperty({ example: '00001' }) code: string;
@@ -46,11 +48,41 @@ export class AttachmentRefView {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty({ example: 'image/jpeg' }) contentType: string;
   @ApiProperty() size: number;
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    description:
+      'A file of a report merged into this one: that report’s code (served from this ticket too); null for its own',
+  })
+  fromTrackingCode: string | null;
+}
+
+class DuplicateCitizenView {
+  @ApiProperty() fullName: string;
+  @ApiProperty({ example: '001******345', description: 'Masked' }) citizenId: string;
+  @ApiProperty({ nullable: true, type: String, example: '+8491****678', description: 'Masked' }) phone: string | null;
+}
+
+export class PossibleDuplicateView {
+  @ApiProperty() trackingCode: string;
+  @ApiProperty({ enum: STATUSES }) status: string;
+  @ApiProperty() issueType: string;
+  @ApiProperty() receivedAt: string;
+  @ApiProperty() dueAt: string;
+  @ApiProperty({ type: UnitRefView }) assignedUnit: UnitRefView;
+  @ApiProperty({ type: DuplicateCitizenView }) citizen: DuplicateCitizenView;
+  @ApiProperty({
+    description: 'Its phone is this ticket’s (compared by blind index, never shown whole); false when either has none',
+  })
+  samePhone: boolean;
+  @ApiProperty({ type: DoseView, nullable: true }) dose: DoseView | null;
+  @ApiProperty({ nullable: true, type: String }) description: string | null;
+  @ApiProperty() attachmentCount: number;
 }
 
 export class TicketView {
   @ApiProperty() trackingCode: string;
-  @ApiProperty({ enum: ['ASSIGNED', 'IN_PROGRESS', 'DEFERRED', 'RESOLVED', 'REJECTED'] }) status: string;
+  @ApiProperty({ enum: STATUSES }) status: string;
   @ApiProperty() issueType: string;
   @ApiProperty() receivedAt: string;
   @ApiProperty() dueAt: string;
@@ -67,6 +99,19 @@ export class TicketView {
 export class TicketDetailView extends TicketView {
   @ApiPropertyOptional({ type: [AttachmentRefView] }) attachments?: AttachmentRefView[];
   @ApiPropertyOptional({ type: [HistoryEntryView] }) history?: HistoryEntryView[];
+  @ApiPropertyOptional({
+    nullable: true,
+    type: String,
+    description: 'Once MERGED: the tracking code of the report it was merged into',
+  })
+  mergedInto?: string | null;
+  @ApiPropertyOptional({
+    type: [PossibleDuplicateView],
+    description:
+      'Reports linked to this one as possible duplicates (the same citizen, issue and dose from another phone), ' +
+      'either way and one hop further, oldest first; only those in your reach',
+  })
+  possibleDuplicates?: PossibleDuplicateView[];
 }
 
 export class QueuePageView {

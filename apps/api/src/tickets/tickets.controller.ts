@@ -1,5 +1,6 @@
 import { Body, Controller, Get, Header, HttpCode, Param, Post, Query, StreamableFile } from '@nestjs/common';
 import {
+  ApiBadRequestResponse,
   ApiConflictResponse,
   ApiNotFoundResponse,
   ApiOkResponse,
@@ -11,7 +12,7 @@ import { AppError } from '@phananh/core';
 import { Auth, AuthUser, CurrentUser, Role } from '@phananh/identity';
 import { AttachmentStore } from '@phananh/reports';
 import { TicketErrors, TicketQueue, TicketsService, WorkflowAction } from '@phananh/tickets';
-import { CommentDto, QueueQueryDto, ReasonDto, RejectDto, ResolveDto, TransferDto } from './ticket.dto';
+import { CommentDto, MergeDto, QueueQueryDto, ReasonDto, RejectDto, ResolveDto, TransferDto } from './ticket.dto';
 import { QueuePageView, TicketDetailView } from './ticket.views';
 
 const NOT_FOUND = 'No such ticket, or outside your reach (indistinguishable)';
@@ -186,5 +187,29 @@ export class TicketsController {
     @Body() body: ReasonDto,
   ): Promise<TicketDetailView> {
     return this.tickets.act(user, code, { action: WorkflowAction.Reopen, reason: body.reason });
+  }
+
+  @Post(':trackingCode/merge')
+  @HttpCode(200)
+  @Auth()
+  @ApiOperation({
+    summary: 'Fold this open report into another open report of the same citizen it is linked to (→ MERGED)',
+    description:
+      'Any official in reach of both. This report ends MERGED, pointing at the kept one, closed and off the SLA ' +
+      'ladder; its history and files stay (the kept report lists its files too). The kept report changes only by a ' +
+      'history entry. 404 `merge-target-not-found` for a kept report unknown or outside your reach (alike); 409 ' +
+      '`merge-other-citizen`, `merge-not-linked`, `merge-target-closed`, `transition-not-allowed` (this report is ' +
+      'closed), `ticket-changed` (either report changed meanwhile: nothing was written).',
+  })
+  @ApiOkResponse({ type: TicketDetailView, description: 'The merged report, as it now is' })
+  @ApiBadRequestResponse({ description: '`into` names this same report (MERGE_SAME_TICKET), or a bad body' })
+  @ApiNotFoundResponse({ description: NOT_FOUND })
+  @ApiConflictResponse({ description: CONFLICT })
+  merge(
+    @CurrentUser() user: AuthUser,
+    @Param('trackingCode') code: string,
+    @Body() body: MergeDto,
+  ): Promise<TicketDetailView> {
+    return this.tickets.act(user, code, { action: WorkflowAction.Merge, into: body.into, note: body.note });
   }
 }

@@ -36,6 +36,15 @@ export class TimelineEntryDto {
 export class PublicReportDto {
   @ApiProperty({ example: '7KQM-X4HT-9PR' }) trackingCode: string;
   @ApiProperty({ enum: TicketStatus, enumName: 'TicketStatus' }) status: TicketStatus;
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    example: null,
+    description:
+      'MERGED only: the tracking code of the report to follow, when the lookup gave the identity number and the ' +
+      'phone on file for that report; otherwise null',
+  })
+  mergedInto: string | null;
   @ApiProperty({ type: AssignedUnitDto }) assignedUnit: AssignedUnitDto;
   @ApiProperty() receivedAt: string;
   @ApiProperty() dueAt: string;

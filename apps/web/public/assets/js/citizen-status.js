@@ -2,7 +2,7 @@ import { ApiError, api } from './api.js';
 import { $, fmtDateTime, h, mount, queryParam, showMessage } from './dom.js';
 import { FieldErrors } from './form-errors.js';
 import { initI18n, onLangChange, t, tOr } from './i18n.js';
-import { checkRequired, digitsOnly } from './validate.js';
+import { checkPhone, checkRequired, digitsOnly } from './validate.js';
 
 initI18n();
 
@@ -27,15 +27,20 @@ form.addEventListener('submit', async (event) => {
   message.hidden = true;
   const trackingCode = codeInput.value.trim().toUpperCase();
   const citizenId = digitsOnly($('#citizenId').value);
+  // Optional: only a merged report's pointer needs it (the server checks it as the filing form does).
+  const phone = $('#phone').value.trim();
   const found = [];
   if (checkRequired(trackingCode)) found.push({ field: 'trackingCode', message: t('v.required') });
   if (!/^\d{12}$/.test(citizenId))
     found.push({ field: 'citizenId', message: t(citizenId ? 'v.idLength' : 'v.required') });
+  const phoneProblem = phone ? checkPhone(phone) : null;
+  if (phoneProblem) found.push({ field: 'phone', message: t(phoneProblem) });
   if (found.length) return errors.show(found);
   errors.clear();
   submit.disabled = true;
   try {
-    report = await api('/api/v1/reports/lookup', { method: 'POST', body: { trackingCode, citizenId } });
+    const body = phone ? { trackingCode, citizenId, phone } : { trackingCode, citizenId };
+    report = await api('/api/v1/reports/lookup', { method: 'POST', body });
     render();
     result.querySelector('h2').focus();
   } catch (e) {
@@ -94,6 +99,23 @@ function render() {
       r.receivedAt ? [h('dt', {}, t('confirm.received')), h('dd', {}, fmtDateTime(r.receivedAt))] : null,
       r.dueAt ? [h('dt', {}, t('confirm.due')), h('dd', {}, fmtDateTime(r.dueAt))] : null,
     ),
+    r.status === 'MERGED' && r.mergedInto
+      ? h(
+          'div',
+          { class: 'alert alert-info', id: 'merged-into' },
+          h('h3', {}, t('status.mergedTitle')),
+          h('p', {}, t('status.followCode', { code: r.mergedInto })),
+          h(
+            'p',
+            {},
+            h(
+              'a',
+              { href: `/status?code=${encodeURIComponent(r.mergedInto)}` },
+              t('status.followLink', { code: r.mergedInto }),
+            ),
+          ),
+        )
+      : null,
     r.status === 'RESOLVED'
       ? h(
           'div',

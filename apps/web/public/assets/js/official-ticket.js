@@ -1,7 +1,7 @@
 import { ApiError, api } from './api.js';
 import { authed, isSupervisor, requireSignIn, session } from './auth.js';
 import { startCountdowns, syncClock } from './clock.js';
-import { $, fmtBytes, fmtDate, fmtDateTime, h, queryParam, showMessage } from './dom.js';
+import { $, fmtBytes, fmtDate, fmtDateTime, h, mount, queryParam, showMessage } from './dom.js';
 import { FieldErrors, focusField } from './form-errors.js';
 import { initI18n, onLangChange, t, tOr } from './i18n.js';
 
@@ -75,7 +75,8 @@ function render() {
   const overdue = Boolean(tk.overdueSince);
   const c = tk.citizen ?? {};
   const d = tk.dose ?? null;
-  root.replaceChildren(
+  mount(
+    root,
     h(
       'div',
       { class: 'page-head' },
@@ -89,6 +90,15 @@ function render() {
         open ? h('span', { class: 'countdown', dataset: { due: tk.dueAt } }) : null,
       ),
     ),
+    tk.mergedInto
+      ? h(
+          'div',
+          { class: 'alert alert-info', id: 'merged-into' },
+          h('p', {}, t('ticket.mergedInto', { code: tk.mergedInto })),
+          h('p', {}, h('a', { href: ticketHref(tk.mergedInto) }, t('ticket.openKept', { code: tk.mergedInto }))),
+        )
+      : null,
+    tk.possibleDuplicates?.length ? duplicates(tk) : null,
     h(
       'div',
       { class: 'layout-2' },
@@ -163,6 +173,221 @@ function render() {
     ),
   );
   timer = startCountdowns(root);
+}
+
+const ticketHref = (c) => `/official/ticket.html?code=${encodeURIComponent(c)}`;
+const maskId = (id) => (id && id.length > 6 ? `${id.slice(0, 3)}${'*'.repeat(id.length - 6)}${id.slice(-3)}` : id);
+const maskPhone = (p) =>
+  p && p.length > 7 && !p.includes('*') ? `${p.slice(0, 5)}${'*'.repeat(p.length - 8)}${p.slice(-3)}` : p;
+
+/** The comparable facts of a ticket or of a possible duplicate, as one column of the comparison. */
+function facts(x, own) {
+  const d = x.dose;
+  return {
+    status: h('span', { class: `badge badge-${x.status}` }, tOr(`status.${x.status}`, x.status)),
+    received: fmtDateTime(x.receivedAt),
+    due: fmtDateTime(x.dueAt),
+    unit: x.assignedUnit?.name ?? '—',
+    issue: tOr(`issue.${x.issueType}`, x.issueType),
+    dose: d
+      ? t('dup.doseValue', {
+          n: d.doseNumber,
+          vaccine: vaccines.get(d.vaccineCode) ?? d.vaccineCode ?? '—',
+          date: fmtDate(d.vaccinatedOn),
+        })
+      : '—',
+    place: d ? [d.facilityName, d.wardCode].filter(Boolean).join(' · ') : '—',
+    name: x.citizen?.fullName ?? '—',
+    citizenId: own ? maskId(x.citizen?.citizenId) : x.citizen?.citizenId,
+    phone: (own ? maskPhone(x.citizen?.phone) : x.citizen?.phone) ?? '—',
+    samePhone: own ? '—' : t(x.samePhone ? 'dup.yes' : 'dup.no'),
+    photos: String(own ? (x.attachments ?? []).filter((a) => !a.fromTrackingCode).length : x.attachmentCount),
+  };
+}
+
+/**
+ * The possible duplicates side by side with this ticket (a column each), and the two ways to merge an open
+ * pair: the other report into this one, or this one into the other. Both go through a confirmation.
+ */
+function duplicates(tk) {
+  const mine = facts(tk, true);
+  const others = tk.possibleDuplicates.map((x) => ({ x, f: facts(x, false) }));
+  const rows = [
+    ['status', t('dup.status')],
+    ['received', t('confirm.received')],
+    ['due', t('confirm.due')],
+    ['unit', t('ticket.unit')],
+    ['issue', t('dup.issue')],
+    ['dose', t('dup.dose')],
+    ['place', t('f.dosePlace')],
+    ['name', t('f.fullName')],
+    ['citizenId', t('f.citizenIdShort')],
+    ['phone', t('f.phone')],
+    ['samePhone', t('dup.samePhone')],
+    ['photos', t('dup.photos')],
+  ];
+  // Text facts that differ from this ticket's are marked, so that a difference catches the eye.
+  const compared = new Set(['issue', 'dose', 'place', 'name', 'citizenId']);
+  const confirmBox = h('div', { id: 'merge-confirm', class: 'merge-confirm', hidden: true });
+  const canMerge = (x) => isOpen(tk.status) && isOpen(x.status);
+  const table = h(
+    'table',
+    { class: 'compare-table' },
+    h('caption', { class: 'visually-hidden' }, t('dup.caption')),
+    h(
+      'thead',
+      {},
+      h(
+        'tr',
+        {},
+        h('th', { scope: 'col' }, t('dup.field')),
+        h('th', { scope: 'col' }, `${t('dup.this')} · ${tk.trackingCode}`),
+        ...others.map(({ x }) =>
+          h('th', { scope: 'col' }, h('a', { href: ticketHref(x.trackingCode) }, x.trackingCode)),
+        ),
+      ),
+    ),
+    h(
+      'tbody',
+      {},
+      ...rows.map(([key, label]) =>
+        h(
+          'tr',
+          { dataset: { fact: key } },
+          h('th', { scope: 'row' }, label),
+          h('td', {}, mine[key]),
+          ...others.map(({ f }) =>
+            h('td', { class: compared.has(key) && f[key] !== mine[key] ? 'differs' : null }, f[key]),
+          ),
+        ),
+      ),
+      others.some(({ x }) => canMerge(x))
+        ? h(
+            'tr',
+            { dataset: { fact: 'merge' } },
+            h('th', { scope: 'row' }, t('dup.merge')),
+            h('td', {}),
+            ...others.map(({ x }) =>
+              h(
+                'td',
+                {},
+                canMerge(x)
+                  ? h(
+                      'div',
+                      { class: 'merge-actions' },
+                      h(
+                        'button',
+                        {
+                          type: 'button',
+                          class: 'btn btn-secondary btn-small',
+                          dataset: { mergeFrom: x.trackingCode, mergeInto: tk.trackingCode },
+                          onclick: (e) => askMerge(confirmBox, x.trackingCode, tk.trackingCode, e.currentTarget),
+                        },
+                        t('dup.mergeThatIntoThis', { code: x.trackingCode }),
+                      ),
+                      h(
+                        'button',
+                        {
+                          type: 'button',
+                          class: 'btn btn-secondary btn-small',
+                          dataset: { mergeFrom: tk.trackingCode, mergeInto: x.trackingCode },
+                          onclick: (e) => askMerge(confirmBox, tk.trackingCode, x.trackingCode, e.currentTarget),
+                        },
+                        t('dup.mergeThisIntoThat', { code: x.trackingCode }),
+                      ),
+                    )
+                  : null,
+              ),
+            ),
+          )
+        : null,
+    ),
+  );
+  return h(
+    'section',
+    { class: 'card', id: 'duplicates', 'aria-labelledby': 'sec-duplicates' },
+    h('h2', { id: 'sec-duplicates' }, t('dup.title')),
+    h('p', { class: 'section-hint' }, t('dup.lead')),
+    h('div', { class: 'table-wrap' }, table),
+    confirmBox,
+  );
+}
+
+/** The confirmation of a merge of `from` into `into`, with an optional note; Cancel puts the focus back. */
+function askMerge(box, from, into, opener) {
+  const title = t('dup.confirmTitle', { from, into });
+  const note = h('textarea', { id: 'merge-note', name: 'note', rows: 2, maxlength: 2000 });
+  const error = h('div', { hidden: true });
+  const confirmButton = h(
+    'button',
+    { type: 'submit', class: 'btn btn-danger', id: 'merge-confirm-button' },
+    t('dup.confirm'),
+  );
+  const form = h(
+    'form',
+    { novalidate: true, 'aria-labelledby': 'merge-confirm-title' },
+    h('h3', { id: 'merge-confirm-title', tabindex: '-1' }, title),
+    h('p', {}, t('dup.confirmBody', { from, into })),
+    error,
+    h(
+      'div',
+      { class: 'field' },
+      h('label', { for: 'merge-note' }, t('dup.note'), ' ', h('span', { class: 'optional' }, t('common.optional'))),
+      note,
+    ),
+    h(
+      'div',
+      { class: 'actions-row' },
+      confirmButton,
+      h(
+        'button',
+        {
+          type: 'button',
+          class: 'btn btn-quiet',
+          onclick: () => {
+            box.hidden = true;
+            box.replaceChildren();
+            opener?.focus();
+          },
+        },
+        t('dup.cancel'),
+      ),
+    ),
+  );
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    await merge(from, into, note.value.trim(), confirmButton, error);
+  });
+  box.replaceChildren(
+    h('div', { class: 'alert alert-warn', role: 'group', 'aria-labelledby': 'merge-confirm-title' }, form),
+  );
+  box.hidden = false;
+  box.querySelector('h3').focus();
+}
+
+async function merge(from, into, note, button, errorBox) {
+  button.disabled = true;
+  try {
+    await authed(`/api/v1/tickets/${encodeURIComponent(from)}/merge`, {
+      method: 'POST',
+      body: note ? { into, note } : { into },
+    });
+    await load();
+    const here = from === ticket?.trackingCode;
+    showMessage(message, 'ok', here ? t('done.mergedThere', { code: into }) : t('done.mergedHere', { code: from }), '');
+    focusMessage();
+  } catch (e) {
+    if (e instanceof ApiError && (e.status === 409 || e.status === 404)) {
+      // Either report changed or moved meanwhile: show what is true now, and the service's reason.
+      await load();
+      showMessage(message, 'warn', e.userMessage, t('ticket.conflictHint'));
+      focusMessage();
+    } else {
+      showMessage(errorBox, 'error', e.userMessage, '');
+    }
+  } finally {
+    button.disabled = false;
+  }
 }
 
 function history(events) {
@@ -368,7 +593,8 @@ async function showAttachments() {
         const res = await authed(`${path}/attachments/${encodeURIComponent(a.id)}`, { raw: true });
         const url = URL.createObjectURL(await res.blob());
         blobUrls.push(url);
-        const caption = h('figcaption', {}, `${label} · ${a.contentType} · ${fmtBytes(a.size)}`);
+        const from = a.fromTrackingCode ? ` · ${t('ticket.proofFrom', { code: a.fromTrackingCode })}` : '';
+        const caption = h('figcaption', {}, `${label} · ${a.contentType} · ${fmtBytes(a.size)}${from}`);
         figure.replaceChildren(
           a.contentType?.startsWith('image/')
             ? h('a', { href: url, target: '_blank', rel: 'noopener' }, h('img', { src: url, alt: label }))
