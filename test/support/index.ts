@@ -7,3 +7,4 @@ export * from './factories/ticket.factory';
 export * from './private-postgres';
 export * from './campaign-model';
 export * from './bulk-load';
+export * from './images';

@@ -43,6 +43,8 @@ export interface AttachmentLocation {
   contentType: string;
   size: number;
   storageKey: string;
+  /** SHA-256 of the content, checked when the file is read. */
+  sha256: Buffer;
 }
 
 /**
@@ -163,7 +165,7 @@ export class TicketsService {
   async attachment(user: AuthUser, trackingCode: string, id: string): Promise<AttachmentLocation> {
     const params: unknown[] = [trackingCode, id];
     const [row] = await this.db.query(
-      `SELECT a.id, a.content_type AS "contentType", a.size, a.storage_key AS "storageKey"
+      `SELECT a.id, a.content_type AS "contentType", a.size, a.storage_key AS "storageKey", a.sha256
        FROM attachments a JOIN tickets t ON t.id = a.ticket_id
        WHERE t.tracking_code = $1 AND a.id::text = $2 AND ${reachSql(user, 't', params)}`,
       params,

@@ -143,6 +143,16 @@ export class EnvDto {
 
   @Env({
     description:
+      'Bytes of multipart uploads one API process receives at once (by their Content-Length; 15.2 MB for one without); ' +
+      'past it a filing with files is answered 503 with Retry-After',
+  })
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  UPLOAD_MAX_CONCURRENT_BYTES = 64 * 1024 * 1024;
+
+  @Env({
+    description:
       'Express `trust proxy` value: the proxies whose X-Forwarded-For is believed (e.g. `loopback`, `10.0.0.0/8`)',
   })
   @IsOptional()

@@ -20,8 +20,8 @@ async function through(transform: NodeJS.ReadWriteStream, input: Buffer, piece =
   const pieces: Buffer[] = [];
   for (let i = 0; i < input.length; i += piece) pieces.push(input.subarray(i, i + piece));
   const out: Buffer[] = [];
-  await pipeline(Readable.from(pieces), transform, async (source: AsyncIterable<Buffer>) => {
-    for await (const c of source) out.push(c);
+  await pipeline(Readable.from(pieces), transform, async (source: AsyncIterable<string | Buffer>) => {
+    for await (const c of source) out.push(Buffer.from(c));
   });
   return Buffer.concat(out);
 }

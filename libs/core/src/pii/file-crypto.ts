@@ -140,7 +140,7 @@ export class FileCrypto {
     let prefix: Buffer;
     let aad: Buffer;
     let counter = 0;
-    let buffered = Buffer.alloc(0);
+    let buffered: Buffer = Buffer.alloc(0);
     const open = (sealed: Buffer, last: boolean): Buffer => {
       const decipher = createDecipheriv('aes-256-gcm', key, nonce(prefix, counter++, last));
       decipher.setAAD(aad);
