@@ -143,8 +143,8 @@ export class EnvDto {
 
   @Env({
     description:
-      'Bytes of multipart uploads one API process receives at once (by their Content-Length; 15.2 MB for one without); ' +
-      'past it a filing with files is answered 503 with Retry-After',
+      'Bytes of multipart filings one API process receives at once (by their Content-Length; 15.2 MiB for one without); ' +
+      'past it a filing with files is answered 503 `uploads-busy` with Retry-After',
   })
   @Transform(toInt)
   @IsInt()
