@@ -8,3 +8,4 @@ export * from './private-postgres';
 export * from './campaign-model';
 export * from './bulk-load';
 export * from './test-module';
+export * from './images';

@@ -14,6 +14,7 @@ export * from './errors/validation-messages';
 export * from './errors/validation';
 export * from './net/ip-address';
 export * from './pii/pii-crypto';
+export * from './pii/file-crypto';
 export * from './pii/pii.module';
 export * from './logging/logger-options';
 export * from './config/env-table';

@@ -8,6 +8,8 @@ export * from './multipart';
 export * from './attachments/attachment-store';
 export * from './attachments/attachments.module';
 export * from './attachments/file-type';
+export * from './attachments/proof-content';
+export * from './attachments/encrypt-stored';
 export * from './reports.service';
 export * from './report-lookup.service';
 export * from './reports.module';

@@ -7,6 +7,11 @@ export const ReportErrors = defineErrors({
     vi: 'Không tìm thấy phản ánh với mã tra cứu và số định danh này',
     en: 'No report matches this tracking code and identity number',
   },
+  UPLOADS_BUSY: {
+    status: 503,
+    vi: 'Hệ thống đang nhận nhiều tệp cùng lúc, vui lòng gửi lại sau ít giây',
+    en: 'Too many files are being received right now: send again in a few seconds',
+  },
   IDEMPOTENCY_KEY_REUSED: {
     status: 422,
     vi: 'Khóa Idempotency-Key này đã được dùng cho một yêu cầu khác',
@@ -94,6 +99,10 @@ export const ReportValidation = registerValidationMessages({
     en: 'The file must be a JPEG or PNG image or a PDF',
   },
   ATTACHMENT_TOO_LARGE: { vi: 'Mỗi tệp không được quá 5 MB', en: 'Each file must be at most 5 MB' },
+  ATTACHMENT_IMAGE_TOO_LARGE: {
+    vi: 'Ảnh không được quá 50 triệu điểm ảnh (50 megapixel)',
+    en: 'An image must have at most 50 million pixels (50 megapixels)',
+  },
   ATTACHMENTS_TOO_MANY: { vi: 'Tối đa 3 tệp đính kèm', en: 'At most 3 attachments' },
   MULTIPART_INVALID: {
     vi: 'Nội dung multipart/form-data không hợp lệ',

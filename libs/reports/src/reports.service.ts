@@ -1,5 +1,4 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { createHash } from 'node:crypto';
 import {
   AppError,
   Clock,
@@ -24,6 +23,7 @@ import {
 import { CampaignsService, computeDueAt, freshSlaState } from '@phananh/sla';
 import { AttachmentStore, StoredFile } from './attachments/attachment-store';
 import { AttachmentType, sniffAttachmentType } from './attachments/file-type';
+import { imageProblem, proofContent } from './attachments/proof-content';
 import { ReportReceiptDto } from './dto/report-views.dto';
 import { IDEMPOTENCY_TTL_MS } from './idempotency-retention';
 import { assertSaneShape, checkReport, ValidReport } from './report-check';
@@ -32,10 +32,18 @@ import { ReportErrors, ReportValidation } from './reports.errors';
 import { newTrackingCode } from './tracking-code';
 import { ATTACHMENTS_PART } from './multipart';
 
-/** A file as the HTTP layer received it (multer's memory storage). */
+/**
+ * A file as the HTTP layer received it: spooled to a temporary file (which the HTTP layer
+ * removes once the request is answered), with what was measured while it streamed in.
+ */
 export interface IncomingFile {
-  buffer: Buffer;
+  /** The temporary file holding the bytes as sent. */
+  path: string;
   size: number;
+  /** SHA-256 of the bytes as sent (the idempotency hash is made of it). */
+  sha256: Buffer;
+  /** The first bytes, to judge the type from the content. */
+  head: Buffer;
 }
 
 export interface FileReportCommand {
@@ -107,7 +115,7 @@ export class ReportsService {
       issueType: report.issueType,
     });
     const citizenIdHash = this.pii.blindIndex(report.citizen.citizenId);
-    const stored = await this.storeFiles(files);
+    const stored = await this.storeFiles(files, types);
     try {
       for (let attempt = 1; ; attempt++) {
         const { row, receipt } = await this.newTicket(report, unit, citizenIdHash);
@@ -209,7 +217,7 @@ export class ReportsService {
 
   /** Keyed (HMAC), since a body holds an identity number that a plain hash would let anyone confirm. */
   private requestHash(body: unknown, files: IncomingFile[]): Buffer {
-    const fileHashes = files.map((f) => createHash('sha256').update(f.buffer).digest('hex'));
+    const fileHashes = files.map((f) => f.sha256.toString('hex'));
     return this.pii.blindIndex(`idempotency\n${canonicalJson(body)}\n${fileHashes.join(',')}`);
   }
 
@@ -238,7 +246,7 @@ export class ReportsService {
     if (files.length > MAX_ATTACHMENTS) errors.push(fieldError(ATTACHMENTS_PART, 'ATTACHMENTS_TOO_MANY'));
     const types = files.map((file, i) => {
       if (file.size > MAX_ATTACHMENT_BYTES) errors.push(fieldError(`${ATTACHMENTS_PART}.${i}`, 'ATTACHMENT_TOO_LARGE'));
-      const type = sniffAttachmentType(file.buffer);
+      const type = sniffAttachmentType(file.head);
       if (!type) errors.push(fieldError(`${ATTACHMENTS_PART}.${i}`, 'ATTACHMENT_TYPE'));
       return type!;
     });
@@ -246,15 +254,32 @@ export class ReportsService {
     return [report, types];
   }
 
-  private async storeFiles(files: IncomingFile[]): Promise<StoredFile[]> {
+  /**
+   * Stores the files sealed, images re-encoded without their metadata (proof-content.ts). An
+   * image the decoder refuses is the citizen's 400 on its part, like a file of the wrong type.
+   */
+  private async storeFiles(files: IncomingFile[], types: AttachmentType[]): Promise<StoredFile[]> {
     const stored: StoredFile[] = [];
+    const errors: FieldError[] = [];
     try {
-      for (const file of files) stored.push(await this.store.put(file.buffer));
-      return stored;
+      for (const [i, file] of files.entries()) {
+        try {
+          stored.push(await this.store.put(proofContent(file.path, types[i])));
+        } catch (err) {
+          const code = imageProblem(err);
+          if (!code) throw err;
+          errors.push(fieldError(`${ATTACHMENTS_PART}.${i}`, code));
+        }
+      }
     } catch (err) {
       await this.removeFiles(stored);
       throw err;
     }
+    if (errors.length) {
+      await this.removeFiles(stored);
+      throw validationError(errors);
+    }
+    return stored;
   }
 
   /** Removes the files of a report that was not written, and empties the list so they are removed once. */

@@ -76,7 +76,7 @@ export const TICKET_FILES_SQL = `
  */
 export function ticketFileSql(reach: string): string {
   return `
-    SELECT a.id, a.content_type AS "contentType", a.size, a.storage_key AS "storageKey"
+    SELECT a.id, a.content_type AS "contentType", a.size, a.storage_key AS "storageKey", a.sha256
     FROM tickets t
     CROSS JOIN LATERAL (SELECT t.id UNION ALL SELECT m.id FROM tickets m WHERE m.merged_into = t.id) o (ticket_id)
     JOIN attachments a ON a.ticket_id = o.ticket_id

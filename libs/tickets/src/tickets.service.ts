@@ -51,6 +51,8 @@ export interface AttachmentLocation {
   contentType: string;
   size: number;
   storageKey: string;
+  /** SHA-256 of the content, checked when the file is read. */
+  sha256: Buffer;
 }
 
 /**

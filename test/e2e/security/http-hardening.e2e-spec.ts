@@ -2,7 +2,7 @@ import jwt from 'jsonwebtoken';
 import { FakeClock } from '@phananh/core';
 import { Role, UsersService } from '@phananh/identity';
 import { newTrackingCode } from '@phananh/reports';
-import { Official, TestApp, createTestApp, newAttachment, newOfficial, newTicket } from '@test/support';
+import { Official, TestApp, createTestApp, exifPhoto, newAttachment, newOfficial, newTicket } from '@test/support';
 import { newCitizen, reportBody } from '../public/report-bodies';
 
 const b64 = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
@@ -10,7 +10,6 @@ const PNG = Buffer.from(
   'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==',
   'base64',
 );
-const JPEG = Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10, 0x4a, 0x46, 0x49, 0x46, 0x00, 0x01, 0xff, 0xd9]);
 const ALLOWED_ORIGIN = 'https://congkhai.example.vn';
 
 /**
@@ -178,7 +177,7 @@ describe('HTTP hardening', () => {
       const res = await t.http
         .post('/api/v1/reports')
         .field('report', JSON.stringify(reportBody()))
-        .attach('attachments', JPEG, { filename: 'proof.html', contentType: 'text/html' })
+        .attach('attachments', await exifPhoto('jpeg'), { filename: 'proof.html', contentType: 'text/html' })
         .attach('attachments', PNG, { filename: 'proof.pdf', contentType: 'application/pdf' })
         .expect(201);
       const detail = await t.http

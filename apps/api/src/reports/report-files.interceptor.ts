@@ -1,6 +1,7 @@
-import { CallHandler, ExecutionContext, HttpException, Injectable } from '@nestjs/common';
+import { CallHandler, ExecutionContext, HttpException, Inject, Injectable } from '@nestjs/common';
 import { FilesInterceptor } from '@nestjs/platform-express';
-import { Observable } from 'rxjs';
+import type { Request } from 'express';
+import { Observable, defer, lastValueFrom } from 'rxjs';
 import { AppError, CommonErrors, validationError } from '@phananh/core';
 import {
   ATTACHMENTS_PART,
@@ -9,15 +10,15 @@ import {
   REPORT_PART,
   ReportValidation,
 } from '@phananh/reports';
-
-/** The `report` part may be as large as a JSON body (100 kB). */
-const REPORT_PART_MAX_BYTES = 100 * 1024;
+import { REPORT_PART_MAX_BYTES, UploadSpool } from './upload-spool';
 
 const { fieldError } = ReportValidation;
 
 /**
- * multer (memory storage) for the report's multipart form: up to 3 files of at most
- * 5 MB in `attachments`, the JSON in `report` (no bigger than a JSON body may be).
+ * multer for the report's multipart form: up to 3 files of at most 5 MB in `attachments`,
+ * streamed to temporary files (UploadSpool), the JSON in `report` (no bigger than a JSON body
+ * may be). A multipart request first takes its share of the process's upload budget (503
+ * when it is spent), and gives it back, its temporary files removed, once it is answered.
  * A JSON request passes through untouched. multer's errors come back as field errors.
  */
 @Injectable()
@@ -30,12 +31,30 @@ export class ReportFilesInterceptor extends FilesInterceptor(ATTACHMENTS_PART, M
     parts: MAX_ATTACHMENTS + 10,
   },
 }) {
+  // @Inject: the mixin's own constructor parameter (multer's module options) would be inherited otherwise.
+  constructor(@Inject(UploadSpool) private readonly spool: UploadSpool) {
+    super({ storage: spool.storage });
+  }
+
   override async intercept(context: ExecutionContext, next: CallHandler): Promise<Observable<unknown>> {
+    const req = context.switchToHttp().getRequest<Request>();
+    const release = req.is(['multipart']) ? this.spool.reserve(req) : () => undefined;
+    let handled: Observable<unknown>;
     try {
-      return await super.intercept(context, next);
+      handled = await super.intercept(context, next);
     } catch (err) {
+      await this.spool.discard(req.files);
+      release();
       throw multerProblem(err);
     }
+    return defer(async () => {
+      try {
+        return await lastValueFrom(handled, { defaultValue: undefined });
+      } finally {
+        await this.spool.discard(req.files);
+        release();
+      }
+    });
   }
 }
 

@@ -10,6 +10,7 @@ import {
   ApiOkResponse,
   ApiOperation,
   ApiPayloadTooLargeResponse,
+  ApiServiceUnavailableResponse,
   ApiTags,
   ApiTooManyRequestsResponse,
   ApiUnprocessableEntityResponse,
@@ -48,7 +49,8 @@ export class ReportsController {
     summary: 'File a report (no login)',
     description:
       'JSON, or multipart/form-data with the same JSON in the part `report` and up to 3 files (JPEG, PNG or PDF, ' +
-      '5 MB each, judged from their content) in parts named `attachments`. The same citizen, issue and dose while an ' +
+      '5 MB each, judged from their content) in parts named `attachments`. Images are re-encoded without their ' +
+      'metadata (EXIF, GPS, XMP) and every file is stored encrypted. The same citizen, issue and dose while an ' +
       'earlier report is open: 200 with the earlier report. With `Idempotency-Key`, a retry within 24 hours gets the ' +
       'first answer again.',
   })
@@ -75,6 +77,9 @@ export class ReportsController {
   @ApiPayloadTooLargeResponse({ description: 'A JSON body over 100 kB or a file over 5 MB' })
   @ApiUnprocessableEntityResponse({ description: 'The Idempotency-Key was used with another body' })
   @ApiTooManyRequestsResponse({ description: 'Too many filings from this address; see Retry-After' })
+  @ApiServiceUnavailableResponse({
+    description: '`uploads-busy`: this process is receiving as many file bytes as it takes at once; see Retry-After',
+  })
   async file(
     @Req() req: Request,
     @Res({ passthrough: true }) res: Response,

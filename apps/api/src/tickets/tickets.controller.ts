@@ -2,6 +2,7 @@ import { Body, Controller, Get, Header, HttpCode, Param, Post, Query, Streamable
 import {
   ApiBadRequestResponse,
   ApiConflictResponse,
+  ApiInternalServerErrorResponse,
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
@@ -58,23 +59,32 @@ export class TicketsController {
   @Auth()
   @Header('X-Content-Type-Options', 'nosniff')
   @Header('Cache-Control', 'private, no-store')
-  @ApiOperation({ summary: 'An attached file (the photo of the paper proof), as the citizen sent it' })
+  @ApiOperation({
+    summary: 'An attached file (the photo of the paper proof), decrypted',
+    description:
+      'Images as re-encoded at intake (upright, no metadata), PDFs as sent. A stored file that fails its integrity ' +
+      'check is never served: 500 problem with an errorId.',
+  })
   @ApiProduces('image/jpeg', 'image/png', 'application/pdf')
   @ApiOkResponse({
     description: 'The file, with its stored content type',
     schema: { type: 'string', format: 'binary' },
   })
   @ApiNotFoundResponse({ description: NOT_FOUND })
+  @ApiInternalServerErrorResponse({ description: 'The stored file failed its integrity check (tampered or damaged)' })
   async attachment(
     @CurrentUser() user: AuthUser,
     @Param('trackingCode') code: string,
     @Param('id') id: string,
   ): Promise<StreamableFile> {
     const file = await this.tickets.attachment(user, code, id);
-    const stream = await this.store.open(file.storageKey).catch(() => {
-      throw new AppError(TicketErrors.ATTACHMENT_NOT_FOUND);
+    // A missing file is 404; one that fails its integrity check (AttachmentIntegrityError) is a
+    // 500 with an errorId, logged, and never a byte of it sent.
+    const opened = await this.store.open(file.storageKey, file.sha256).catch((err: unknown) => {
+      if ((err as { code?: string }).code === 'ENOENT') throw new AppError(TicketErrors.ATTACHMENT_NOT_FOUND);
+      throw err;
     });
-    return new StreamableFile(stream, { type: file.contentType, length: file.size, disposition: 'inline' });
+    return new StreamableFile(opened.stream, { type: file.contentType, length: opened.size, disposition: 'inline' });
   }
 
   @Post(':trackingCode/start')

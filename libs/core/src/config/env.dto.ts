@@ -155,6 +155,16 @@ export class EnvDto {
 
   @Env({
     description:
+      'Bytes of multipart filings one API process receives at once (by their Content-Length; 15.2 MiB for one without); ' +
+      'past it a filing with files is answered 503 `uploads-busy` with Retry-After',
+  })
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  UPLOAD_MAX_CONCURRENT_BYTES = 64 * 1024 * 1024;
+
+  @Env({
+    description:
       'Express `trust proxy` value: the proxies whose X-Forwarded-For is believed, as a hop count (`1`) or comma-separated names and subnets (`loopback`, `10.0.0.0/8`, `fd00::/8`); `true` (believe anyone) is refused in production',
   })
   @IsOptional()

@@ -1,6 +1,7 @@
 import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes } from 'node:crypto';
 
-function parseKey(text: string): Buffer {
+/** A 32-byte key from its hex or base64 text (PII_KEY, PII_PREVIOUS_KEYS). */
+export function parseKey(text: string): Buffer {
   const key = /^[0-9a-fA-F]{64}$/.test(text) ? Buffer.from(text, 'hex') : Buffer.from(text, 'base64');
   if (key.length !== 32) throw new Error('A PII key must be 32 bytes');
   return key;
