@@ -36,6 +36,7 @@ describe('TicketViews', () => {
     lotNumber: null,
     description: null,
     version: 1,
+    piiErasedAt: null,
     ...over,
   });
 
@@ -58,5 +59,30 @@ describe('TicketViews', () => {
     const stored = { citizenIdMasked: '001******345', phoneMasked: '+8491****678' };
     expect(views.view(row(stored), true).citizen).toMatchObject({ citizenId: '001090012345', phone: '+84912345678' });
     expect(views.view(row({ phoneEnc: null }), false).citizen.phone).toBeNull();
+  });
+
+  it('shows an erased ticket with its personal fields null, in the list and the full view, decrypting nothing', () => {
+    const decrypt = jest.spyOn(pii, 'decrypt');
+    const views = new TicketViews(pii, reference);
+    const erased = row({
+      citizenName: null,
+      citizenDob: null,
+      citizenIdEnc: null,
+      phoneEnc: null,
+      piiErasedAt: new Date('2022-05-12T00:00:00Z'),
+    });
+    for (const full of [false, true]) {
+      const view = views.view(erased, full);
+      expect(view.citizen).toEqual({
+        fullName: null,
+        dateOfBirth: null,
+        citizenId: null,
+        phone: null,
+        wardCode: '00001',
+      });
+      expect(view.personalDataErasedAt).toBe('2022-05-12T07:00:00.000+07:00');
+    }
+    expect(decrypt).not.toHaveBeenCalled();
+    decrypt.mockRestore();
   });
 });

@@ -33,10 +33,11 @@ export interface TicketView {
   cutoffMissed: boolean;
   campaign: string | null;
   assignedUnit: UnitRef;
+  /** fullName, dateOfBirth, citizenId and phone are null once the personal data is erased (personalDataErasedAt). */
   citizen: {
-    fullName: string;
-    dateOfBirth: string;
-    citizenId: string;
+    fullName: string | null;
+    dateOfBirth: string | null;
+    citizenId: string | null;
     phone: string | null;
     wardCode: string | null;
   };
@@ -50,6 +51,8 @@ export interface TicketView {
   } | null;
   description: string | null;
   version: number;
+  /** When the retention job erased the ticket's personal data, free texts, history notes and files; null before. */
+  personalDataErasedAt: string | null;
   attachments?: AttachmentRef[];
   history?: HistoryEntry[];
 }
@@ -89,7 +92,7 @@ export class TicketViews {
       citizen: {
         fullName: row.citizenName,
         dateOfBirth: row.citizenDob,
-        citizenId: this.shown(row.citizenIdEnc, row.citizenIdMasked, full, maskCitizenId),
+        citizenId: row.citizenIdEnc && this.shown(row.citizenIdEnc, row.citizenIdMasked, full, maskCitizenId),
         phone: row.phoneEnc && this.shown(row.phoneEnc, row.phoneMasked, full, maskPhone),
         wardCode: row.citizenWardCode,
       },
@@ -106,6 +109,7 @@ export class TicketViews {
             },
       description: row.description,
       version: row.version,
+      personalDataErasedAt: row.piiErasedAt ? toVnIso(row.piiErasedAt) : null,
     };
   }
 

@@ -79,7 +79,8 @@ export class TicketsService {
    */
   async detail(user: AuthUser, trackingCode: string): Promise<TicketView> {
     const row = await this.findInReach(user, trackingCode);
-    await this.insertEvent(this.db.manager, row.id, user, TicketAction.IdentityViewed, {});
+    // An erased ticket shows no identity number: there is no view of one to record.
+    if (!row.piiErasedAt) await this.insertEvent(this.db.manager, row.id, user, TicketAction.IdentityViewed, {});
     return this.fullView(row, true);
   }
 
@@ -87,6 +88,9 @@ export class TicketsService {
     const transition = TRANSITIONS[input.action];
     if (transition.roles && !transition.roles.includes(user.role)) throw new AppError(CommonErrors.FORBIDDEN);
     const row = await this.findInReach(user, trackingCode);
+    // Erased tickets are closed for good: a reopened one would be work without a citizen, and a
+    // comment would bring free text back after the end of its retention.
+    if (row.piiErasedAt) throw new AppError(TicketErrors.TICKET_ERASED);
     if (!transition.from.includes(row.status)) throw new AppError(TicketErrors.TRANSITION_NOT_ALLOWED);
     const now = this.clock.now();
     const set: Partial<TicketRecord> = {};
@@ -159,13 +163,16 @@ export class TicketsService {
     return this.fullView(await this.reload(row.id), false);
   }
 
-  /** Where the caller may read an attachment: only of a ticket in reach (else 404, like a missing one). */
+  /**
+   * Where the caller may read an attachment: only of a ticket in reach (else 404, like a missing
+   * one), and only while it exists (an erased ticket's files are gone: 404 too).
+   */
   async attachment(user: AuthUser, trackingCode: string, id: string): Promise<AttachmentLocation> {
     const params: unknown[] = [trackingCode, id];
     const [row] = await this.db.query(
       `SELECT a.id, a.content_type AS "contentType", a.size, a.storage_key AS "storageKey"
        FROM attachments a JOIN tickets t ON t.id = a.ticket_id
-       WHERE t.tracking_code = $1 AND a.id::text = $2 AND ${reachSql(user, 't', params)}`,
+       WHERE t.tracking_code = $1 AND a.id::text = $2 AND a.erased_at IS NULL AND ${reachSql(user, 't', params)}`,
       params,
     );
     if (!row) throw new AppError(TicketErrors.ATTACHMENT_NOT_FOUND);
@@ -181,7 +188,8 @@ export class TicketsService {
   private async fullView(row: TicketRow, full: boolean): Promise<TicketView> {
     const [attachments, events] = await Promise.all([
       this.db.query(
-        `SELECT id, content_type AS "contentType", size FROM attachments WHERE ticket_id = $1 ORDER BY created_at, id`,
+        `SELECT id, content_type AS "contentType", size FROM attachments
+         WHERE ticket_id = $1 AND erased_at IS NULL ORDER BY created_at, id`,
         [row.id],
       ),
       // The cutoff writes only the ticket's flag (CampaignCutoffService); its history entry is
