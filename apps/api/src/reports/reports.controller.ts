@@ -50,7 +50,8 @@ export class ReportsController {
       'JSON, or multipart/form-data with the same JSON in the part `report` and up to 3 files (JPEG, PNG or PDF, ' +
       '5 MB each, judged from their content) in parts named `attachments`. The same citizen, issue and dose while an ' +
       'earlier report is open: 200 with the earlier report. With `Idempotency-Key`, a retry within 24 hours gets the ' +
-      'first answer again.',
+      'first answer again. `consent.noticeVersion` is required: the version of GET /api/v1/reference/privacy-notice ' +
+      'the citizen accepted (anything else: 400).',
   })
   @ApiConsumes('application/json', 'multipart/form-data')
   @ApiBody({
