@@ -134,20 +134,33 @@ export const ERASED_TICKET_FIELDS = [
   'facilityName', 'lotNumber', 'description', 'resolution', 'rejectionNote',
 ] as const satisfies readonly (keyof TicketRecord)[]; // prettier-ignore
 
-/** A closed ticket whose personal data is still there (the predicate of ix_tickets_pii_retention, then the status). */
-const ERASABLE = `t.pii_erased_at IS NULL AND t.closed_at IS NOT NULL AND t.status NOT IN ${OPEN_STATUS_SQL}`;
+/**
+ * A closed ticket whose personal data is still there: the predicate of ix_tickets_pii_retention
+ * (resolve and reject set closed_at, reopen clears it). The status is checked again by the
+ * erasure itself: repeated here, it would make the planner, which cannot know that closed_at
+ * implies a closed status, expect too few rows and read a whole campaign into a bitmap.
+ */
+const ERASABLE = `t.pii_erased_at IS NULL AND t.closed_at IS NOT NULL`;
+
+/** The campaigns whose cutoff is at or before $1 (now − RETENTION_DAYS): their closed tickets are due for erasure. */
+const CAMPAIGNS_PAST_RETENTION_SQL = `SELECT code FROM campaigns WHERE cutoff_at <= $1 ORDER BY code`;
 
 /**
- * The retention job's claims ($1: now − RETENTION_DAYS, $2: the batch size): the closed
- * tickets of the campaigns whose cutoff is at or before $1, and the closed tickets outside any
- * campaign closed at or before $1. Each is a range of ix_tickets_pii_retention, read until the
- * batch is full, locked so that another worker skips them (exported so that a test EXPLAINs
- * exactly these statements). A ticket still open is never claimed: it is erased once closed.
+ * The retention job's claims: the closed tickets of one campaign ($1: its code, $2: the batch
+ * size), oldest closing first, and the closed tickets outside any campaign closed at or before
+ * $1 (now − RETENTION_DAYS; $2: the batch size). Each walks ix_tickets_pii_retention and stops
+ * when the batch is full, whatever the number of rows due, and locks its rows so that another
+ * worker skips them (exported so that a test EXPLAINs exactly these statements). The first
+ * one's ORDER BY is what keeps the planner from reading a whole campaign's range into a bitmap
+ * first; the second has none, since PostgreSQL does not take `campaign_code IS NULL` as an
+ * equality that leaves the index ordered by closed_at, and would sort every row due (its range
+ * scan returns them oldest first all the same). A ticket still open is never claimed: it is
+ * erased once closed.
  */
-export const CLAIM_ERASABLE_IN_CAMPAIGNS_SQL = `
+export const CLAIM_ERASABLE_IN_CAMPAIGN_SQL = `
   SELECT t.id FROM tickets t
-  WHERE ${ERASABLE}
-    AND t.campaign_code = ANY (ARRAY(SELECT c.code FROM campaigns c WHERE c.cutoff_at <= $1))
+  WHERE ${ERASABLE} AND t.campaign_code = $1
+  ORDER BY t.closed_at
   LIMIT $2
   FOR UPDATE OF t SKIP LOCKED`;
 export const CLAIM_ERASABLE_OUTSIDE_CAMPAIGNS_SQL = `
@@ -167,7 +180,7 @@ WITH erased AS (
   UPDATE tickets t
   SET ${ERASED_TICKET_FIELDS.map((k) => `${TICKET_COLUMNS[k][0]} = NULL`).join(', ')},
       pii_erased_at = $2, version = t.version + 1
-  WHERE t.id = ANY ($1::bigint[]) AND t.pii_erased_at IS NULL
+  WHERE t.id = ANY ($1::bigint[]) AND t.pii_erased_at IS NULL AND t.status NOT IN ${OPEN_STATUS_SQL}
   RETURNING t.id
 ), notes AS (
   UPDATE ticket_events e SET note = NULL
@@ -299,15 +312,21 @@ export class TicketStore {
 
   /**
    * Erases the personal data of up to `limit` closed tickets past retention, in one
-   * transaction: those of campaigns whose cutoff is at or before `retainedSince`, then those
+   * transaction: those of the campaigns whose cutoff is at or before `retainedSince`, then those
    * outside any campaign closed at or before it (see the claims above). Sets pii_erased_at to
    * `now`. Run it until it erases fewer than `limit`; then remove the files (filesToRemove).
    */
   async erasePersonalData(retainedSince: Date, now: Date, limit: number): Promise<ErasedBatch> {
     return this.db.transaction(async (m) => {
-      const ids: string[] = (await m.query(CLAIM_ERASABLE_IN_CAMPAIGNS_SQL, [retainedSince, limit])).map(
-        (r: { id: string }) => r.id,
+      const campaigns: string[] = (await m.query(CAMPAIGNS_PAST_RETENTION_SQL, [retainedSince])).map(
+        (r: { code: string }) => r.code,
       );
+      const ids: string[] = [];
+      for (const code of campaigns) {
+        if (ids.length === limit) break;
+        const rows = await m.query(CLAIM_ERASABLE_IN_CAMPAIGN_SQL, [code, limit - ids.length]);
+        ids.push(...rows.map((r: { id: string }) => r.id));
+      }
       if (ids.length < limit) {
         const outside = await m.query(CLAIM_ERASABLE_OUTSIDE_CAMPAIGNS_SQL, [retainedSince, limit - ids.length]);
         ids.push(...outside.map((r: { id: string }) => r.id));
