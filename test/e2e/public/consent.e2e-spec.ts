@@ -116,7 +116,7 @@ describe('consent: the privacy notice and the version a filing accepted', () => 
     expect(await stored(ok.body.trackingCode)).toBe(PRIVACY_NOTICE_VERSION);
   });
 
-  it('answers a duplicate with the earlier report, whatever its consent, and stores nothing new', async () => {
+  it('answers a repeat of an open report only when it carries the consent', async () => {
     const citizen = newCitizen();
     const first = await file(reportBody(citizen)).expect(201);
     const again = await file(reportBody(citizen)).expect(200);
