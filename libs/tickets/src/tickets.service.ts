@@ -156,8 +156,10 @@ export class TicketsService {
     if (transition.to) set.status = transition.to;
 
     await this.db.transaction(async (m) => {
-      // A comment changes nothing on the ticket, so it neither bumps the version nor conflicts.
+      // A comment changes nothing on the ticket, so it neither bumps the version nor conflicts;
+      // it only makes sure that the retention job has not erased the ticket meanwhile.
       if (Object.keys(set).length > 0) await this.update(m, row, set, now);
+      else await this.lockUnerased(m, row.id);
       await this.insertEvent(m, row.id, user, transition.event, event);
     });
     return this.fullView(await this.reload(row.id), false);
@@ -220,6 +222,16 @@ export class TicketsService {
       if (!own || own.provinceCode !== target.provinceCode) throw fieldError('unitCode', 'TRANSFER_OUTSIDE_PROVINCE');
     }
     return target.code;
+  }
+
+  /**
+   * Holds the ticket against the retention job until the transaction ends (FOR SHARE: its claim
+   * skips the row), or fails if the job erased it after the ticket was read: a note written now
+   * would outlive the erasure of the others.
+   */
+  private async lockUnerased(m: Queryable, id: string): Promise<void> {
+    const rows = await m.query(`SELECT id FROM tickets WHERE id = $1 AND pii_erased_at IS NULL FOR SHARE`, [id]);
+    if (!rows.length) throw new AppError(TicketErrors.TICKET_ERASED);
   }
 
   private async update(m: Queryable, row: TicketRow, set: Partial<TicketRecord>, now: Date): Promise<void> {
