@@ -4,6 +4,7 @@ import { Agent, request } from 'node:http';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import autocannon from 'autocannon';
+import { PRIVACY_NOTICE_VERSION } from '@phananh/reports';
 import { TICKET_COLUMNS, TICKET_KEYS, TicketRecord, columnNames } from '@phananh/ticket-store';
 import { Geography, ReportGenerator } from '../test/support/campaign-model';
 import { BENCH_DB, PG_ADMIN_URL, dbUrl } from './bench-env';
@@ -57,6 +58,8 @@ const PGBENCH_VALUES: Record<keyof TicketRecord, string> = {
   version: '1',
   updatedAt: 'now()',
   closedAt: 'NULL',
+  piiErasedAt: 'NULL',
+  noticeVersion: `'${PRIVACY_NOTICE_VERSION}'`,
 };
 const PGBENCH_SCRIPT = `INSERT INTO tickets (${columnNames(TICKET_COLUMNS, TICKET_KEYS)})
 VALUES (${TICKET_KEYS.map((k) => PGBENCH_VALUES[k]).join(', ')});

@@ -50,12 +50,15 @@ CREATE TABLE attachments (
   ticket_id bigint NOT NULL,
   content_type text NOT NULL,
   size integer NOT NULL,
-  sha256 bytea NOT NULL,
-  storage_key text NOT NULL,
+  sha256 bytea,
+  storage_key text,
   created_at timestamp with time zone NOT NULL,
+  erased_at timestamp with time zone,
+  CONSTRAINT ck_attachments_erased CHECK (((erased_at IS NOT NULL) OR ((sha256 IS NOT NULL) AND (storage_key IS NOT NULL)))),
   CONSTRAINT fk_attachments_ticket FOREIGN KEY (ticket_id) REFERENCES tickets(id) ON DELETE CASCADE,
   CONSTRAINT pk_attachments PRIMARY KEY (id)
 );
+CREATE INDEX ix_attachments_files_to_remove ON public.attachments USING btree (id) WHERE ((erased_at IS NOT NULL) AND (storage_key IS NOT NULL));
 CREATE INDEX ix_attachments_ticket ON public.attachments USING btree (ticket_id);
 
 CREATE TABLE campaigns (
@@ -127,10 +130,10 @@ CREATE TABLE tickets (
   unit_code character varying(5) NOT NULL,
   district_code character varying(3),
   province_code character varying(2) NOT NULL,
-  citizen_name text NOT NULL,
-  citizen_dob date NOT NULL,
-  citizen_id_enc bytea NOT NULL,
-  citizen_id_hash bytea NOT NULL,
+  citizen_name text,
+  citizen_dob date,
+  citizen_id_enc bytea,
+  citizen_id_hash bytea,
   phone_enc bytea,
   citizen_ward_code character varying(5),
   dose_number smallint,
@@ -153,8 +156,11 @@ CREATE TABLE tickets (
   phone_hash bytea,
   duplicate_of bigint,
   merged_into bigint,
+  pii_erased_at timestamp with time zone,
+  notice_version text NOT NULL,
   CONSTRAINT ck_tickets_issue_type CHECK ((issue_type = ANY (ARRAY['MISSING_DOSE'::text, 'WRONG_DOSE_INFO'::text, 'WRONG_PERSONAL_INFO'::text, 'DUPLICATE_RECORD'::text, 'OTHER'::text]))),
   CONSTRAINT ck_tickets_merged CHECK (((status = 'MERGED'::text) = (merged_into IS NOT NULL))),
+  CONSTRAINT ck_tickets_pii_present CHECK (((pii_erased_at IS NOT NULL) OR ((citizen_name IS NOT NULL) AND (citizen_dob IS NOT NULL) AND (citizen_id_enc IS NOT NULL) AND (citizen_id_hash IS NOT NULL)))),
   CONSTRAINT ck_tickets_status CHECK ((status = ANY (ARRAY['ASSIGNED'::text, 'IN_PROGRESS'::text, 'DEFERRED'::text, 'RESOLVED'::text, 'REJECTED'::text, 'MERGED'::text, 'WITHDRAWN'::text]))),
   CONSTRAINT fk_tickets_campaign FOREIGN KEY (campaign_code) REFERENCES campaigns(code),
   CONSTRAINT fk_tickets_duplicate_of FOREIGN KEY (duplicate_of) REFERENCES tickets(id),
@@ -170,6 +176,7 @@ CREATE INDEX ix_tickets_open_district_due ON public.tickets USING btree (distric
 CREATE INDEX ix_tickets_open_due ON public.tickets USING btree (due_at, id) WHERE (status = ANY (ARRAY['ASSIGNED'::text, 'IN_PROGRESS'::text, 'DEFERRED'::text]));
 CREATE INDEX ix_tickets_open_province_due ON public.tickets USING btree (province_code, due_at, id) WHERE (status = ANY (ARRAY['ASSIGNED'::text, 'IN_PROGRESS'::text, 'DEFERRED'::text]));
 CREATE INDEX ix_tickets_open_unit_due ON public.tickets USING btree (unit_code, due_at, id) WHERE (status = ANY (ARRAY['ASSIGNED'::text, 'IN_PROGRESS'::text, 'DEFERRED'::text]));
+CREATE INDEX ix_tickets_pii_retention ON public.tickets USING btree (campaign_code, closed_at) WHERE ((pii_erased_at IS NULL) AND (closed_at IS NOT NULL));
 CREATE INDEX ix_tickets_province_status_due ON public.tickets USING btree (province_code, status, due_at, id);
 CREATE INDEX ix_tickets_sla_next ON public.tickets USING btree (sla_next_at) WHERE (sla_next_at IS NOT NULL);
 CREATE INDEX ix_tickets_unit_status_due ON public.tickets USING btree (unit_code, status, due_at, id);

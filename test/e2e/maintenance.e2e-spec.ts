@@ -1,5 +1,6 @@
 import { FakeClock, HOUR_MS } from '@phananh/core';
-import { IdempotencyRetention } from '@phananh/reports';
+import { AttachmentStore, IdempotencyRetention, PiiRetention } from '@phananh/reports';
+import { TicketStore } from '@phananh/ticket-store';
 import { TestApp, createTestApp } from '@test/support';
 import { MaintenanceProcessor } from '../../apps/worker/src/processors/maintenance.processor';
 import { reportBody } from './public/report-bodies';
@@ -22,7 +23,8 @@ describe('the cleanup job', () => {
     await file('cleanup-young').expect(201);
     clock.advance(22 * HOUR_MS + 1);
 
-    const job = new MaintenanceProcessor(new IdempotencyRetention(t.db, clock));
+    const personalData = new PiiRetention(t.db, clock, t.config, t.app.get(TicketStore), t.app.get(AttachmentStore));
+    const job = new MaintenanceProcessor(new IdempotencyRetention(t.db, clock), personalData);
     expect(await job.cleanup()).toEqual({ idempotencyKeysRemoved: 1 });
     const keys = await t.db.query(`SELECT key FROM idempotency_keys WHERE key LIKE '%cleanup-%'`);
     expect(keys.map((k: { key: string }) => k.key.replace(/^.*cleanup-/, ''))).toEqual(['young']);

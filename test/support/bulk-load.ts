@@ -2,7 +2,7 @@ import { once } from 'node:events';
 import { Client, ClientBase } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { HOUR_MS, PiiCrypto, maskCitizenId, maskPhone } from '@phananh/core';
-import { newTrackingCode } from '@phananh/reports';
+import { PRIVACY_NOTICE_VERSION, newTrackingCode } from '@phananh/reports';
 import { DEFAULT_POLICY, DeadlinePolicy, SlaStage, advanceLadder, computeDueAt } from '@phananh/sla';
 import {
   IssueType,
@@ -230,6 +230,8 @@ export async function bulkLoadTickets(
           version: status === TicketStatus.Assigned ? 1 : 3,
           updatedAt: closedAt ?? receivedAt,
           closedAt,
+          piiErasedAt: null,
+          noticeVersion: PRIVACY_NOTICE_VERSION,
         }),
       );
       if (!withEvents) return;

@@ -1,6 +1,7 @@
 import { randomInt } from 'node:crypto';
 import { HOUR_MS } from '@phananh/core';
 import { readReferenceCsv } from '@phananh/reference';
+import { PRIVACY_NOTICE_VERSION } from '@phananh/reports';
 
 /**
  * Population of each province at the 1 April 2019 census (General Statistics Office), in
@@ -230,6 +231,8 @@ export class ReportGenerator {
       description: needsDose
         ? `Mũi ${doseNumber} chưa có trên Sổ sức khỏe điện tử`
         : 'Thông tin cá nhân trên hồ sơ tiêm chủng chưa đúng',
+      // The form's checkbox: the citizen accepted the current privacy notice.
+      consent: { noticeVersion: PRIVACY_NOTICE_VERSION },
     };
     const invalid = r() < this.invalidShare ? pick(INVALID_KINDS, r) : null;
     if (invalid) spoil(body, invalid, needsDose);

@@ -19,6 +19,15 @@ export function sweepIntervalMs(configuredMs: number, speed: number): number {
 }
 
 /**
+ * Real milliseconds between runs of the retention job: RETENTION_SWEEP_INTERVAL_MS, shortened
+ * on an accelerated clock so that it runs at least once a simulated day (never more often
+ * than every 100 ms): erasure is due by the day, so a replay erases on the day it should.
+ */
+export function retentionIntervalMs(configuredMs: number, speed: number): number {
+  return Math.max(100, Math.min(configuredMs, Math.floor((24 * HOUR_MS) / speed)));
+}
+
+/**
  * Registers the repeatable jobs when a worker starts, and again every 30 s: upsert is
  * idempotent, so any number of workers can do it, and a FLUSHALL heals itself. The SLA
  * sweep's own schedulers are also watched every couple of sweep intervals, so a lost
@@ -53,6 +62,13 @@ export class SchedulesService implements OnApplicationBootstrap, OnApplicationSh
   @Interval(SCHEDULE_REPAIR_MS)
   async register(): Promise<void> {
     await this.queues.schedule(JobName.Cleanup, {}, HOUR_MS).catch(() => undefined);
+    await this.queues
+      .schedule(
+        JobName.PiiRetention,
+        {},
+        retentionIntervalMs(this.config.RETENTION_SWEEP_INTERVAL_MS, this.clock.speed),
+      )
+      .catch(() => undefined);
     await this.queues.schedule(JobName.SlaSweep, {}, this.sweepEvery).catch(() => undefined);
     await this.queues.schedule(JobName.DeliveryRepair, {}, DELIVERY_REPAIR_MS).catch(() => undefined);
     await this.cutoffs

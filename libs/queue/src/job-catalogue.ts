@@ -14,6 +14,8 @@ export enum JobName {
   WebhookDeliver = 'webhook-deliver',
   /** Re-enqueues e-mails and deliveries still PENDING in PostgreSQL (repeatable). */
   DeliveryRepair = 'delivery-repair',
+  /** Erases the personal data of tickets past RETENTION_DAYS, and their proof files (repeatable). */
+  PiiRetention = 'pii-retention',
 }
 
 /** A job's payload: ids and instants only, never personal data. The database holds the truth. */
@@ -26,6 +28,7 @@ export interface JobPayloads {
   /** `round` grows when an admin retries a dead delivery; a job of an older round is stale. */
   [JobName.WebhookDeliver]: { deliveryId: string; round: number };
   [JobName.DeliveryRepair]: Record<string, never>;
+  [JobName.PiiRetention]: Record<string, never>;
 }
 
 export const JOB_QUEUE: Record<JobName, QueueName> = {
@@ -35,6 +38,7 @@ export const JOB_QUEUE: Record<JobName, QueueName> = {
   [JobName.AlertEmail]: QueueName.Alerts,
   [JobName.WebhookDeliver]: QueueName.Webhooks,
   [JobName.DeliveryRepair]: QueueName.Alerts,
+  [JobName.PiiRetention]: QueueName.Maintenance,
 };
 
 /**

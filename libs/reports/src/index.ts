@@ -14,5 +14,7 @@ export * from './reports.service';
 export * from './report-lookup.service';
 export * from './reports.module';
 export * from './idempotency-retention';
+export * from './pii-retention';
+export * from './privacy-notice';
 export { citizenIdProblem, birthYearOfCitizenId } from './validation/citizen-id';
 export { normalizeMobile } from './validation/phone';

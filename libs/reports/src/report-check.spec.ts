@@ -1,4 +1,5 @@
 import { AppError, FieldError } from '@phananh/core';
+import { PRIVACY_NOTICE_VERSION } from './privacy-notice';
 import { CheckContext, checkReport } from './report-check';
 import './reports.errors';
 
@@ -24,6 +25,7 @@ const valid = () => ({
     lotNumber: 'FF2593',
   },
   description: 'Mũi 2 chưa có trên Sổ sức khỏe điện tử',
+  consent: { noticeVersion: PRIVACY_NOTICE_VERSION },
 });
 
 type Body = ReturnType<typeof valid> & Record<string, unknown>;
@@ -350,6 +352,27 @@ describe('checkReport', () => {
     });
     it('refuses a body that is not an object', async () => {
       for (const body of [null, [], 'x', 1]) expect(await codes(body)).toEqual([':isObject']);
+    });
+  });
+
+  describe('the consent', () => {
+    it('keeps the version of the privacy notice the citizen accepted', async () => {
+      expect((await checkReport(valid(), ctx)).noticeVersion).toBe(PRIVACY_NOTICE_VERSION);
+    });
+    it('is required, as an object naming the notice', async () => {
+      expect(await codes(withChange((b) => delete (b as Partial<Body>).consent))).toEqual(['consent:isDefined']);
+      expect(await codes(withChange((b) => (b.consent = true as never)))).toEqual([expect.stringMatching(/^consent:/)]);
+      expect(await codes(withChange((b) => (b.consent = {} as never)))).toEqual(['consent.noticeVersion:isDefined']);
+      expect(
+        await codes(withChange((b) => (b.consent = { noticeVersion: PRIVACY_NOTICE_VERSION, ok: 1 } as never))),
+      ).toEqual(['consent.ok:whitelistValidation']);
+    });
+    it('must name the current notice: an older or made-up version is refused with its own code', async () => {
+      for (const version of ['2021-11-01', 'none', '', `${PRIVACY_NOTICE_VERSION} `]) {
+        expect(await codes(withChange((b) => (b.consent.noticeVersion = version)))).toEqual([
+          'consent.noticeVersion:NOTICE_VERSION_NOT_CURRENT',
+        ]);
+      }
     });
   });
 });

@@ -3,6 +3,7 @@ import { validate } from 'class-validator';
 import { FieldError, VALIDATOR_OPTIONS, toFieldErrors, validationError } from '@phananh/core';
 import { IssueType } from '@phananh/ticket-store';
 import { FileReportDto } from './dto/file-report.dto';
+import { PRIVACY_NOTICE_VERSION } from './privacy-notice';
 import { ReportValidation } from './reports.errors';
 import { citizenIdProblem } from './validation/citizen-id';
 import { normalizeMobile } from './validation/phone';
@@ -49,6 +50,8 @@ export interface ValidReport {
     lotNumber: string | null;
   } | null;
   description: string | null;
+  /** The privacy notice the citizen accepted (always the current one: PRIVACY_NOTICE_VERSION). */
+  noticeVersion: string;
 }
 
 const { fieldError } = ReportValidation;
@@ -136,6 +139,8 @@ export function semanticErrors(dto: FileReportDto, ctx: CheckContext, failed: Re
 
   if (ok('description') && dto.description != null && CONTROL_EXCEPT_LINES.test(dto.description))
     add('description', 'TEXT_CONTROL_CHARACTERS');
+  if (ok('consent.noticeVersion') && dto.consent.noticeVersion !== PRIVACY_NOTICE_VERSION)
+    add('consent.noticeVersion', 'NOTICE_VERSION_NOT_CURRENT');
   return errors;
 }
 
@@ -176,5 +181,6 @@ export async function checkReport(plain: unknown, ctx: CheckContext): Promise<Va
         }
       : null,
     description: dto.description ?? null,
+    noticeVersion: dto.consent.noticeVersion,
   };
 }

@@ -109,4 +109,8 @@ export const ReportValidation = registerValidationMessages({
     en: 'Invalid multipart/form-data body',
   },
   BODY_TOO_DEEP: { vi: 'Dữ liệu lồng nhau quá sâu', en: 'The body is nested too deeply' },
+  NOTICE_VERSION_NOT_CURRENT: {
+    vi: 'Thông báo về xử lý dữ liệu cá nhân đã thay đổi: vui lòng tải lại trang, đọc và đồng ý với thông báo mới',
+    en: 'The personal data notice has changed: please reload the page, read the new notice and accept it',
+  },
 });

@@ -192,6 +192,7 @@ export class ReportsService {
       facilityName: dose?.facilityName ?? null,
       lotNumber: dose?.lotNumber ?? null,
       description: report.description,
+      noticeVersion: report.noticeVersion,
       slaStage: sla.slaStage,
       slaNextAt: sla.slaNextAt,
     });

@@ -21,13 +21,14 @@ export interface TicketRecord {
   unitCode: string;
   districtCode: string | null;
   provinceCode: string;
-  citizenName: string;
+  /** The personal fields below are null only once erased (piiErasedAt; ck_tickets_pii_present). */
+  citizenName: string | null;
   /** YYYY-MM-DD. */
-  citizenDob: string;
+  citizenDob: string | null;
   /** AES-256-GCM (PiiCrypto); never log or list the plain value. */
-  citizenIdEnc: Buffer;
+  citizenIdEnc: Buffer | null;
   /** Keyed HMAC of the identity number, for duplicate matching and lookups. */
-  citizenIdHash: Buffer;
+  citizenIdHash: Buffer | null;
   phoneEnc: Buffer | null;
   /** Keyed HMAC of the phone: a filing is a duplicate of an open report only when this matches too. */
   phoneHash: Buffer | null;
@@ -58,9 +59,19 @@ export interface TicketRecord {
   version: number;
   updatedAt: Date;
   closedAt: Date | null;
+  /**
+   * When the retention job erased the personal data (identity number, phone, name, date of
+   * birth, free texts, history notes, files): TicketStore.erasePersonalData. Null until then.
+   */
+  piiErasedAt: Date | null;
+  /** The privacy notice the citizen accepted when filing ('none': filed before the form showed one). */
+  noticeVersion: string;
 }
 
-/** One entry of a ticket's append-only history (ticket_events: rows are inserted, never updated or deleted). */
+/**
+ * One entry of a ticket's append-only history (ticket_events: rows are inserted, never deleted;
+ * the one update is the retention job's, which erases `note` with the ticket's personal data).
+ */
 export interface TicketEventRecord {
   ticketId: string;
   at: Date;
@@ -123,6 +134,8 @@ export const TICKET_COLUMNS: Columns<TicketRecord> = {
   version: ['version', 'integer'],
   updatedAt: ['updated_at', 'timestamptz'],
   closedAt: ['closed_at', 'timestamptz'],
+  piiErasedAt: ['pii_erased_at', 'timestamptz'],
+  noticeVersion: ['notice_version', 'text'],
 };
 
 export const TICKET_EVENT_COLUMNS: Columns<TicketEventRecord> = {
@@ -149,7 +162,7 @@ export const TICKET_ROW_KEYS = [
   'trackingCode', 'status', 'issueType', 'receivedAt', 'dueAt', 'overdueSince', 'cutoffMissed', 'campaignCode',
   'unitCode', 'districtCode', 'provinceCode', 'citizenName', 'citizenDob', 'citizenIdEnc', 'phoneEnc',
   'citizenIdMasked', 'phoneMasked', 'citizenWardCode', 'doseNumber', 'vaccineCode', 'vaccinatedOn', 'doseWardCode',
-  'facilityName', 'lotNumber', 'description', 'version',
+  'facilityName', 'lotNumber', 'description', 'version', 'piiErasedAt',
 ] as const satisfies readonly (keyof TicketRecord)[]; // prettier-ignore
 
 /** A ticket as the officials' queries read it, with its id (bigint, kept a string). */

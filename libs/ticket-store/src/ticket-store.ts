@@ -134,6 +134,90 @@ function filingParameters(filings: readonly Filing[]): unknown[] {
   ];
 }
 
+/**
+ * The fields the retention job erases: identity number (sealed, blind index, masked), phone
+ * (sealed, masked), name, date of birth and every free text. What stays — status, unit,
+ * issue, dose number, vaccine, dates, the rejection's reason code, the SLA columns and the
+ * cutoff flag — is what the figures count, and none of it names the citizen.
+ */
+export const ERASED_TICKET_FIELDS = [
+  'citizenName', 'citizenDob', 'citizenIdEnc', 'citizenIdHash', 'citizenIdMasked', 'phoneEnc', 'phoneHash', 'phoneMasked',
+  'facilityName', 'lotNumber', 'description', 'resolution', 'rejectionNote',
+] as const satisfies readonly (keyof TicketRecord)[]; // prettier-ignore
+
+/**
+ * A closed ticket whose personal data is still there: the predicate of ix_tickets_pii_retention
+ * (resolve and reject set closed_at, reopen clears it). The status is checked again by the
+ * erasure itself: repeated here, it would make the planner, which cannot know that closed_at
+ * implies a closed status, expect too few rows and read a whole campaign into a bitmap.
+ */
+const ERASABLE = `t.pii_erased_at IS NULL AND t.closed_at IS NOT NULL`;
+
+/** The campaigns whose cutoff is at or before $1 (now − RETENTION_DAYS): their closed tickets are due for erasure. */
+const CAMPAIGNS_PAST_RETENTION_SQL = `SELECT code FROM campaigns WHERE cutoff_at <= $1 ORDER BY code`;
+
+/**
+ * The retention job's claims: the closed tickets of one campaign ($1: its code, $2: the batch
+ * size), oldest closing first, and the closed tickets outside any campaign closed at or before
+ * $1 (now − RETENTION_DAYS; $2: the batch size). Each walks ix_tickets_pii_retention and stops
+ * when the batch is full, whatever the number of rows due, and locks its rows so that another
+ * worker skips them (exported so that a test EXPLAINs exactly these statements). The first
+ * one's ORDER BY is what keeps the planner from reading a whole campaign's range into a bitmap
+ * first; the second has none, since PostgreSQL does not take `campaign_code IS NULL` as an
+ * equality that leaves the index ordered by closed_at, and would sort every row due (its range
+ * scan returns them oldest first all the same). A ticket still open is never claimed: it is
+ * erased once closed.
+ */
+export const CLAIM_ERASABLE_IN_CAMPAIGN_SQL = `
+  SELECT t.id FROM tickets t
+  WHERE ${ERASABLE} AND t.campaign_code = $1
+  ORDER BY t.closed_at
+  LIMIT $2
+  FOR UPDATE OF t SKIP LOCKED`;
+export const CLAIM_ERASABLE_OUTSIDE_CAMPAIGNS_SQL = `
+  SELECT t.id FROM tickets t
+  WHERE ${ERASABLE} AND t.campaign_code IS NULL AND t.closed_at <= $1
+  LIMIT $2
+  FOR UPDATE OF t SKIP LOCKED`;
+
+/**
+ * Erases the claimed tickets ($1 ids, $2 now): their personal fields, the notes of their
+ * history, and their attachments' hashes (the files themselves are removed after the commit:
+ * TicketStore.filesToRemove). The version moves, so that a workflow action read before
+ * the erasure gets its 409 rather than writing over it.
+ */
+const ERASE_SQL = `
+WITH erased AS (
+  UPDATE tickets t
+  SET ${ERASED_TICKET_FIELDS.map((k) => `${TICKET_COLUMNS[k][0]} = NULL`).join(', ')},
+      pii_erased_at = $2, version = t.version + 1
+  WHERE t.id = ANY ($1::bigint[]) AND t.pii_erased_at IS NULL AND t.status NOT IN ${OPEN_STATUS_SQL}
+  RETURNING t.id
+), notes AS (
+  UPDATE ticket_events e SET note = NULL
+  FROM erased WHERE e.ticket_id = erased.id AND e.note IS NOT NULL
+  RETURNING e.id
+), files AS (
+  UPDATE attachments a SET sha256 = NULL, erased_at = $2
+  FROM erased WHERE a.ticket_id = erased.id AND a.erased_at IS NULL
+  RETURNING a.id
+)
+SELECT (SELECT count(*)::int FROM erased) AS tickets, (SELECT count(*)::int FROM notes) AS notes,
+       (SELECT count(*)::int FROM files) AS files`;
+
+/** What one erasure batch did: tickets erased, history notes erased, attachments whose file is now due for removal. */
+export interface ErasedBatch {
+  tickets: number;
+  notes: number;
+  files: number;
+}
+
+/** A file of an erased ticket still in the attachment store. */
+export interface FileToRemove {
+  id: string;
+  storageKey: string;
+}
+
 /** UPDATE … RETURNING through TypeORM's postgres driver answers [rows, rowCount]. */
 function updatedRows(result: unknown): unknown[] {
   return Array.isArray(result) && Array.isArray(result[0]) ? result[0] : (result as unknown[]);
@@ -141,7 +225,8 @@ function updatedRows(result: unknown): unknown[] {
 
 /**
  * The one writer of `tickets` and `ticket_events`: filing, appending history, the workflow's
- * versioned updates, the SLA ladder and the cutoff flag all go through here, so the columns,
+ * versioned updates, the SLA ladder, the cutoff flag and the erasure of personal data at the
+ * end of retention all go through here (with the attachments' rows, written with their ticket), so the columns,
  * the open statuses and the history's shape are known in one place. Reads stay with the
  * modules that need them (they select through TICKET_ROW_SELECT / ticketSelect).
  */
@@ -251,6 +336,50 @@ export class TicketStore {
         steps.map((s) => s.overdue),
       ],
     );
+  }
+
+  /**
+   * Erases the personal data of up to `limit` closed tickets past retention, in one
+   * transaction: those of the campaigns whose cutoff is at or before `retainedSince`, then those
+   * outside any campaign closed at or before it (see the claims above). Sets pii_erased_at to
+   * `now`. Run it until it erases fewer than `limit`; then remove the files (filesToRemove).
+   */
+  async erasePersonalData(retainedSince: Date, now: Date, limit: number): Promise<ErasedBatch> {
+    return this.db.transaction(async (m) => {
+      const campaigns: string[] = (await m.query(CAMPAIGNS_PAST_RETENTION_SQL, [retainedSince])).map(
+        (r: { code: string }) => r.code,
+      );
+      const ids: string[] = [];
+      for (const code of campaigns) {
+        if (ids.length === limit) break;
+        const rows = await m.query(CLAIM_ERASABLE_IN_CAMPAIGN_SQL, [code, limit - ids.length]);
+        ids.push(...rows.map((r: { id: string }) => r.id));
+      }
+      if (ids.length < limit) {
+        const outside = await m.query(CLAIM_ERASABLE_OUTSIDE_CAMPAIGNS_SQL, [retainedSince, limit - ids.length]);
+        ids.push(...outside.map((r: { id: string }) => r.id));
+      }
+      if (!ids.length) return { tickets: 0, notes: 0, files: 0 };
+      const [done]: ErasedBatch[] = await m.query(ERASE_SQL, [ids, now]);
+      return done;
+    });
+  }
+
+  /** Files of erased tickets still in the attachment store (ix_attachments_files_to_remove), by id. */
+  async filesToRemove(q: Queryable, limit: number): Promise<FileToRemove[]> {
+    return q.query(
+      `SELECT id, storage_key AS "storageKey" FROM attachments
+       WHERE erased_at IS NOT NULL AND storage_key IS NOT NULL ORDER BY id LIMIT $1`,
+      [limit],
+    );
+  }
+
+  /** Forgets the storage keys of files that are gone from the store: they leave filesToRemove. */
+  async forgetRemovedFiles(q: Queryable, ids: readonly string[]): Promise<void> {
+    if (!ids.length) return;
+    await q.query(`UPDATE attachments SET storage_key = NULL WHERE id = ANY ($1::uuid[]) AND erased_at IS NOT NULL`, [
+      ids,
+    ]);
   }
 
   /**
@@ -365,6 +494,7 @@ export function newTicketRecord(
     | 'version'
     | 'updatedAt'
     | 'closedAt'
+    | 'piiErasedAt'
   >,
 ): TicketRecord {
   return {
@@ -380,5 +510,6 @@ export function newTicketRecord(
     version: 1,
     updatedAt: fields.receivedAt,
     closedAt: null,
+    piiErasedAt: null,
   };
 }

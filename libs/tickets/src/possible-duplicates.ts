@@ -58,15 +58,15 @@ export const MERGE_PAIR_SQL = `
   WHERE m.id = $1::bigint`;
 
 /**
- * The files a ticket `$1` shows: its own, then those of the reports merged into it (by
+ * The files a ticket `$1` shows (none once erased): its own, then those of the reports merged into it (by
  * ix_attachments_ticket and ix_tickets_merged_into), each with the code it came from.
  */
 export const TICKET_FILES_SQL = `
   SELECT a.id, a.content_type AS "contentType", a.size, NULL AS "fromTrackingCode", 0 AS src, a.created_at
-  FROM attachments a WHERE a.ticket_id = $1
+  FROM attachments a WHERE a.ticket_id = $1 AND a.erased_at IS NULL
   UNION ALL
   SELECT a.id, a.content_type, a.size, m.tracking_code, 1, a.created_at
-  FROM tickets m JOIN attachments a ON a.ticket_id = m.id WHERE m.merged_into = $1
+  FROM tickets m JOIN attachments a ON a.ticket_id = m.id WHERE m.merged_into = $1 AND a.erased_at IS NULL
   ORDER BY src, created_at, id`;
 
 /**
@@ -80,5 +80,5 @@ export function ticketFileSql(reach: string): string {
     FROM tickets t
     CROSS JOIN LATERAL (SELECT t.id UNION ALL SELECT m.id FROM tickets m WHERE m.merged_into = t.id) o (ticket_id)
     JOIN attachments a ON a.ticket_id = o.ticket_id
-    WHERE t.tracking_code = $1 AND a.id::text = $2 AND ${reach}`;
+    WHERE t.tracking_code = $1 AND a.id::text = $2 AND a.erased_at IS NULL AND ${reach}`;
 }

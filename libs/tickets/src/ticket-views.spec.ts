@@ -37,6 +37,7 @@ describe('TicketViews', () => {
     lotNumber: null,
     description: null,
     version: 1,
+    piiErasedAt: null,
     ...over,
   });
 
@@ -99,5 +100,30 @@ describe('TicketViews', () => {
     });
     expect(JSON.stringify(dup)).not.toContain('912345678');
     expect(views.possibleDuplicate(dupRow({ phoneEnc: null, samePhone: false })).citizen.phone).toBeNull();
+  });
+
+  it('shows an erased ticket with its personal fields null, in the list and the full view, decrypting nothing', () => {
+    const decrypt = jest.spyOn(pii, 'decrypt');
+    const views = new TicketViews(pii, reference);
+    const erased = row({
+      citizenName: null,
+      citizenDob: null,
+      citizenIdEnc: null,
+      phoneEnc: null,
+      piiErasedAt: new Date('2022-05-12T00:00:00Z'),
+    });
+    for (const full of [false, true]) {
+      const view = views.view(erased, full);
+      expect(view.citizen).toEqual({
+        fullName: null,
+        dateOfBirth: null,
+        citizenId: null,
+        phone: null,
+        wardCode: '00001',
+      });
+      expect(view.personalDataErasedAt).toBe('2022-05-12T07:00:00.000+07:00');
+    }
+    expect(decrypt).not.toHaveBeenCalled();
+    decrypt.mockRestore();
   });
 });

@@ -45,7 +45,8 @@ export interface PossibleDuplicate {
   receivedAt: string;
   dueAt: string;
   assignedUnit: UnitRef;
-  citizen: { fullName: string; citizenId: string; phone: string | null };
+  /** Null once the retention job erased it. */
+  citizen: { fullName: string | null; citizenId: string | null; phone: string | null };
   /** Its phone is this ticket's phone (compared by their blind indexes); false when either has none. */
   samePhone: boolean;
   dose: DoseView;
@@ -64,16 +65,19 @@ export interface TicketView {
   cutoffMissed: boolean;
   campaign: string | null;
   assignedUnit: UnitRef;
+  /** fullName, dateOfBirth, citizenId and phone are null once the personal data is erased (personalDataErasedAt). */
   citizen: {
-    fullName: string;
-    dateOfBirth: string;
-    citizenId: string;
+    fullName: string | null;
+    dateOfBirth: string | null;
+    citizenId: string | null;
     phone: string | null;
     wardCode: string | null;
   };
   dose: DoseView;
   description: string | null;
   version: number;
+  /** When the retention job erased the ticket's personal data, free texts, history notes and files; null before. */
+  personalDataErasedAt: string | null;
   /** The single-ticket view and the answers to actions only: */
   attachments?: AttachmentRef[];
   history?: HistoryEntry[];
@@ -117,13 +121,14 @@ export class TicketViews {
       citizen: {
         fullName: row.citizenName,
         dateOfBirth: row.citizenDob,
-        citizenId: this.shown(row.citizenIdEnc, row.citizenIdMasked, full, maskCitizenId),
+        citizenId: row.citizenIdEnc && this.shown(row.citizenIdEnc, row.citizenIdMasked, full, maskCitizenId),
         phone: row.phoneEnc && this.shown(row.phoneEnc, row.phoneMasked, full, maskPhone),
         wardCode: row.citizenWardCode,
       },
       dose: doseView(row),
       description: row.description,
       version: row.version,
+      personalDataErasedAt: row.piiErasedAt ? toVnIso(row.piiErasedAt) : null,
     };
   }
 
@@ -138,7 +143,7 @@ export class TicketViews {
       assignedUnit: this.reference.unitRef(row.unitCode),
       citizen: {
         fullName: row.citizenName,
-        citizenId: this.shown(row.citizenIdEnc, row.citizenIdMasked, false, maskCitizenId),
+        citizenId: row.citizenIdEnc && this.shown(row.citizenIdEnc, row.citizenIdMasked, false, maskCitizenId),
         phone: row.phoneEnc && this.shown(row.phoneEnc, row.phoneMasked, false, maskPhone),
       },
       samePhone: row.samePhone,

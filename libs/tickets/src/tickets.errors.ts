@@ -40,6 +40,11 @@ export const TicketErrors = defineErrors({
     vi: 'Người dân đã có một phản ánh khác đang mở về cùng nội dung',
     en: 'The citizen has another open report about the same thing',
   },
+  TICKET_ERASED: {
+    status: 409,
+    vi: 'Dữ liệu cá nhân của phản ánh đã được xoá khi hết thời hạn lưu trữ: không thể thay đổi phản ánh này nữa',
+    en: "The report's personal data was erased at the end of its retention: it can no longer be changed",
+  },
 });
 
 export const TicketValidation = registerValidationMessages({

@@ -89,7 +89,8 @@ export class TicketsService {
    */
   async detail(user: AuthUser, trackingCode: string): Promise<TicketView> {
     const row = await this.findInReach(user, trackingCode);
-    await this.insertEvent(this.db.manager, row.id, user, TicketAction.IdentityViewed, {});
+    // An erased ticket shows no identity number: there is no view of one to record.
+    if (!row.piiErasedAt) await this.insertEvent(this.db.manager, row.id, user, TicketAction.IdentityViewed, {});
     return this.fullView(user, row, true);
   }
 
@@ -98,6 +99,9 @@ export class TicketsService {
     if (transition.roles && !transition.roles.includes(user.role)) throw new AppError(CommonErrors.FORBIDDEN);
     if (input.action === WorkflowAction.Merge) return this.merge(user, trackingCode, input.into, input.note ?? null);
     const row = await this.findInReach(user, trackingCode);
+    // Erased tickets are closed for good: a reopened one would be work without a citizen, and a
+    // comment would bring free text back after the end of its retention.
+    if (row.piiErasedAt) throw new AppError(TicketErrors.TICKET_ERASED);
     if (!transition.from.includes(row.status)) throw new AppError(TicketErrors.TRANSITION_NOT_ALLOWED);
     const now = this.clock.now();
     const set: Partial<TicketRecord> = {};
@@ -163,8 +167,10 @@ export class TicketsService {
     if (transition.to) set.status = transition.to;
 
     await this.db.transaction(async (m) => {
-      // A comment changes nothing on the ticket, so it neither bumps the version nor conflicts.
+      // A comment changes nothing on the ticket, so it neither bumps the version nor conflicts;
+      // it only makes sure that the retention job has not erased the ticket meanwhile.
       if (Object.keys(set).length > 0) await this.update(m, row, set, now);
+      else await this.lockUnerased(m, row.id);
       await this.insertEvent(m, row.id, user, transition.event, event);
     });
     return this.fullView(user, await this.reload(row.id), false);
@@ -234,7 +240,10 @@ export class TicketsService {
     return this.fullView(user, await this.reload(row.id), false);
   }
 
-  /** Where the caller may read an attachment: only of a ticket in reach (else 404, like a missing one). */
+  /**
+   * Where the caller may read an attachment: only of a ticket in reach (else 404, like a missing
+   * one), and only while it exists (an erased ticket's files are gone: 404 too).
+   */
   async attachment(user: AuthUser, trackingCode: string, id: string): Promise<AttachmentLocation> {
     const params: unknown[] = [trackingCode, id];
     // The ticket's own files, and those of the reports merged into it (listed in its view).
@@ -300,6 +309,16 @@ export class TicketsService {
       if (!own || own.provinceCode !== target.provinceCode) throw fieldError('unitCode', 'TRANSFER_OUTSIDE_PROVINCE');
     }
     return target.code;
+  }
+
+  /**
+   * Holds the ticket against the retention job until the transaction ends (FOR SHARE: its claim
+   * skips the row), or fails if the job erased it after the ticket was read: a note written now
+   * would outlive the erasure of the others.
+   */
+  private async lockUnerased(m: Queryable, id: string): Promise<void> {
+    const rows = await m.query(`SELECT id FROM tickets WHERE id = $1 AND pii_erased_at IS NULL FOR SHARE`, [id]);
+    if (!rows.length) throw new AppError(TicketErrors.TICKET_ERASED);
   }
 
   private async update(m: Queryable, row: TicketRow, set: Partial<TicketRecord>, now: Date): Promise<void> {

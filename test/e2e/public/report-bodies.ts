@@ -1,5 +1,6 @@
 import { randomInt } from 'node:crypto';
 import { readReferenceCsv } from '@phananh/reference';
+import { PRIVACY_NOTICE_VERSION } from '@phananh/reports';
 
 /** Identity-number province codes and ward-level units of the bundled 2021 lists. */
 export const CCCD_PROVINCES = readReferenceCsv('cccd-province-codes.csv').map((r) => r.cccd_code);
@@ -45,7 +46,11 @@ export interface ReportBody {
     lotNumber?: string;
   };
   description?: string;
+  consent?: { noticeVersion: string };
 }
+
+/** The form's ticked box: the current privacy notice accepted (every filing needs it). */
+export const CONSENT = { noticeVersion: PRIVACY_NOTICE_VERSION };
 
 /** The contract's example report, for a fresh citizen unless one is given. */
 export function reportBody(citizen: Citizen = newCitizen(), doseWardCode = '00001'): ReportBody {
@@ -61,6 +66,7 @@ export function reportBody(citizen: Citizen = newCitizen(), doseWardCode = '0000
       lotNumber: 'FF2593',
     },
     description: 'Mũi 2 chưa có trên Sổ sức khỏe điện tử',
+    consent: { ...CONSENT },
   };
 }
 

@@ -4,7 +4,7 @@ import { Role } from '@phananh/identity';
 import { FakeClock } from '@phananh/core';
 import { TicketStatus } from '@phananh/ticket-store';
 import { TestApp, changeTicket, createTestApp, newOfficial } from '@test/support';
-import { ReportBody, fieldCodes, newCitizen, reportBody } from './report-bodies';
+import { CONSENT, ReportBody, fieldCodes, newCitizen, reportBody } from './report-bodies';
 
 const CODE = /^[2-9A-HJKMNP-Z]{4}-[2-9A-HJKMNP-Z]{4}-[2-9A-HJKMNP-Z]{3}$/;
 
@@ -97,7 +97,11 @@ describe('POST /api/v1/reports (docs/api.md, "Public")', () => {
     });
 
     it('uses the ward of residence when there is no dose', async () => {
-      const body: ReportBody = { citizen: { ...newCitizen(), wardCode: '00004' }, issueType: 'WRONG_PERSONAL_INFO' };
+      const body: ReportBody = {
+        citizen: { ...newCitizen(), wardCode: '00004' },
+        issueType: 'WRONG_PERSONAL_INFO',
+        consent: CONSENT,
+      };
       const res = await file(body).expect(201);
       expect(res.body.assignedUnit.code).toBe('00004');
     });
@@ -206,6 +210,7 @@ describe('POST /api/v1/reports (docs/api.md, "Public")', () => {
         dose: body.dose,
         issueType: body.issueType,
         citizen: body.citizen,
+        consent: body.consent,
       };
       expect((await withKey('retry-order', reordered).expect(201)).body).toEqual(first.body);
     });
@@ -383,12 +388,15 @@ describe('POST /api/v1/reports (docs/api.md, "Public")', () => {
 
     it('needs the dose for MISSING_DOSE and WRONG_DOSE_INFO, and the ward of residence without a dose', async () => {
       for (const issueType of ['MISSING_DOSE', 'WRONG_DOSE_INFO']) {
-        const res = await file({ citizen: { ...newCitizen(), wardCode: '00001' }, issueType }).expect(400);
+        const res = await file({ citizen: { ...newCitizen(), wardCode: '00001' }, issueType, consent: CONSENT }).expect(
+          400,
+        );
         expect(fieldCodes(res.body)).toEqual(['dose:DOSE_REQUIRED']);
       }
-      const res = await file({ citizen: newCitizen(), issueType: 'DUPLICATE_RECORD' }).expect(400);
+      const res = await file({ citizen: newCitizen(), issueType: 'DUPLICATE_RECORD', consent: CONSENT }).expect(400);
       expect(fieldCodes(res.body)).toEqual(['citizen.wardCode:WARD_CODE_REQUIRED']);
-      await file({ citizen: { ...newCitizen(), wardCode: '00001' }, issueType: 'DUPLICATE_RECORD' }).expect(201);
+      const residence = { ...newCitizen(), wardCode: '00001' };
+      await file({ citizen: residence, issueType: 'DUPLICATE_RECORD', consent: CONSENT }).expect(201);
     });
 
     it('refuses an unknown issue type, and unknown fields on their dotted paths', async () => {
@@ -424,8 +432,8 @@ describe('POST /api/v1/reports (docs/api.md, "Public")', () => {
 
     it('names every missing field', async () => {
       const res = await file({}).expect(400);
-      expect(fieldCodes(res.body)).toEqual(['citizen:isDefined', 'issueType:isDefined']);
-      const partial = await file({ citizen: {}, issueType: 'OTHER' }).expect(400);
+      expect(fieldCodes(res.body)).toEqual(['citizen:isDefined', 'issueType:isDefined', 'consent:isDefined']);
+      const partial = await file({ citizen: {}, issueType: 'OTHER', consent: CONSENT }).expect(400);
       expect(fieldCodes(partial.body)).toEqual([
         'citizen.fullName:isDefined',
         'citizen.dateOfBirth:isDefined',

@@ -1,7 +1,7 @@
 import { HOUR_MS, PiiCrypto } from '@phananh/core';
 import { Role } from '@phananh/identity';
 import { TestApp, createTestApp, newOfficial } from '@test/support';
-import { Citizen, ISLAND_DISTRICTS, WARDS, newCitizen, reportBody } from './report-bodies';
+import { CONSENT, Citizen, ISLAND_DISTRICTS, WARDS, newCitizen, reportBody } from './report-bodies';
 
 const TOTAL = 1000;
 const IN_FLIGHT = 50;
@@ -51,7 +51,7 @@ describe('Done when: 1,000 valid reports filed concurrently', () => {
       const place = places[i % places.length];
       const body =
         i % 10 === 9
-          ? { citizen: { ...citizen, wardCode: place }, issueType: 'WRONG_PERSONAL_INFO' }
+          ? { citizen: { ...citizen, wardCode: place }, issueType: 'WRONG_PERSONAL_INFO', consent: CONSENT }
           : reportBody(citizen, place);
       const res = await t.http.post('/api/v1/reports').send(body);
       statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);

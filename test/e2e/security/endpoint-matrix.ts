@@ -24,6 +24,7 @@
  * Use the helpers below for the common shapes and add your routes when you add controllers.
  */
 import { randomUUID } from 'node:crypto';
+import { PRIVACY_NOTICE_VERSION } from '@phananh/reports';
 import { TicketStatus } from '@phananh/ticket-store';
 import type { MatrixContext, MatrixEntry, Place } from './endpoint-matrix.types';
 
@@ -80,6 +81,7 @@ const report = (citizenId: string) => ({
   issueType: 'MISSING_DOSE',
   dose: { doseNumber: 2, vaccineCode: 'COMIRNATY', vaccinatedOn: '2021-10-20', wardCode: '00001' },
   description: 'Mũi 2 chưa có trên Sổ sức khỏe điện tử',
+  consent: { noticeVersion: PRIVACY_NOTICE_VERSION },
 });
 
 export const ENDPOINT_MATRIX: Record<string, MatrixEntry> = {
@@ -104,6 +106,7 @@ export const ENDPOINT_MATRIX: Record<string, MatrixEntry> = {
   'GET /api/v1/reference/vaccines': PUBLIC(),
   'GET /api/v1/reference/units': PUBLIC(),
   'GET /api/v1/reference/rejection-reasons': PUBLIC(),
+  'GET /api/v1/reference/privacy-notice': PUBLIC(),
 
   // Citizens (no login; a token changes nothing).
   'POST /api/v1/reports': {

@@ -4,6 +4,7 @@ import { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { Browser, BrowserContext, Locator, Page, chromium } from 'playwright-core';
 import { TestApp, randomCitizenId } from '@test/support';
+import { PRIVACY_NOTICE_VERSION } from '@phananh/reports';
 
 /** Where each journey leaves its screenshots (test-output/ is git-ignored). */
 export const SCREENSHOTS = join(__dirname, '..', '..', '..', 'test-output', 'screenshots');
@@ -172,6 +173,7 @@ export async function fileReport(t: TestApp, o: ReportOptions): Promise<string> 
       ? { dose: { doseNumber: 2, vaccineCode: 'COMIRNATY', vaccinatedOn: '2021-10-20', wardCode, lotNumber: 'FF2593' } }
       : {}),
     description: 'Mũi 2 chưa có trên Sổ sức khỏe điện tử',
+    consent: { noticeVersion: PRIVACY_NOTICE_VERSION },
   };
   const request = t.http.post('/api/v1/reports');
   const res = o.photo

@@ -1,5 +1,6 @@
 import { Browser, Page } from 'playwright-core';
 import { Role } from '@phananh/identity';
+import { PRIVACY_NOTICE_VERSION } from '@phananh/reports';
 import { TestApp, createTestApp, newOfficial } from '@test/support';
 import {
   WebPage,
@@ -48,6 +49,10 @@ describe('web: the citizen files a report and follows it', () => {
     await expectText(page.locator('h1'), 'Phản ánh mũi tiêm bị thiếu hoặc sai');
     await page.locator('#home-province option[value="01"]').waitFor({ state: 'attached' });
     expect(await page.locator('#home-province option').count()).toBe(64);
+    // The server's privacy notice: purpose, who sees the data, when it is erased, the citizen's rights.
+    await expectText(page.locator('#privacy-items'), 'Nghị định 13/2023/NĐ-CP');
+    await expectText(page.locator('#privacy-items'), '180 ngày sau hạn chót');
+    expect(await page.locator('#consent').isChecked()).toBe(false);
     expect(await axeViolations(page)).toEqual([]);
   });
 
@@ -56,6 +61,7 @@ describe('web: the citizen files a report and follows it', () => {
     await expectVisible(page.locator('#error-summary'));
     await expectText(fieldError('fullName'), 'Vui lòng nhập thông tin này');
     await expectText(fieldError('issueType'), 'Vui lòng chọn loại phản ánh');
+    await expectText(fieldError('consent'), 'Vui lòng đọc thông báo về xử lý dữ liệu cá nhân và đánh dấu đồng ý');
     await page.fill('#dateOfBirth', '1990-05-17');
     await page.fill('#citizenId', '123456789');
     await page.fill('#phone', '0243 826 4147');
@@ -83,6 +89,10 @@ describe('web: the citizen files a report and follows it', () => {
     await page.setInputFiles('#attachments', { name: 'giay-xac-nhan.png', mimeType: 'image/png', buffer: photo });
     await expectText(page.locator('#file-list'), 'giay-xac-nhan.png');
     await page.fill('#description', 'Mũi 2 chưa có trên Sổ sức khỏe điện tử');
+    // Ticking the box, from the keyboard.
+    await page.locator('#consent').focus();
+    await page.keyboard.press('Space');
+    expect(await page.locator('#consent').isChecked()).toBe(true);
   });
 
   it("shows the server's own field errors next to the right field, in the page's language", async () => {
@@ -90,6 +100,7 @@ describe('web: the citizen files a report and follows it', () => {
     await page.fill('#citizenId', '000090012345');
     await page.locator('#lang-switch').click();
     await expectText(page.locator('h1'), 'Report a missing or wrong dose');
+    await expectText(page.locator('#privacy-items'), 'Decree 13/2023/ND-CP');
     await page.locator('#submit').click();
     await expectVisible(fieldError('citizenId'));
     const shown = (await fieldError('citizenId').textContent())!.trim();
@@ -133,6 +144,8 @@ describe('web: the citizen files a report and follows it', () => {
       [trackingCode],
     );
     expect(row.n).toBe(1);
+    const [stored] = await t.db.query(`SELECT notice_version FROM tickets WHERE tracking_code = $1`, [trackingCode]);
+    expect(stored.notice_version).toBe(PRIVACY_NOTICE_VERSION);
     expect(await axeViolations(page)).toEqual([]);
     // Nothing wider than the phone's screen.
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);

@@ -66,6 +66,40 @@ describe('TicketsService optimistic concurrency', () => {
     expect(row).toEqual({ status: 'DEFERRED', version: 2 });
   });
 
+  it('refuses a comment read before the retention job erased the ticket and written after it (409, no note)', async () => {
+    const closedAt = new Date('2021-11-04T08:00:00+07:00');
+    const { id } = await newTicket(m, {
+      trackingCode: 'ERASE-1',
+      status: TicketStatus.Resolved,
+      campaignCode: null,
+      closedAt,
+      filedEvent: false,
+    });
+    const store = app.get(TicketStore);
+    const read = await tickets.findInReach(officer, 'ERASE-1');
+    // While a comment holds the ticket (FOR SHARE, as lockUnerased does), the job's claim skips it.
+    const other = db.createQueryRunner();
+    await other.connect();
+    await other.startTransaction();
+    await other.query(`SELECT id FROM tickets WHERE id = $1 FOR SHARE`, [id]);
+    const later = new Date(closedAt.getTime() + 1);
+    expect(await store.erasePersonalData(later, later, 10)).toMatchObject({ tickets: 0 });
+    await other.commitTransaction();
+    await other.release();
+    expect(await store.erasePersonalData(later, later, 10)).toMatchObject({ tickets: 1 });
+    // The comment read the ticket before the erasure: its write now finds it erased.
+    jest.spyOn(tickets, 'findInReach').mockResolvedValueOnce(read);
+    const error = await tickets
+      .act(officer, 'ERASE-1', { action: WorkflowAction.Comment, text: 'Gọi lại cho chị Nhung' })
+      .then(
+        () => null,
+        (e: unknown) => e,
+      );
+    expect(error).toBeInstanceOf(AppError);
+    expect((error as AppError).def.code).toBe('TICKET_ERASED');
+    expect(await db.query(`SELECT action FROM ticket_events WHERE ticket_id = $1`, [id])).toEqual([]);
+  });
+
   it('rolls the ticket change back when its history entry cannot be written', async () => {
     const id = await insertTicket('RACE-2');
     await db.query(`ALTER TABLE ticket_events ADD CONSTRAINT ck_test_no_started CHECK (action <> 'STARTED')`);

@@ -1,7 +1,7 @@
 import { randomInt } from 'node:crypto';
 import { HOUR_MS, PiiCrypto } from '@phananh/core';
 import { ReferenceService } from '@phananh/reference';
-import { AttachmentStore, newTrackingCode, normalizeMobile } from '@phananh/reports';
+import { AttachmentStore, PRIVACY_NOTICE_VERSION, newTrackingCode, normalizeMobile } from '@phananh/reports';
 import { CampaignsService, computeDueAt, freshSlaState } from '@phananh/sla';
 import {
   IssueType,
@@ -134,6 +134,8 @@ export async function ticketRecord(t: TicketContext, options: NewTicketOptions =
     version: 1,
     updatedAt: receivedAt,
     closedAt: open ? null : (options.closedAt ?? new Date(receivedAt.getTime() + HOUR_MS)),
+    piiErasedAt: null,
+    noticeVersion: PRIVACY_NOTICE_VERSION,
   };
 }
 

@@ -1,8 +1,13 @@
 import { Module } from '@nestjs/common';
 import { ReportsModule } from '@phananh/reports';
 import { RateLimitModule } from '../http/rate-limit/rate-limit';
+import { PrivacyNoticeController } from './privacy-notice.controller';
 import { ReportsController } from './reports.controller';
 import { UploadSpool } from './upload-spool';
 
-@Module({ imports: [ReportsModule, RateLimitModule], controllers: [ReportsController], providers: [UploadSpool] })
+@Module({
+  imports: [ReportsModule, RateLimitModule],
+  controllers: [ReportsController, PrivacyNoticeController],
+  providers: [UploadSpool],
+})
 export class ReportsApiModule {}

@@ -52,7 +52,8 @@ export class ReportsController {
       '5 MB each, judged from their content) in parts named `attachments`. Images are re-encoded without their ' +
       'metadata (EXIF, GPS, XMP) and every file is stored encrypted. The same citizen, issue and dose while an ' +
       'earlier report is open: 200 with the earlier report. With `Idempotency-Key`, a retry within 24 hours gets the ' +
-      'first answer again.',
+      'first answer again. `consent.noticeVersion` is required: the version of GET /api/v1/reference/privacy-notice ' +
+      'the citizen accepted (anything else: 400).',
   })
   @ApiConsumes('application/json', 'multipart/form-data')
   @ApiBody({

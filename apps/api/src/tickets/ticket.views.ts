@@ -10,10 +10,15 @@ export class UnitRefView {
 }
 
 class CitizenView {
-  @ApiProperty() fullName: string;
-  @ApiProperty({ example: '1990-05-17' }) dateOfBirth: string;
-  @ApiProperty({ description: 'Masked in lists (001******345), whole in the single-ticket view' }) citizenId: string;
-  @ApiProperty({ nullable: true, description: 'Masked in lists' }) phone: string | null;
+  @ApiProperty({ nullable: true, description: 'null once the personal data is erased' }) fullName: string | null;
+  @ApiProperty({ nullable: true, example: '1990-05-17', description: 'null once erased' }) dateOfBirth: string | null;
+  @ApiProperty({
+    nullable: true,
+    description: 'Masked in lists (001******345), whole in the single-ticket view; null once erased',
+  })
+  citizenId: string | null;
+  @ApiProperty({ nullable: true, description: 'Masked in lists; null when none was given, or once erased' })
+  phone: string | null;
   @ApiProperty({ nullable: true }) wardCode: string | null;
 }
 
@@ -58,8 +63,9 @@ export class AttachmentRefView {
 }
 
 class DuplicateCitizenView {
-  @ApiProperty() fullName: string;
-  @ApiProperty({ example: '001******345', description: 'Masked' }) citizenId: string;
+  @ApiProperty({ nullable: true, description: 'null once erased' }) fullName: string | null;
+  @ApiProperty({ nullable: true, example: '001******345', description: 'Masked; null once erased' })
+  citizenId: string | null;
   @ApiProperty({ nullable: true, type: String, example: '+8491****678', description: 'Masked' }) phone: string | null;
 }
 
@@ -94,6 +100,13 @@ export class TicketView {
   @ApiProperty({ type: DoseView, nullable: true }) dose: DoseView | null;
   @ApiProperty({ nullable: true }) description: string | null;
   @ApiProperty() version: number;
+  @ApiProperty({
+    nullable: true,
+    description:
+      "When the ticket's personal data, free texts, history notes and files were erased (RETENTION_DAYS after its " +
+      "campaign's cutoff, or after closing outside a campaign); null before",
+  })
+  personalDataErasedAt: string | null;
 }
 
 export class TicketDetailView extends TicketView {

@@ -1,10 +1,15 @@
 import { Module } from '@nestjs/common';
-import { IdempotencyRetention } from '@phananh/reports';
+import { AttachmentsModule, IdempotencyRetention, PiiRetention } from '@phananh/reports';
+import { TicketStoreModule } from '@phananh/ticket-store';
 import { MaintenanceProcessor } from './maintenance.processor';
 
 /**
- * The cleanup job's handler. The retention service is provided here rather than through
- * ReportsModule, which would bring intake (routing, attachments) into a worker that files nothing.
+ * The cleanup and retention jobs' handler. The retention services are provided here rather
+ * than through ReportsModule, which would bring intake (routing) into a worker that files
+ * nothing; the retention of personal data needs only the ticket store and the file store.
  */
-@Module({ providers: [IdempotencyRetention, MaintenanceProcessor] })
+@Module({
+  imports: [TicketStoreModule, AttachmentsModule],
+  providers: [IdempotencyRetention, PiiRetention, MaintenanceProcessor],
+})
 export class MaintenanceJobsModule {}

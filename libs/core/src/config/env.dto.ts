@@ -266,6 +266,26 @@ export class EnvDto {
   @Max(600_000)
   JOB_LOCK_MS = 30_000;
 
+  @Env({
+    description:
+      "Days a ticket's personal data is kept after its campaign's cutoff (outside a campaign: after it is closed); then the identity number, phone, name, date of birth, free texts, history notes and proof files are erased, and counts, dates, units and outcomes stay. A ticket still open then is erased once closed",
+  })
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(36_500)
+  RETENTION_DAYS = 180;
+
+  @Env({
+    description:
+      'Real milliseconds between two runs of the retention job (`pii-retention`), shortened on an accelerated clock to at most one simulated day; an idle run is two index probes',
+  })
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  @Max(86_400_000)
+  RETENTION_SWEEP_INTERVAL_MS = 60_000;
+
   @Env({ description: 'Log level (fatal, error, warn, info, debug, trace, silent)' })
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL = 'info';

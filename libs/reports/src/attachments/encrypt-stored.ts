@@ -60,7 +60,8 @@ export async function encryptStoredAttachments(options: EncryptStoredOptions): P
   let after = '00000000-0000-0000-0000-000000000000';
   for (;;) {
     const rows = (await query(
-      `SELECT id, content_type, storage_key, sha256 FROM attachments WHERE id > $1 ORDER BY id LIMIT $2`,
+      `SELECT id, content_type, storage_key, sha256 FROM attachments
+       WHERE id > $1 AND erased_at IS NULL ORDER BY id LIMIT $2`,
       [after, batchSize],
     )) as unknown as Row[];
     if (!rows.length) break;

@@ -14,6 +14,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { IssueType } from '@phananh/ticket-store';
+import { PRIVACY_NOTICE_VERSION } from '../privacy-notice';
 import { EmptyAsAbsent, IsCalendarDate, Nfc, WithoutSpaces } from './validators';
 
 /** Bounds on free text, so that a report fits a screen and a database row. */
@@ -113,6 +114,19 @@ export class DoseDto {
   lotNumber?: string;
 }
 
+export class ConsentDto {
+  @ApiProperty({
+    description:
+      'The privacy notice the citizen read and accepted: `version` of GET /api/v1/reference/privacy-notice. ' +
+      'Anything but the current version is refused (NOTICE_VERSION_NOT_CURRENT)',
+    example: PRIVACY_NOTICE_VERSION,
+  })
+  @IsDefined()
+  @IsString()
+  @MaxLength(32)
+  noticeVersion: string;
+}
+
 /** POST /api/v1/reports (docs/api.md, "Public"). */
 export class FileReportDto {
   @ApiProperty({ type: CitizenDto })
@@ -141,4 +155,14 @@ export class FileReportDto {
   @MaxLength(LIMITS.description)
   @Nfc()
   description?: string;
+
+  @ApiProperty({
+    type: ConsentDto,
+    description: 'Required: the citizen accepted the privacy notice (the form shows it with a checkbox)',
+  })
+  @IsDefined()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => ConsentDto)
+  consent: ConsentDto;
 }

@@ -29,6 +29,9 @@ let files = [];
 let lastAttempt = null;
 let confirmation = null;
 
+/** The server's privacy notice ({ version, vi, en }): shown in the page's language, its version sent with the report. */
+let notice = null;
+
 syncClock()
   .then(() => {
     $('#vaccinatedOn').max = serviceToday();
@@ -36,6 +39,26 @@ syncClock()
   })
   .catch(() => {});
 loadVaccines();
+loadNotice();
+
+async function loadNotice() {
+  try {
+    notice = await api('/api/v1/reference/privacy-notice');
+    renderNotice();
+    $('#consent').disabled = false;
+  } catch (e) {
+    showMessage(message, 'error', t('err.referenceTitle'), e.userMessage);
+  }
+}
+
+/** The notice's text comes from the server, so that what the citizen reads is the version they accept. */
+function renderNotice() {
+  if (!notice) return;
+  const text = notice[lang()] ?? notice.vi;
+  $('#privacy-title').textContent = text.title;
+  $('#privacy-items').replaceChildren(...text.items.map((item) => h('li', {}, item)));
+  $('#consent-text').textContent = text.accept;
+}
 
 async function loadVaccines() {
   const select = $('#vaccineCode');
@@ -145,6 +168,7 @@ function check(body) {
   else if (!c.wardCode && body.dose && !body.dose.wardCode && !dosePicker.incomplete())
     add('dose.wardCode', 'v.placeRequired');
   add('attachments', checkFiles(files));
+  add('consent', body.consent ? null : 'v.consent');
   return found;
 }
 
@@ -172,6 +196,7 @@ function readForm() {
   }
   const description = value('description').normalize('NFC');
   if (description) body.description = description;
+  if ($('#consent').checked && notice) body.consent = { noticeVersion: notice.version };
   return body;
 }
 
@@ -203,8 +228,15 @@ form.addEventListener('submit', async (event) => {
     confirmation = { ...(await res.json()), repeated: res.status === 200 };
     showConfirmation(true);
   } catch (e) {
-    if (e instanceof ApiError && e.fieldErrors.length) errors.show(e.fieldErrors);
-    else {
+    if (e instanceof ApiError && e.fieldErrors.length) {
+      errors.show(e.fieldErrors);
+      // The notice changed since the page was loaded: show the new one, to be read and accepted again.
+      if (e.fieldErrors.some((f) => f.field === 'consent.noticeVersion')) {
+        $('#consent').checked = false;
+        await loadNotice();
+        showMessage(message, 'info', t('citizen.privacyChanged'), '');
+      }
+    } else {
       const body = e.status === 429 && e.retryAfter ? t('err.retryAfter', { s: e.retryAfter }) : e.problem?.detail;
       showMessage(message, 'error', e.userMessage, body !== e.userMessage ? body : '');
       message.scrollIntoView({ block: 'center' });
@@ -304,6 +336,7 @@ function tickIcon() {
 onLangChange(() => {
   if (confirmation && !$('#confirmation').hidden) showConfirmation();
   renderFiles();
+  renderNotice();
   submit.textContent = t('citizen.submit');
   document.documentElement.lang = lang();
 });

@@ -49,6 +49,11 @@ const vi = {
     'Khi gửi, bạn xác nhận thông tin là đúng sự thật. Thông tin chỉ dùng để kiểm tra và cập nhật dữ liệu tiêm chủng của bạn.',
   'citizen.submit': 'Gửi phản ánh',
   'citizen.sending': 'Đang gửi…',
+  'citizen.privacyTitle': 'Thông báo về xử lý dữ liệu cá nhân',
+  'citizen.consentAccept':
+    'Tôi đã đọc thông báo trên và đồng ý để cơ sở y tế xử lý dữ liệu cá nhân của tôi cho mục đích này.',
+  'citizen.privacyChanged':
+    'Thông báo về xử lý dữ liệu cá nhân vừa được cập nhật: vui lòng đọc lại và đánh dấu đồng ý.',
   'f.fullName': 'Họ và tên',
   'f.dateOfBirth': 'Ngày sinh',
   'f.phone': 'Số điện thoại di động',
@@ -106,6 +111,7 @@ const vi = {
   'v.fileSize': 'Mỗi tệp không được quá 5 MB',
   'v.fileType': 'Chỉ nhận ảnh JPEG, PNG hoặc tệp PDF',
   'v.noteForOther': 'Lý do "Khác" cần ghi rõ',
+  'v.consent': 'Vui lòng đọc thông báo về xử lý dữ liệu cá nhân và đánh dấu đồng ý',
   'v.unitCode': 'Mã đơn vị gồm 2 đến 5 chữ số',
 
   'confirm.title': 'Đã nhận phản ánh của bạn',
@@ -223,6 +229,7 @@ const vi = {
   'ticket.overdueSince': 'Quá hạn từ',
   'ticket.campaign': 'Đợt',
   'ticket.noCampaign': 'Ngoài đợt',
+  'ticket.personalDataErased': 'Dữ liệu cá nhân đã xoá (hết thời hạn lưu trữ)',
   'ticket.citizen': 'Người phản ánh',
   'ticket.proofs': 'Ảnh giấy tờ',
   'ticket.noProofs': 'Không có tệp đính kèm.',
@@ -390,6 +397,10 @@ const en = {
     'By sending, you confirm that the information is true. It is used only to check and correct your vaccination record.',
   'citizen.submit': 'Send report',
   'citizen.sending': 'Sending…',
+  'citizen.privacyTitle': 'How your personal data is processed',
+  'citizen.consentAccept':
+    'I have read this notice and agree that the health units process my personal data for this purpose.',
+  'citizen.privacyChanged': 'The personal data notice has just been updated: please read it again and tick the box.',
   'f.fullName': 'Full name',
   'f.dateOfBirth': 'Date of birth',
   'f.phone': 'Mobile phone number',
@@ -448,6 +459,7 @@ const en = {
   'v.fileSize': 'Each file must be 5 MB or less',
   'v.fileType': 'Only JPEG or PNG photos and PDF files are accepted',
   'v.noteForOther': 'The reason "Other" needs a note',
+  'v.consent': 'Please read the personal data notice and tick the box to accept it',
   'v.unitCode': 'A unit code has 2 to 5 digits',
 
   'confirm.title': 'We have received your report',
@@ -567,6 +579,7 @@ const en = {
   'ticket.overdueSince': 'Overdue since',
   'ticket.campaign': 'Campaign',
   'ticket.noCampaign': 'No campaign',
+  'ticket.personalDataErased': 'Personal data erased (end of retention)',
   'ticket.citizen': 'Citizen',
   'ticket.proofs': 'Proof',
   'ticket.noProofs': 'No files attached.',

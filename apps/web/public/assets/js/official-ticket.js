@@ -123,8 +123,10 @@ function render() {
           { class: 'card', 'aria-labelledby': 'sec-citizen' },
           h('h2', { id: 'sec-citizen' }, t('ticket.citizen')),
           kv([
+            // Erased at the end of retention (docs/api.md, "Personal data and its end"): the fields below are gone.
+            [t('ticket.personalDataErased'), tk.personalDataErasedAt ? fmtDateTime(tk.personalDataErasedAt) : null],
             [t('f.fullName'), c.fullName],
-            [t('f.dateOfBirth'), fmtDate(c.dateOfBirth)],
+            [t('f.dateOfBirth'), c.dateOfBirth ? fmtDate(c.dateOfBirth) : null],
             [t('f.citizenIdShort'), c.citizenId],
             [t('f.phone'), c.phone],
             [t('citizen.residence'), c.ward?.name ?? c.wardName ?? c.wardCode],
