@@ -183,6 +183,7 @@ describe('web: the citizen files a report and follows it', () => {
         citizen: { ...citizen, phone: '0987 654 321' },
         issueType: 'MISSING_DOSE',
         dose: { doseNumber: 2, vaccineCode: 'COMIRNATY', vaccinatedOn: '2021-10-20', wardCode: '00001' },
+        consent: { noticeVersion: PRIVACY_NOTICE_VERSION },
       })
       .expect(201);
     const merged = second.body.trackingCode as string;
