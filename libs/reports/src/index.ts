@@ -10,6 +10,7 @@ export * from './attachments/attachments.module';
 export * from './attachments/file-type';
 export * from './reports.service';
 export * from './report-lookup.service';
+export * from './report-withdrawal.service';
 export * from './reports.module';
 export * from './idempotency-retention';
 export { citizenIdProblem, birthYearOfCitizenId } from './validation/citizen-id';

@@ -2,6 +2,7 @@ import { Body, Controller, HttpCode, Post, Req, Res, UploadedFiles, UseIntercept
 import {
   ApiBadRequestResponse,
   ApiBody,
+  ApiConflictResponse,
   ApiConsumes,
   ApiCreatedResponse,
   ApiExtraModels,
@@ -24,6 +25,7 @@ import {
   PublicReportDto,
   ReportLookupService,
   ReportReceiptDto,
+  ReportWithdrawalService,
   ReportsService,
   reportFromMultipart,
 } from '@phananh/reports';
@@ -38,6 +40,7 @@ export class ReportsController {
   constructor(
     private readonly reports: ReportsService,
     private readonly lookups: ReportLookupService,
+    private readonly withdrawals: ReportWithdrawalService,
     private readonly metrics: MetricsService,
   ) {}
 
@@ -48,9 +51,10 @@ export class ReportsController {
     summary: 'File a report (no login)',
     description:
       'JSON, or multipart/form-data with the same JSON in the part `report` and up to 3 files (JPEG, PNG or PDF, ' +
-      '5 MB each, judged from their content) in parts named `attachments`. The same citizen, issue and dose while an ' +
-      'earlier report is open: 200 with the earlier report. With `Idempotency-Key`, a retry within 24 hours gets the ' +
-      'first answer again.',
+      '5 MB each, judged from their content) in parts named `attachments`. The same identity number, issue, dose ' +
+      'and phone while an earlier report is open: 200 with the earlier report. From another phone (or without one): ' +
+      'a new report (201), as for anyone else. At most OPEN_REPORTS_PER_CITIZEN open reports per identity number ' +
+      '(409 `too-many-open-reports` beyond). With `Idempotency-Key`, a retry within 24 hours gets the first answer again.',
   })
   @ApiConsumes('application/json', 'multipart/form-data')
   @ApiBody({
@@ -70,9 +74,15 @@ export class ReportsController {
   })
   @ApiHeader({ name: 'Idempotency-Key', required: false, description: '1–255 printable ASCII characters' })
   @ApiCreatedResponse({ type: ReportReceiptDto, description: 'A new report' })
-  @ApiOkResponse({ type: ReportReceiptDto, description: 'An open report of the same citizen, issue and dose' })
+  @ApiOkResponse({
+    type: ReportReceiptDto,
+    description: 'An open report of the same identity number, issue, dose and phone',
+  })
   @ApiBadRequestResponse({ description: 'problem+json with `errors[]`, one per bad field (dotted path)' })
   @ApiPayloadTooLargeResponse({ description: 'A JSON body over 100 kB or a file over 5 MB' })
+  @ApiConflictResponse({
+    description: '`too-many-open-reports`: this identity number has as many open reports as allowed',
+  })
   @ApiUnprocessableEntityResponse({ description: 'The Idempotency-Key was used with another body' })
   @ApiTooManyRequestsResponse({ description: 'Too many filings from this address; see Retry-After' })
   async file(
@@ -108,5 +118,24 @@ export class ReportsController {
   @ApiTooManyRequestsResponse({ description: 'Too many lookups from this address; see Retry-After' })
   lookup(@Body() query: LookupReportDto, @Req() req: Request): Promise<PublicReportDto> {
     return this.lookups.lookup(query, langFrom(req.headers['accept-language']));
+  }
+
+  @Post('withdraw')
+  @HttpCode(200)
+  @RateLimit('lookups')
+  @ApiOperation({
+    summary: 'Withdraw an open report, by tracking code and identity number (no login)',
+    description:
+      'The report ends as WITHDRAWN: its deadline and alerts stop, and its history (public timeline included) ' +
+      'records the withdrawal. Matched like the lookup: a wrong pair is 404, exactly like an unknown code. ' +
+      'Counted with the lookups for the rate limit.',
+  })
+  @ApiOkResponse({ type: PublicReportDto, description: 'The public view of the report, now WITHDRAWN' })
+  @ApiNotFoundResponse({ description: 'No report with this tracking code and identity number' })
+  @ApiConflictResponse({ description: '`report-closed`: the report is already closed (resolved, rejected, …)' })
+  @ApiBadRequestResponse({ description: 'A malformed tracking code (its check symbol catches typos)' })
+  @ApiTooManyRequestsResponse({ description: 'Too many lookups and withdrawals from this address; see Retry-After' })
+  withdraw(@Body() query: LookupReportDto, @Req() req: Request): Promise<PublicReportDto> {
+    return this.withdrawals.withdraw(query, langFrom(req.headers['accept-language']));
   }
 }

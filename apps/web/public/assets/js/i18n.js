@@ -160,6 +160,17 @@ const vi = {
   'event.ESCALATED': 'Báo cáo lên cấp trên',
   'event.CUTOFF_MISSED': 'Không kịp hạn chót của đợt',
 
+  'status.WITHDRAWN': 'Đã rút lại',
+  'statusHint.WITHDRAWN': 'Bạn đã rút lại phản ánh này; cơ sở y tế không xử lý tiếp.',
+  'event.WITHDRAWN': 'Người dân rút lại phản ánh',
+  'withdraw.button': 'Rút lại phản ánh',
+  'withdraw.confirmTitle': 'Rút lại phản ánh này?',
+  'withdraw.confirmText':
+    'Cơ sở y tế sẽ dừng xử lý phản ánh này và không thể hoàn tác. Nếu cần, bạn có thể gửi một phản ánh mới.',
+  'withdraw.yes': 'Đồng ý rút lại',
+  'withdraw.no': 'Không, giữ phản ánh',
+  'withdraw.done': 'Đã rút lại phản ánh.',
+
   'auth.title': 'Đăng nhập',
   'auth.hint': 'Dành cho cán bộ các cơ sở y tế xử lý phản ánh.',
   'auth.username': 'Tên đăng nhập',
@@ -462,6 +473,17 @@ const en = {
   'event.OVERDUE': 'Overdue',
   'event.ESCALATED': 'Escalated',
   'event.CUTOFF_MISSED': 'Missed the campaign cutoff',
+
+  'status.WITHDRAWN': 'Withdrawn',
+  'statusHint.WITHDRAWN': 'You withdrew this report; the health unit will not handle it further.',
+  'event.WITHDRAWN': 'Withdrawn by the citizen',
+  'withdraw.button': 'Withdraw this report',
+  'withdraw.confirmTitle': 'Withdraw this report?',
+  'withdraw.confirmText':
+    'The health unit will stop handling this report, and this cannot be undone. You can file a new report if needed.',
+  'withdraw.yes': 'Yes, withdraw it',
+  'withdraw.no': 'No, keep it',
+  'withdraw.done': 'The report was withdrawn.',
 
   'auth.title': 'Sign in',
   'auth.hint': 'For officials of the health units that handle reports.',
