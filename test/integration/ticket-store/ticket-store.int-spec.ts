@@ -1,6 +1,13 @@
 import { FakeClock } from '@phananh/core';
 import { uniqueViolation } from '@phananh/database';
-import { Filing, OPEN_STATUS_SQL, TRACKING_CODE_CONSTRAINT, TicketStore, newTicketRecord } from '@phananh/ticket-store';
+import {
+  Filing,
+  OPEN_STATUS_SQL,
+  TRACKING_CODE_CONSTRAINT,
+  TicketStore,
+  identityLocksSql,
+  newTicketRecord,
+} from '@phananh/ticket-store';
 import { TestApp, createTestApp, ticketRecord } from '@test/support';
 
 /** The TicketStore against the real schema: the filing statement, its group commit and what the indexes assume. */
@@ -170,6 +177,34 @@ describe('TicketStore', () => {
       );
       expect(await store.file(await filing('STORE-FY', citizenId, { phone: phone(21) }))).toBe('created');
       expect(await store.file(await filing('STORE-FZ', citizenId, { phone: phone(22) }))).toBe('limit');
+    });
+
+    it("waits for a filing of the same identity number in flight, then counts its reports: two can't pass the limit together", async () => {
+      const citizenId = '001090990040';
+      const limit = t.config.OPEN_REPORTS_PER_CITIZEN;
+      const other = await filing('STORE-G9', '001090990041', { phone: phone(9) });
+      // Another filing in flight: its transaction holds the identity number's lock and has written up to the limit.
+      const runner = t.db.createQueryRunner();
+      try {
+        const inFlight = await Promise.all(
+          Array.from({ length: limit }, (_, i) => filing(`STORE-G${i}`, citizenId, { phone: phone(i) })),
+        );
+        await runner.query(`BEGIN; ${identityLocksSql(inFlight.map((f) => f.ticket.citizenIdHash))}`);
+        expect([...(await store.fileBatch(runner, inFlight))].every(([, o]) => o === 'created')).toBe(true);
+        let outcome: string | undefined;
+        const late = store.file(await filing('STORE-GX', citizenId, { phone: phone(30) })).then((o) => (outcome = o));
+        await new Promise((r) => setTimeout(r, 300));
+        // This one waits (its statement would not see the rows in flight); a filing of another
+        // identity number, sent as a batch of its own, does not.
+        expect(outcome).toBeUndefined();
+        expect(await store.file(other)).toBe('created');
+        expect(outcome).toBeUndefined();
+        await runner.query('COMMIT');
+        await late;
+        expect(outcome).toBe('limit');
+      } finally {
+        await runner.release();
+      }
     });
   });
 });
