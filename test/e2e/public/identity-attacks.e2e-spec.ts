@@ -183,6 +183,10 @@ describe('an attacker who knows a CCCD and its birth year', () => {
     // Also about another issue, and from the citizen's own phone: the identity number is full.
     await file({ ...reportBody(victim), issueType: 'WRONG_DOSE_INFO' }).expect(409);
     expect(await openCount(victim.citizenId)).toBe(limit);
+    // Operators see refusals counted, without whose.
+    const metrics = (await t.http.get('/metrics').expect(200)).text;
+    expect(metrics).toMatch(/phananh_reports_filed_total\{outcome="limit"\} [1-9]/);
+    expect(metrics).not.toContain(victim.citizenId);
     // Someone else files as usual.
     await file(reportBody(newCitizen())).expect(201);
     // Withdrawing one (with its code and the CCCD) frees a place for one more, and only one.

@@ -20,9 +20,11 @@ import type { Request, Response } from 'express';
 import { AppError, CommonErrors, langFrom } from '@phananh/core';
 import {
   FileReportDto,
+  FileReportResult,
   IncomingFile,
   LookupReportDto,
   PublicReportDto,
+  ReportErrors,
   ReportLookupService,
   ReportReceiptDto,
   ReportWithdrawalService,
@@ -95,11 +97,20 @@ export class ReportsController {
     else if (req.is(['application/json', 'application/*+json'])) body = req.body;
     else throw new AppError(CommonErrors.UNSUPPORTED_MEDIA_TYPE);
     const key = req.headers['idempotency-key'];
-    const result = await this.reports.file({
-      body,
-      files: files ?? [],
-      idempotencyKey: Array.isArray(key) ? key.join(', ') : key,
-    });
+    let result: FileReportResult;
+    try {
+      result = await this.reports.file({
+        body,
+        files: files ?? [],
+        idempotencyKey: Array.isArray(key) ? key.join(', ') : key,
+      });
+    } catch (err) {
+      // A flood of one identity shows on the dashboards, without saying whose.
+      if (err instanceof AppError && err.def === ReportErrors.TOO_MANY_OPEN_REPORTS) {
+        this.metrics.reportsFiled.inc({ outcome: 'limit' });
+      }
+      throw err;
+    }
     this.metrics.reportsFiled.inc({ outcome: result.outcome });
     res.status(result.statusCode);
     return result.body;
