@@ -49,7 +49,7 @@ async function main(): Promise<number> {
   const db = new DataSource({ ...dataSourceOptions(config.DATABASE_URL, 2), migrations: [] });
   await db.initialize();
   try {
-    const store = new TicketStore(db);
+    const store = new TicketStore(db, config);
     let after = values.after;
     let scanned = 0;
     let rewritten = 0;

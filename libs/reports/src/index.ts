@@ -12,6 +12,7 @@ export * from './attachments/proof-content';
 export * from './attachments/encrypt-stored';
 export * from './reports.service';
 export * from './report-lookup.service';
+export * from './report-withdrawal.service';
 export * from './reports.module';
 export * from './idempotency-retention';
 export * from './pii-retention';

@@ -75,6 +75,21 @@ export class ReportRepository {
   }
 
   /**
+   * What a withdrawal needs of a report, matched like the public view (tracking code AND the
+   * identity number's blind index in one query).
+   */
+  async findForWithdrawal(
+    trackingCode: string,
+    citizenIdHash: Buffer,
+  ): Promise<{ id: string; status: TicketStatus; version: number } | undefined> {
+    const rows = await this.db.query(
+      `SELECT t.id, t.status, t.version FROM tickets t WHERE t.tracking_code = $1 AND t.citizen_id_hash = $2`,
+      [trackingCode, citizenIdHash],
+    );
+    return rows[0];
+  }
+
+  /**
    * The public view of a report, matched on the tracking code AND the identity number's
    * blind index in one query: a wrong pair and an unknown code look the same. A merged
    * report names the report it was merged into only when that one's identity number and

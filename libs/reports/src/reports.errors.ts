@@ -12,12 +12,29 @@ export const ReportErrors = defineErrors({
     vi: 'Hệ thống đang nhận nhiều tệp cùng lúc, vui lòng gửi lại sau ít giây',
     en: 'Too many files are being received right now: send again in a few seconds',
   },
+  /** The per-identity limit (OPEN_REPORTS_PER_CITIZEN): 409, since it lasts until a report closes, not for a while. */
+  TOO_MANY_OPEN_REPORTS: {
+    status: 409,
+    vi: 'Số định danh này đã có quá nhiều phản ánh đang chờ xử lý',
+    en: 'This identity number already has too many open reports',
+  },
+  REPORT_CLOSED: {
+    status: 409,
+    vi: 'Phản ánh này đã kết thúc, không thể rút lại',
+    en: 'This report is already closed and cannot be withdrawn',
+  },
   IDEMPOTENCY_KEY_REUSED: {
     status: 422,
     vi: 'Khóa Idempotency-Key này đã được dùng cho một yêu cầu khác',
     en: 'This Idempotency-Key was already used with a different request',
   },
 });
+
+/** What to do about TOO_MANY_OPEN_REPORTS; like every message here, it repeats no number. */
+export const TOO_MANY_OPEN_REPORTS_DETAIL = {
+  vi: 'Vui lòng chờ các phản ánh đang mở được xử lý xong, hoặc rút lại phản ánh không còn cần bằng mã tra cứu của nó, rồi gửi lại.',
+  en: 'Please wait until the open reports are handled, or withdraw one you no longer need with its tracking code, then file again.',
+} as const;
 
 /**
  * Validation messages of the citizen's form. None repeats the value that was sent:

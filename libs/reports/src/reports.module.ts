@@ -4,12 +4,13 @@ import { TicketStoreModule } from '@phananh/ticket-store';
 import { AttachmentsModule } from './attachments/attachments.module';
 import { ReportLookupService } from './report-lookup.service';
 import { ReportRepository } from './report.repository';
+import { ReportWithdrawalService } from './report-withdrawal.service';
 import { ReportsService } from './reports.service';
 
-/** Citizen intake and the public lookup. */
+/** Citizen intake, the public lookup and withdrawal. */
 @Module({
   imports: [RoutingModule, AttachmentsModule, TicketStoreModule],
-  providers: [ReportRepository, ReportsService, ReportLookupService],
-  exports: [ReportsService, ReportLookupService, AttachmentsModule],
+  providers: [ReportRepository, ReportsService, ReportLookupService, ReportWithdrawalService],
+  exports: [ReportsService, ReportLookupService, ReportWithdrawalService, AttachmentsModule],
 })
 export class ReportsModule {}

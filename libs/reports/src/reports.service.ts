@@ -14,6 +14,7 @@ import { uniqueViolation } from '@phananh/database';
 import { ReferenceService, Unit } from '@phananh/reference';
 import { RoutingService } from '@phananh/routing';
 import {
+  FilingOutcome,
   IDEMPOTENCY_CONSTRAINT,
   TRACKING_CODE_CONSTRAINT,
   TicketRecord,
@@ -28,7 +29,7 @@ import { ReportReceiptDto } from './dto/report-views.dto';
 import { IDEMPOTENCY_TTL_MS } from './idempotency-retention';
 import { assertSaneShape, checkReport, ValidReport } from './report-check';
 import { ReceiptRow, ReportRepository } from './report.repository';
-import { ReportErrors, ReportValidation } from './reports.errors';
+import { ReportErrors, ReportValidation, TOO_MANY_OPEN_REPORTS_DETAIL } from './reports.errors';
 import { newTrackingCode } from './tracking-code';
 import { ATTACHMENTS_PART } from './multipart';
 
@@ -119,13 +120,13 @@ export class ReportsService {
     try {
       for (let attempt = 1; ; attempt++) {
         const { row, receipt } = await this.newTicket(report, unit, citizenIdHash);
+        let outcome: FilingOutcome;
         try {
-          const created = await this.tickets.file({
+          outcome = await this.tickets.file({
             ticket: row,
             files: stored.map((s, i) => ({ contentType: types[i], size: s.size, sha256: s.sha256, storageKey: s.key })),
             receipt: idem && { ...idem, response: receipt },
           });
-          if (created) return { statusCode: 201, body: receipt, outcome: 'created' };
         } catch (err) {
           const constraint = uniqueViolation(err);
           if (constraint === TRACKING_CODE_CONSTRAINT && attempt < MAX_ATTEMPTS) continue;
@@ -137,6 +138,16 @@ export class ReportsService {
           }
           throw err;
         }
+        // A new report, also when the citizen has an open one on the same issue and dose from
+        // another phone: the same answer after the same single statement, so that neither the
+        // answer nor its timing tells whether this identity number has a report.
+        if (outcome === 'created') return { statusCode: 201, body: receipt, outcome: 'created' };
+        if (outcome === 'limit') {
+          await this.removeFiles(stored);
+          throw new AppError(ReportErrors.TOO_MANY_OPEN_REPORTS, TOO_MANY_OPEN_REPORTS_DETAIL);
+        }
+        // A duplicate: the same identity number, issue, dose and phone as an open report. Only
+        // who holds that phone gets here, and gets the earlier report back (its own code).
         const earlier = await this.repository.findOpenDuplicate(row);
         // The earlier report closed between the two statements: file this one after all.
         if (!earlier && attempt < MAX_ATTEMPTS) continue;

@@ -1,7 +1,7 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { PiiCrypto } from '@phananh/core';
+import { AppConfig, PiiCrypto } from '@phananh/core';
 import { uniqueViolation } from '@phananh/database';
 import { BLIND_INDEXED_COLUMNS, BlindIndexBatch, blindIndexSql } from './blind-index';
 import { FilingBatcher } from './filing-batch';
@@ -60,10 +60,37 @@ export interface SlaStep {
 
 export const TRACKING_CODE_CONSTRAINT = 'ux_tickets_tracking_code';
 export const IDEMPOTENCY_CONSTRAINT = 'pk_idempotency_keys';
-/** One open report per citizen, issue and dose number (the filing's ON CONFLICT target). */
+/** One open report per citizen, issue, dose number and phone (the filing's ON CONFLICT target). */
 export const OPEN_DUPLICATE_CONSTRAINT = 'ux_tickets_open_duplicate';
 
 const FILING_ARRAYS = TICKET_KEYS.length;
+/** The statement's last parameter: how many open reports one identity number may have. */
+const OPEN_LIMIT_PARAM = FILING_ARRAYS + 10;
+
+/** The namespace (first key) of the per-identity advisory locks taken around a filing statement. */
+const OPEN_LIMIT_LOCK = 'phananh:open-reports-per-citizen';
+
+/**
+ * The statement that takes, in sorted order, the transaction-level advisory lock of each
+ * identity number (by its blind index) that a filing statement is about to count: filings of
+ * one identity number then never judge the limit at the same time. Run it inside a transaction,
+ * before the statement that counts. The keys are integers of our own making, spelled into the
+ * text so that it needs no parameter; the second key is 32 bits of the blind index (two
+ * identity numbers sharing it only wait for each other).
+ */
+export function identityLocksSql(citizenIdHashes: readonly Buffer[]): string {
+  const keys = [...new Set(citizenIdHashes.map((h) => h.readInt32BE(0)))].sort((a, b) => a - b);
+  return `SELECT pg_advisory_xact_lock(hashtext('${OPEN_LIMIT_LOCK}'), k) FROM unnest('{${keys.join(',')}}'::int[]) AS k ORDER BY k`;
+}
+
+/** What became of one filing of a statement. */
+export type FilingOutcome =
+  /** Written, with its events, files and receipt. */
+  | 'created'
+  /** Not written: an open report of the same citizen, issue, dose and phone exists (or came first in the statement). */
+  | 'duplicate'
+  /** Not written: the identity number already has as many open reports as it may. */
+  | 'limit';
 
 /** The earliest open report of the input row's citizen, issue and dose, whatever its phone: a possible duplicate. */
 const EARLIER_OPEN = `SELECT o.id FROM tickets o
@@ -75,20 +102,59 @@ const EARLIER_OPEN = `SELECT o.id FROM tickets o
  * One statement files any number of reports: the tickets (with their SLA columns, which is
  * all the SLA sweeper needs to pick them up), each one's public FILED and ASSIGNED events, its
  * proof files and its retry receipt. Data-modifying CTEs run once and together, so either all
- * of it is committed or none. A report whose citizen already has an open one on the same
- * issue and dose (also between two reports of the statement)
- * with the same phone (ux_tickets_open_duplicate, phone_hash included) inserts nothing and is
- * missing from the result; one from another phone is written, linked to the earliest such
- * open report (duplicate_of); a tracking code or idempotency key that is
- * already taken raises a unique violation for the whole statement.
+ * of it is committed or none. It answers one row per input row, in input order, with its
+ * outcome (FilingOutcome):
+ *
+ * - `duplicate`: the citizen has an open report on the same issue and dose with the same
+ *   phone (ux_tickets_open_duplicate, phone_hash included; no phone never matches), or an
+ *   earlier row of the statement is one (the first of them decides for all). A concurrent
+ *   statement that commits the same key first makes the ON CONFLICT skip the row: also `duplicate`.
+ * - `limit`: not a duplicate, and the citizen's open reports (counted on the index's prefix
+ *   citizen_id_hash) plus the earlier new rows of the same citizen in this statement would
+ *   exceed the limit (the last parameter). Two statements running at the same instant do not
+ *   see each other's rows: TicketStore.file runs it after taking a lock per identity number
+ *   (fileLocked), so that they cannot pass the limit together.
+ * - `created`: written; a report from another phone than an open one of the same citizen,
+ *   issue and dose is linked to the earliest such report (duplicate_of).
+ *
+ * A new report is written by the same statement, with the same index probes, whether or not
+ * its citizen has other open reports: nothing in its answer or its timing tells them apart.
+ * A tracking code or idempotency key that is already taken raises a unique
+ * violation for the whole statement.
  */
 export const FILE_TICKETS_SQL = `
 WITH input AS (
   SELECT * FROM ${unnestColumns(TICKET_COLUMNS, TICKET_KEYS, 1, 'i')}
+), keyed AS (
+  SELECT i.*,
+    -- The first row of its duplicate key in the statement (a row without phone is a key of its own).
+    min(i.ord) OVER (PARTITION BY i.citizen_id_hash, i.issue_type, coalesce(i.dose_number, 0), i.phone_hash,
+                                  CASE WHEN i.phone_hash IS NULL THEN i.ord END) AS lead_ord,
+    EXISTS (SELECT 1 FROM tickets o
+            WHERE o.citizen_id_hash = i.citizen_id_hash AND o.issue_type = i.issue_type
+              AND coalesce(o.dose_number, 0) = coalesce(i.dose_number, 0) AND o.phone_hash = i.phone_hash
+              AND o.status IN ${OPEN_STATUS_SQL}) AS open_duplicate,
+    (SELECT count(*) FROM tickets o
+     WHERE o.citizen_id_hash = i.citizen_id_hash AND o.status IN ${OPEN_STATUS_SQL}) AS open_count
+  FROM input i
+), judged AS (
+  SELECT k.*, CASE
+      WHEN k.open_duplicate THEN 'duplicate'
+      WHEN k.ord <> k.lead_ord THEN NULL
+      WHEN k.open_count + count(*) FILTER (WHERE k.ord = k.lead_ord AND NOT k.open_duplicate)
+             OVER (PARTITION BY k.citizen_id_hash ORDER BY k.ord) > $${OPEN_LIMIT_PARAM}::int THEN 'limit'
+      ELSE 'file' END AS verdict
+  FROM keyed k
+), decided AS (
+  -- A later row of a key follows its first: refused with it, else its duplicate.
+  SELECT j.*, coalesce(j.verdict,
+                       CASE WHEN first_value(j.verdict) OVER (PARTITION BY j.lead_ord ORDER BY j.ord) = 'limit'
+                            THEN 'limit' ELSE 'duplicate' END) AS outcome
+  FROM judged j
 ), ticket AS (
   INSERT INTO tickets (${columnNames(TICKET_COLUMNS, TICKET_KEYS)})
   SELECT ${TICKET_KEYS.map((k) => (k === 'duplicateOf' ? `coalesce(i.duplicate_of, (${EARLIER_OPEN}))` : `i.${TICKET_COLUMNS[k][0]}`)).join(', ')}
-  FROM input i ORDER BY ord
+  FROM decided i WHERE i.outcome = 'file' ORDER BY ord
   ON CONFLICT (citizen_id_hash, issue_type, (coalesce(dose_number, 0)), phone_hash) WHERE status IN ${OPEN_STATUS_SQL}
   DO NOTHING
   RETURNING id, tracking_code
@@ -116,9 +182,12 @@ WITH input AS (
   JOIN ticket t USING (tracking_code) JOIN input i USING (tracking_code)
   RETURNING key
 )
-SELECT tracking_code AS "trackingCode" FROM ticket`;
+SELECT d.tracking_code AS "trackingCode",
+       CASE WHEN t.id IS NOT NULL THEN 'created' WHEN d.outcome = 'limit' THEN 'limit' ELSE 'duplicate' END AS outcome
+FROM decided d LEFT JOIN ticket t USING (tracking_code)
+ORDER BY d.ord`;
 
-function filingParameters(filings: readonly Filing[]): unknown[] {
+function filingParameters(filings: readonly Filing[], openLimit: number): unknown[] {
   const files = filings.flatMap((f) => f.files.map((file) => ({ trackingCode: f.ticket.trackingCode, ...file })));
   const receipts = filings.flatMap((f) => (f.receipt ? [{ trackingCode: f.ticket.trackingCode, ...f.receipt }] : []));
   return [
@@ -131,6 +200,7 @@ function filingParameters(filings: readonly Filing[]): unknown[] {
     receipts.map((r) => r.key),
     receipts.map((r) => r.requestHash),
     receipts.map((r) => JSON.stringify(r.response)),
+    openLimit,
   ];
 }
 
@@ -232,26 +302,67 @@ function updatedRows(result: unknown): unknown[] {
  */
 @Injectable()
 export class TicketStore {
-  private readonly batcher = new FilingBatcher<Filing>(
-    (batch) => this.fileBatch(this.db, batch),
+  private readonly batcher = new FilingBatcher<Filing, FilingOutcome>(
+    (batch) => this.fileLocked(batch),
     (f) => f.ticket.trackingCode,
     (err) => uniqueViolation(err) !== undefined,
   );
 
-  constructor(@InjectDataSource() private readonly db: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    @Inject(AppConfig) private readonly config: AppConfig,
+  ) {}
 
   /**
-   * Files a report; false when an open duplicate exists (nothing was written). Concurrent
-   * filings are group-committed (FilingBatcher).
+   * Files a report: `created`, or why nothing was written (FILE_TICKETS_SQL). Concurrent
+   * filings are group-committed (FilingBatcher), each batch under its identity numbers' locks.
    */
-  file(filing: Filing): Promise<boolean> {
+  file(filing: Filing): Promise<FilingOutcome> {
     return this.batcher.insert(filing);
   }
 
-  /** Many filings in one statement: the tracking codes of those that were written. */
-  async fileBatch(q: Queryable, filings: readonly Filing[]): Promise<Set<string>> {
-    const rows: { trackingCode: string }[] = await q.query(FILE_TICKETS_SQL, filingParameters(filings));
-    return new Set(rows.map((r) => r.trackingCode));
+  /**
+   * Many filings in one statement: each one's outcome by its tracking code. At most
+   * `openLimit` open reports per identity number (default OPEN_REPORTS_PER_CITIZEN), exactly
+   * only when no other statement files for the same identity numbers at the same time (file()
+   * sees to that; tools and tests may call this directly).
+   */
+  async fileBatch(
+    q: Queryable,
+    filings: readonly Filing[],
+    openLimit = this.config.OPEN_REPORTS_PER_CITIZEN,
+  ): Promise<Map<string, FilingOutcome>> {
+    const rows: { trackingCode: string; outcome: FilingOutcome }[] = await q.query(
+      FILE_TICKETS_SQL,
+      filingParameters(filings, openLimit),
+    );
+    return new Map(rows.map((r) => [r.trackingCode, r.outcome]));
+  }
+
+  /**
+   * fileBatch in a transaction that first takes a transaction-level advisory lock per identity
+   * number of the batch (in sorted order, so batches never wait on each other in a cycle): a
+   * statement judges the limit on a snapshot taken at its start, so two statements for the same
+   * citizen at the same instant would otherwise both pass it. The lock is taken by a statement
+   * of its own (identityLocksSql), before the filing statement's snapshot; batches of other
+   * citizens do not wait. Measured on intake: within the noise of a shared machine, about a
+   * tenth more CPU per report (RELIABILITY.md, the flood of one identity).
+   */
+  private async fileLocked(filings: readonly Filing[]): Promise<Map<string, FilingOutcome>> {
+    const runner = this.db.createQueryRunner();
+    try {
+      // BEGIN and the locks in one round trip (a query without parameters may hold two statements).
+      await runner.query(`BEGIN; ${identityLocksSql(filings.map((f) => f.ticket.citizenIdHash!))}`);
+      const outcomes = await this.fileBatch(runner, filings);
+      await runner.query('COMMIT');
+      return outcomes;
+    } catch (err) {
+      // Never hand the pool a connection inside a transaction (outside one, ROLLBACK only warns).
+      await runner.query('ROLLBACK').catch(() => undefined);
+      throw err;
+    } finally {
+      await runner.release();
+    }
   }
 
   /** Inserts tickets exactly as given (no events, no duplicate check): their ids, in insertion order. For tools and tests. */
@@ -318,6 +429,34 @@ export class TicketStore {
       rows.length === tickets.length &&
       tickets.every((t) => rows.some((r) => String(r.id) === String(t.id) && r.version === t.version))
     );
+  }
+
+  /**
+   * Closes an open ticket at its citizen's request, if its version is still `version`: status
+   * WITHDRAWN, closed now, no further SLA stage (so no deadline or alert follows), and the
+   * public WITHDRAWN entry in its history, in one transaction. False when someone changed the
+   * ticket first (nothing written).
+   */
+  async withdraw(
+    ticket: { id: string; version: number; status: TicketStatus },
+    now: Date,
+    note: string | null,
+  ): Promise<boolean> {
+    return this.db.transaction(async (m) => {
+      const set = { status: TicketStatus.Withdrawn, closedAt: now, slaNextAt: null };
+      if (!(await this.update(m, ticket.id, ticket.version, set, now))) return false;
+      await this.appendEvents(m, [
+        {
+          ticketId: ticket.id,
+          at: now,
+          action: TicketAction.Withdrawn,
+          fromStatus: ticket.status,
+          toStatus: TicketStatus.Withdrawn,
+          note,
+        },
+      ]);
+      return true;
+    });
   }
 
   /** Moves tickets up the SLA ladder, set-based (the sweeper's batch). */

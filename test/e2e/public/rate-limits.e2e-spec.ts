@@ -48,6 +48,25 @@ describe('rate limits on the public endpoints (Redis-backed, per client address)
     expect(Math.ceil(pttl / 1000)).toBeGreaterThanOrEqual(wait - 1 - sinceAnswer);
   });
 
+  it('counts withdrawals with lookups: one budget per address, then 429 with Retry-After', async () => {
+    const withdraw = (from: string) =>
+      t.http
+        .post('/api/v1/reports/withdraw')
+        .set('X-Forwarded-For', from)
+        .send({ trackingCode: '2345-6789-ABC', citizenId: '001090012345' });
+    for (let i = 0; i < 3; i++) expect([400, 404]).toContain((await withdraw('203.0.113.30')).status);
+    const limited = await withdraw('203.0.113.30');
+    expect(limited.status).toBe(429);
+    expect(limited.body).toMatchObject({ status: 429, type: 'urn:phananh:problem:too-many-requests' });
+    expect(Number(limited.headers['retry-after'])).toBeGreaterThanOrEqual(1);
+    // Shared with the lookups: two lookups and one withdrawal use up the same three.
+    expect([400, 404]).toContain((await lookup('203.0.113.31')).status);
+    expect([400, 404]).toContain((await lookup('203.0.113.31')).status);
+    expect([400, 404]).toContain((await withdraw('203.0.113.31')).status);
+    expect((await withdraw('203.0.113.31')).status).toBe(429);
+    expect((await lookup('203.0.113.31')).status).toBe(429);
+  });
+
   it('counts each client address on its own, and lookups apart from filings', async () => {
     expect((await lookup('203.0.113.2')).status).not.toBe(429);
     expect((await file('203.0.113.1')).status).toBe(201);

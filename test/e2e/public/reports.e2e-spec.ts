@@ -150,17 +150,55 @@ describe('POST /api/v1/reports (docs/api.md, "Public")', () => {
     });
   });
 
+  // Issue 13: a duplicate needs the phone too. Before it, the same identity number, issue and
+  // dose alone answered 200 with the earlier report, handing its tracking code to anyone who
+  // knew the identity number; these tests now pin the rule with the phone.
   describe('duplicates', () => {
-    it('answers 200 with the earlier report while it is open', async () => {
+    const countOf = async (citizenId: string) =>
+      (
+        await t.db.query(`SELECT count(*)::int AS count FROM tickets WHERE citizen_id_hash = $1`, [
+          t.app.get(PiiCrypto).blindIndex(citizenId),
+        ])
+      )[0].count;
+
+    it('answers 200 with the earlier report while it is open, to the same identity number, issue, dose and phone', async () => {
       const citizen = newCitizen();
       const first = await file(reportBody(citizen)).expect(201);
       clock.advance(HOUR_MS);
       const again = await file({ ...reportBody(citizen), description: 'gửi lại' }).expect(200);
       expect(again.body).toEqual(first.body);
-      const [{ count }] = await t.db.query(`SELECT count(*)::int AS count FROM tickets WHERE citizen_id_hash = $1`, [
-        t.app.get(PiiCrypto).blindIndex(citizen.citizenId),
+      expect(await countOf(citizen.citizenId)).toBe(1);
+      // The phone as typed in another form is the same phone.
+      const spaced = `+84 ${citizen.phone.slice(1, 4)} ${citizen.phone.slice(4)}`;
+      const typed = await file(reportBody({ ...citizen, phone: spaced })).expect(200);
+      expect(typed.body).toEqual(first.body);
+    });
+
+    it('files a report of its own (201, its own code) from another phone or without one, linked to the earlier one', async () => {
+      const citizen = newCitizen();
+      const first = await file(reportBody(citizen)).expect(201);
+      const otherPhone = await file(reportBody({ ...citizen, phone: newCitizen().phone })).expect(201);
+      const { phone: _phone, ...withoutPhone } = citizen;
+      const noPhone = await file(reportBody(withoutPhone as typeof citizen)).expect(201);
+      const again = await file(reportBody(withoutPhone as typeof citizen)).expect(201);
+      const codes = [first, otherPhone, noPhone, again].map((r) => r.body.trackingCode);
+      expect(new Set(codes).size).toBe(4);
+      // The same answer as anyone's first report: nothing in it points to the earlier one.
+      expect(Object.keys(otherPhone.body)).toEqual(Object.keys(first.body));
+      expect({ ...otherPhone.body, trackingCode: first.body.trackingCode }).toEqual(first.body);
+      const rows = await t.db.query(
+        `SELECT t.tracking_code AS code, d.tracking_code AS "duplicateOf"
+         FROM tickets t LEFT JOIN tickets d ON d.id = t.duplicate_of WHERE t.tracking_code = ANY($1) ORDER BY t.id`,
+        [codes],
+      );
+      expect(rows).toEqual([
+        { code: codes[0], duplicateOf: null },
+        { code: codes[1], duplicateOf: codes[0] },
+        { code: codes[2], duplicateOf: codes[0] },
+        { code: codes[3], duplicateOf: codes[0] },
       ]);
-      expect(count).toBe(1);
+      // The original phone still finds its own report.
+      expect((await file(reportBody(citizen)).expect(200)).body).toEqual(first.body);
     });
 
     it('files a new report for another dose number or issue type, or once the earlier one is closed', async () => {
@@ -461,12 +499,16 @@ describe('POST /api/v1/reports (docs/api.md, "Public")', () => {
   });
 
   describe('documentation and metrics', () => {
-    it('documents both public endpoints in the OpenAPI document', async () => {
+    it('documents the public endpoints in the OpenAPI document', async () => {
       const doc = (await t.http.get('/docs-json').expect(200)).body;
-      expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/api/v1/reports', '/api/v1/reports/lookup']));
+      expect(Object.keys(doc.paths)).toEqual(
+        expect.arrayContaining(['/api/v1/reports', '/api/v1/reports/lookup', '/api/v1/reports/withdraw']),
+      );
       const filing = doc.paths['/api/v1/reports'].post;
       expect(Object.keys(filing.requestBody.content)).toEqual(['application/json', 'multipart/form-data']);
-      expect(Object.keys(filing.responses)).toEqual(expect.arrayContaining(['200', '201', '400', '422', '429']));
+      expect(Object.keys(filing.responses)).toEqual(expect.arrayContaining(['200', '201', '400', '409', '422', '429']));
+      const withdrawal = doc.paths['/api/v1/reports/withdraw'].post;
+      expect(Object.keys(withdrawal.responses)).toEqual(expect.arrayContaining(['200', '400', '404', '409', '429']));
       expect(doc.components.schemas.FileReportDto.properties.citizen).toBeDefined();
     });
 

@@ -121,6 +121,15 @@ export const ENDPOINT_MATRIX: Record<string, MatrixEntry> = {
       return { body: { trackingCode: ticket.trackingCode, citizenId, phone: '0912345678' } };
     },
   },
+  // A fresh open report on every call: each caller withdraws its own.
+  'POST /api/v1/reports/withdraw': {
+    ...PUBLIC(200),
+    request: async (ctx) => {
+      const citizenId = ctx.citizenId();
+      const ticket = await ctx.ticket('inside', { citizenId });
+      return { body: { trackingCode: ticket.trackingCode, citizenId } };
+    },
+  },
 
   // Officials: login and self.
   'POST /api/v1/auth/login': {

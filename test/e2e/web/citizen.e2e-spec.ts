@@ -15,7 +15,7 @@ import {
 } from './browser';
 
 // Run inside the page by page.evaluate (the project's TypeScript has no DOM library).
-declare const document: { documentElement: { scrollWidth: number } };
+declare const document: { documentElement: { scrollWidth: number }; activeElement: { id: string } | null };
 declare function getComputedStyle(el: unknown): { fontSize: string };
 
 /** The citizen's journey on a 360 px phone: file a report with a photo, get the code, look it up. */
@@ -222,6 +222,46 @@ describe('web: the citizen files a report and follows it', () => {
     expect(await page.inputValue('#trackingCode')).toBe(trackingCode);
     expect(web.problems).toEqual([]);
   });
+
+  it('withdraws the open report after a confirmation, by keyboard, and shows it withdrawn', async () => {
+    // The kept report of the merge above, looked up again.
+    await page.fill('#citizenId', '001090012345');
+    await page.locator('#lookup-submit').click();
+    await expectText(page.locator('#result'), `Phản ánh ${trackingCode}`);
+    const withdraw = page.locator('#withdraw');
+    await expectVisible(withdraw);
+    // Asking is not doing: the confirmation comes first, and "no" keeps the report.
+    await withdraw.focus();
+    await page.keyboard.press('Enter');
+    await expectText(page.locator('#withdraw-confirm'), 'Rút lại phản ánh này?');
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('withdraw-confirm-title');
+    expect(await axeViolations(page)).toEqual([]);
+    await screenshot(page, 'citizen-5-withdraw-confirm');
+    await page.locator('#withdraw-no').click();
+    await expectVisible(page.locator('#withdraw'));
+    expect(await status()).toBe('ASSIGNED');
+    // Confirmed: WITHDRAWN on the page and in the database, and no button any more.
+    await page.locator('#withdraw').click();
+    await page.locator('#withdraw-yes').focus();
+    await page.keyboard.press('Enter');
+    const result = page.locator('#result');
+    await expectText(result, 'Đã rút lại');
+    await expectText(page.locator('#lookup-message'), 'Đã rút lại phản ánh.');
+    await expectText(page.locator('.timeline'), 'Người dân rút lại phản ánh');
+    expect(await page.locator('#withdraw').count()).toBe(0);
+    expect(await status()).toBe('WITHDRAWN');
+    expect(await axeViolations(page)).toEqual([]);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
+    await screenshot(page, 'citizen-6-withdrawn');
+    // In English too.
+    await page.locator('#lang-switch').click();
+    await expectText(result, 'Withdrawn');
+    await page.locator('#lang-switch').click();
+    expect(web.problems).toEqual([]);
+  });
+
+  const status = async () =>
+    (await t.db.query(`SELECT status FROM tickets WHERE tracking_code = $1`, [trackingCode]))[0].status;
 });
 
 async function pick(page: Page, prefix: string, codes: [string, string, string]): Promise<void> {

@@ -14,7 +14,7 @@ export class MetricsService {
   });
   readonly reportsFiled = new Counter({
     name: 'phananh_reports_filed_total',
-    help: 'Reports accepted, by outcome (created, duplicate, replayed)',
+    help: 'Filings by outcome: accepted (created, duplicate, replayed) or refused at the per-identity limit (limit)',
     labelNames: ['outcome'],
     registers: [this.registry],
   });

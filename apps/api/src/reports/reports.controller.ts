@@ -2,6 +2,7 @@ import { Body, Controller, HttpCode, Post, Req, Res, UploadedFiles, UseIntercept
 import {
   ApiBadRequestResponse,
   ApiBody,
+  ApiConflictResponse,
   ApiConsumes,
   ApiCreatedResponse,
   ApiExtraModels,
@@ -20,11 +21,14 @@ import type { Request, Response } from 'express';
 import { AppError, CommonErrors, langFrom } from '@phananh/core';
 import {
   FileReportDto,
+  FileReportResult,
   IncomingFile,
   LookupReportDto,
   PublicReportDto,
+  ReportErrors,
   ReportLookupService,
   ReportReceiptDto,
+  ReportWithdrawalService,
   ReportsService,
   reportFromMultipart,
 } from '@phananh/reports';
@@ -39,6 +43,7 @@ export class ReportsController {
   constructor(
     private readonly reports: ReportsService,
     private readonly lookups: ReportLookupService,
+    private readonly withdrawals: ReportWithdrawalService,
     private readonly metrics: MetricsService,
   ) {}
 
@@ -50,10 +55,12 @@ export class ReportsController {
     description:
       'JSON, or multipart/form-data with the same JSON in the part `report` and up to 3 files (JPEG, PNG or PDF, ' +
       '5 MB each, judged from their content) in parts named `attachments`. Images are re-encoded without their ' +
-      'metadata (EXIF, GPS, XMP) and every file is stored encrypted. The same citizen, issue and dose while an ' +
-      'earlier report is open: 200 with the earlier report. With `Idempotency-Key`, a retry within 24 hours gets the ' +
-      'first answer again. `consent.noticeVersion` is required: the version of GET /api/v1/reference/privacy-notice ' +
-      'the citizen accepted (anything else: 400).',
+      'metadata (EXIF, GPS, XMP) and every file is stored encrypted. The same identity number, issue, dose ' +
+      'and phone while an earlier report is open: 200 with the earlier report. From another phone (or without one): ' +
+      'a new report (201), as for anyone else. At most OPEN_REPORTS_PER_CITIZEN open reports per identity number ' +
+      '(409 `too-many-open-reports` beyond). With `Idempotency-Key`, a retry within 24 hours gets the first answer again. ' +
+      '`consent.noticeVersion` is required: the version of GET /api/v1/reference/privacy-notice the citizen accepted ' +
+      '(anything else: 400).',
   })
   @ApiConsumes('application/json', 'multipart/form-data')
   @ApiBody({
@@ -73,9 +80,15 @@ export class ReportsController {
   })
   @ApiHeader({ name: 'Idempotency-Key', required: false, description: '1–255 printable ASCII characters' })
   @ApiCreatedResponse({ type: ReportReceiptDto, description: 'A new report' })
-  @ApiOkResponse({ type: ReportReceiptDto, description: 'An open report of the same citizen, issue and dose' })
+  @ApiOkResponse({
+    type: ReportReceiptDto,
+    description: 'An open report of the same identity number, issue, dose and phone',
+  })
   @ApiBadRequestResponse({ description: 'problem+json with `errors[]`, one per bad field (dotted path)' })
   @ApiPayloadTooLargeResponse({ description: 'A JSON body over 100 kB or a file over 5 MB' })
+  @ApiConflictResponse({
+    description: '`too-many-open-reports`: this identity number has as many open reports as allowed',
+  })
   @ApiUnprocessableEntityResponse({ description: 'The Idempotency-Key was used with another body' })
   @ApiTooManyRequestsResponse({ description: 'Too many filings from this address; see Retry-After' })
   @ApiServiceUnavailableResponse({
@@ -91,11 +104,20 @@ export class ReportsController {
     else if (req.is(['application/json', 'application/*+json'])) body = req.body;
     else throw new AppError(CommonErrors.UNSUPPORTED_MEDIA_TYPE);
     const key = req.headers['idempotency-key'];
-    const result = await this.reports.file({
-      body,
-      files: files ?? [],
-      idempotencyKey: Array.isArray(key) ? key.join(', ') : key,
-    });
+    let result: FileReportResult;
+    try {
+      result = await this.reports.file({
+        body,
+        files: files ?? [],
+        idempotencyKey: Array.isArray(key) ? key.join(', ') : key,
+      });
+    } catch (err) {
+      // A flood of one identity shows on the dashboards, without saying whose.
+      if (err instanceof AppError && err.def === ReportErrors.TOO_MANY_OPEN_REPORTS) {
+        this.metrics.reportsFiled.inc({ outcome: 'limit' });
+      }
+      throw err;
+    }
     this.metrics.reportsFiled.inc({ outcome: result.outcome });
     res.status(result.statusCode);
     return result.body;
@@ -114,5 +136,24 @@ export class ReportsController {
   @ApiTooManyRequestsResponse({ description: 'Too many lookups from this address; see Retry-After' })
   lookup(@Body() query: LookupReportDto, @Req() req: Request): Promise<PublicReportDto> {
     return this.lookups.lookup(query, langFrom(req.headers['accept-language']));
+  }
+
+  @Post('withdraw')
+  @HttpCode(200)
+  @RateLimit('lookups')
+  @ApiOperation({
+    summary: 'Withdraw an open report, by tracking code and identity number (no login)',
+    description:
+      'The report ends as WITHDRAWN: its deadline and alerts stop, and its history (public timeline included) ' +
+      'records the withdrawal. Matched like the lookup: a wrong pair is 404, exactly like an unknown code. ' +
+      'Counted with the lookups for the rate limit.',
+  })
+  @ApiOkResponse({ type: PublicReportDto, description: 'The public view of the report, now WITHDRAWN' })
+  @ApiNotFoundResponse({ description: 'No report with this tracking code and identity number' })
+  @ApiConflictResponse({ description: '`report-closed`: the report is already closed (resolved, rejected, …)' })
+  @ApiBadRequestResponse({ description: 'A malformed tracking code (its check symbol catches typos)' })
+  @ApiTooManyRequestsResponse({ description: 'Too many lookups and withdrawals from this address; see Retry-After' })
+  withdraw(@Body() query: LookupReportDto, @Req() req: Request): Promise<PublicReportDto> {
+    return this.withdrawals.withdraw(query, langFrom(req.headers['accept-language']));
   }
 }

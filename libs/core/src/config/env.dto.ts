@@ -230,6 +230,15 @@ export class EnvDto {
   @Min(1)
   RATE_LIMIT_LOOKUPS_PER_MINUTE = 20;
 
+  @Env({
+    description:
+      'Open reports one identity number may have at once: the next filing is refused (409 `too-many-open-reports`) until one is closed or withdrawn',
+  })
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  OPEN_REPORTS_PER_CITIZEN = 5;
+
   @Env({ description: 'Login attempts allowed per username and per client address per minute' })
   @Transform(toInt)
   @IsInt()

@@ -1,13 +1,14 @@
 import { ExecutionContext, Injectable, Module, SetMetadata, UseGuards, applyDecorators } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
+import { createHash } from 'node:crypto';
 import { ThrottlerGuard, ThrottlerLimitDetail, ThrottlerModule, ThrottlerOptions } from '@nestjs/throttler';
 import { AppConfig, AppError, CommonErrors, rateLimitClientKey } from '@phananh/core';
 import { FixedWindowLimiter, RedisClient } from '@phananh/redis';
 import { RedisThrottlerStorage } from './redis-throttler.storage';
 
 /**
- * The named limits, each per client address and minute: req.ip after TRUST_PROXY, an IPv6
- * address counted by its /64 (rateLimitClientKey).
+ * The named limits, each per client address and minute (req.ip after TRUST_PROXY, an IPv6
+ * address counted by its /64: rateLimitClientKey), shared by the routes that name it.
  */
 export type RateLimitName = 'filings' | 'lookups';
 
@@ -15,12 +16,18 @@ const RATE_LIMITS = 'phananh:rate-limits';
 const reflector = new Reflector();
 const MINUTE_MS = 60_000;
 
-/** A throttler that applies only to routes that name it with @RateLimit. */
+/**
+ * A throttler that applies only to routes that name it with @RateLimit, with one budget per
+ * address across all of them (the lookup and the withdrawal share the `lookups` count); the
+ * address is hashed into the Redis key, as the library does.
+ */
 function only(name: RateLimitName, limit: number): ThrottlerOptions {
   return {
     name,
     ttl: MINUTE_MS,
     limit,
+    generateKey: (_ctx: ExecutionContext, tracker: string) =>
+      createHash('sha256').update(`${name}-${tracker}`).digest('hex'),
     skipIf: (ctx: ExecutionContext) =>
       !(reflector.getAllAndOverride<RateLimitName[]>(RATE_LIMITS, [ctx.getHandler(), ctx.getClass()]) ?? []).includes(
         name,

@@ -12,6 +12,11 @@ const message = $('#lookup-message');
 const result = $('#result');
 const submit = $('#lookup-submit');
 let report = null;
+/** The pair the shown report was found with (kept in memory only): a withdrawal sends it again. */
+let shownWith = null;
+/** The citizen asked to withdraw and has not yet confirmed or cancelled. */
+let confirming = false;
+const OPEN = ['ASSIGNED', 'IN_PROGRESS', 'DEFERRED'];
 
 const codeInput = $('#trackingCode');
 codeInput.value = (queryParam('code') ?? '').toUpperCase();
@@ -38,13 +43,16 @@ form.addEventListener('submit', async (event) => {
   if (found.length) return errors.show(found);
   errors.clear();
   submit.disabled = true;
+  confirming = false;
   try {
     const body = phone ? { trackingCode, citizenId, phone } : { trackingCode, citizenId };
     report = await api('/api/v1/reports/lookup', { method: 'POST', body });
+    shownWith = { trackingCode, citizenId };
     render();
     result.querySelector('h2').focus();
   } catch (e) {
     report = null;
+    shownWith = null;
     result.hidden = true;
     if (e instanceof ApiError && e.status === 404)
       showMessage(message, 'warn', t('status.notFound'), t('status.notFoundHint'));
@@ -60,6 +68,84 @@ form.addEventListener('submit', async (event) => {
     submit.disabled = false;
   }
 });
+
+/** Withdrawal, for an open report: a button, then a confirmation in place (keyboard focus moves to it). */
+function withdrawPart(r) {
+  if (!OPEN.includes(r.status) || !shownWith) return null;
+  if (!confirming)
+    return h(
+      'div',
+      { class: 'withdraw' },
+      h(
+        'button',
+        {
+          type: 'button',
+          id: 'withdraw',
+          class: 'btn btn-quiet',
+          onclick: () => {
+            confirming = true;
+            render();
+            $('#withdraw-confirm-title').focus();
+          },
+        },
+        t('withdraw.button'),
+      ),
+    );
+  return h(
+    'div',
+    {
+      class: 'alert alert-warn withdraw',
+      id: 'withdraw-confirm',
+      role: 'group',
+      'aria-labelledby': 'withdraw-confirm-title',
+    },
+    h('h3', { id: 'withdraw-confirm-title', tabindex: '-1' }, t('withdraw.confirmTitle')),
+    h('p', {}, t('withdraw.confirmText')),
+    h(
+      'div',
+      { class: 'actions-row' },
+      h(
+        'button',
+        { type: 'button', id: 'withdraw-yes', class: 'btn btn-danger', onclick: withdraw },
+        t('withdraw.yes'),
+      ),
+      h(
+        'button',
+        {
+          type: 'button',
+          id: 'withdraw-no',
+          class: 'btn btn-quiet',
+          onclick: () => {
+            confirming = false;
+            render();
+            $('#withdraw').focus();
+          },
+        },
+        t('withdraw.no'),
+      ),
+    ),
+  );
+}
+
+async function withdraw() {
+  for (const b of result.querySelectorAll('.withdraw button')) b.disabled = true;
+  message.hidden = true;
+  try {
+    report = await api('/api/v1/reports/withdraw', { method: 'POST', body: shownWith });
+    confirming = false;
+    render();
+    showMessage(message, 'ok', t('withdraw.done'));
+    result.querySelector('h2').focus();
+  } catch (e) {
+    for (const b of result.querySelectorAll('.withdraw button')) b.disabled = false;
+    showMessage(
+      message,
+      'error',
+      e.userMessage,
+      e.status === 429 ? t('err.retryAfter', { s: e.retryAfter ?? 60 }) : (e.problem?.detail ?? ''),
+    );
+  }
+}
 
 const unitName = (r) => r.assignedUnit?.name ?? r.unit?.name ?? r.assignedUnitName ?? r.unitName ?? '—';
 
@@ -157,6 +243,7 @@ function render() {
           ),
         ]
       : null,
+    withdrawPart(r),
   );
   result.hidden = false;
 }

@@ -460,7 +460,8 @@ function actions(tk) {
       ]),
     );
   }
-  if (!open && isSupervisor(session())) {
+  // Reopening is for a resolved or rejected report; a withdrawn one stays closed (the citizen's choice).
+  if (['RESOLVED', 'REJECTED'].includes(tk.status) && isSupervisor(session())) {
     list.append(
       actionForm('reopen', t('action.reopen'), 'btn-secondary', [textArea('reason', t('action.reopenReason'), true)]),
     );
