@@ -59,4 +59,10 @@ describe('TicketViews', () => {
     expect(views.view(row(stored), true).citizen).toMatchObject({ citizenId: '001090012345', phone: '+84912345678' });
     expect(views.view(row({ phoneEnc: null }), false).citizen.phone).toBeNull();
   });
+
+  it('shows the date of birth whole in the full view and as the year alone in the masked one', () => {
+    const views = new TicketViews(pii, reference);
+    expect(views.view(row({}), true).citizen.dateOfBirth).toBe('1990-05-17');
+    expect(views.view(row({}), false).citizen.dateOfBirth).toBe('1990');
+  });
 });

@@ -9,9 +9,17 @@ export class UnitRefView {
 
 class CitizenView {
   @ApiProperty() fullName: string;
-  @ApiProperty({ example: '1990-05-17' }) dateOfBirth: string;
-  @ApiProperty({ description: 'Masked in lists (001******345), whole in the single-ticket view' }) citizenId: string;
-  @ApiProperty({ nullable: true, description: 'Masked in lists' }) phone: string | null;
+  @ApiProperty({
+    example: '1990-05-17',
+    description:
+      'Whole (YYYY-MM-DD) in the single-ticket view; the year alone (YYYY, e.g. 1990) in lists and action answers',
+  })
+  dateOfBirth: string;
+  @ApiProperty({
+    description: 'Masked (001******345) in lists and action answers, whole in the single-ticket view',
+  })
+  citizenId: string;
+  @ApiProperty({ nullable: true, description: 'Masked in lists and action answers' }) phone: string | null;
   @ApiProperty({ nullable: true }) wardCode: string | null;
 }
 
