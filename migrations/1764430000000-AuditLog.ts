@@ -8,8 +8,9 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  * account acted on; `query` holds the filters of a page or an export (never personal data),
  * `details` what changed. Actions are persisted strings: never rename.
  *
- * Append-only in the database: a trigger refuses every UPDATE, DELETE and TRUNCATE, whoever
- * runs it (superusers included; only dropping or disabling the trigger, DDL, gets past it).
+ * Append-only in the database: triggers refuse every UPDATE, DELETE and TRUNCATE, whoever
+ * runs them (superusers included, under any session_replication_role; only DDL that drops or
+ * disables a trigger, which takes the table's owner, gets past them).
  * No REVOKE here: the service's role runs the migrations, so it owns the table and a REVOKE
  * would bind it only until it granted itself the right back, while a dump would carry the
  * owner's role name into every restore. A deployment that runs the service under a role
@@ -64,6 +65,9 @@ export class AuditLog1764430000000 implements MigrationInterface {
     await q.query(`
       CREATE TRIGGER tr_audit_log_no_truncate BEFORE TRUNCATE ON audit_log
       FOR EACH STATEMENT EXECUTE FUNCTION audit_log_append_only()`);
+    // ALWAYS: they fire under session_replication_role = replica too, which a superuser could otherwise set to skip them.
+    await q.query(`ALTER TABLE audit_log ENABLE ALWAYS TRIGGER tr_audit_log_append_only`);
+    await q.query(`ALTER TABLE audit_log ENABLE ALWAYS TRIGGER tr_audit_log_no_truncate`);
   }
 
   async down(q: QueryRunner): Promise<void> {

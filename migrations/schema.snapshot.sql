@@ -94,7 +94,9 @@ CREATE INDEX ix_audit_log_actor ON public.audit_log USING btree (lower(actor_use
 CREATE INDEX ix_audit_log_at ON public.audit_log USING btree (at DESC, id DESC);
 CREATE INDEX ix_audit_log_ticket_codes ON public.audit_log USING gin (ticket_codes);
 CREATE TRIGGER tr_audit_log_append_only BEFORE DELETE OR UPDATE ON public.audit_log FOR EACH ROW EXECUTE FUNCTION audit_log_append_only();
+ALTER TABLE audit_log ENABLE ALWAYS TRIGGER tr_audit_log_append_only;
 CREATE TRIGGER tr_audit_log_no_truncate BEFORE TRUNCATE ON public.audit_log FOR EACH STATEMENT EXECUTE FUNCTION audit_log_append_only();
+ALTER TABLE audit_log ENABLE ALWAYS TRIGGER tr_audit_log_no_truncate;
 
 CREATE TABLE campaigns (
   code text NOT NULL,

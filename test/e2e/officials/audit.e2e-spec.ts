@@ -268,6 +268,13 @@ describe('the audit log', () => {
       );
       await expect(t.db.query(`DELETE FROM audit_log`)).rejects.toThrow(/append-only/);
       await expect(t.db.query(`TRUNCATE audit_log`)).rejects.toThrow(/audit_log is append-only: TRUNCATE refused/);
+      // A superuser's session_replication_role = replica skips ordinary triggers, not these.
+      await expect(
+        t.db.transaction(async (m) => {
+          await m.query(`SET LOCAL session_replication_role = replica`);
+          await m.query(`DELETE FROM audit_log WHERE id = $1`, [id]);
+        }),
+      ).rejects.toThrow(/append-only/);
       expect(await t.db.query(`SELECT * FROM audit_log ORDER BY id`)).toEqual(before);
     });
   });
