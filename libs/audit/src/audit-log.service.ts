@@ -124,39 +124,49 @@ export class AuditLog {
 
   /** Newest first: `limit` rows and the cursor of the next page (null on the last). */
   async list(filter: AuditFilter): Promise<AuditPage> {
-    const params: unknown[] = [];
-    const where: string[] = [];
-    const param = (value: unknown) => {
-      params.push(value);
-      return `$${params.length}`;
-    };
-    if (filter.actor !== undefined) {
-      where.push(`a.actor_username IS NOT NULL AND lower(a.actor_username) = lower(${param(filter.actor)})`);
-    }
-    if (filter.action !== undefined) where.push(`a.action = ${param(filter.action)}`);
-    if (filter.ticket !== undefined) where.push(`a.ticket_codes @> ARRAY[${param(filter.ticket)}::text]`);
-    if (filter.from !== undefined) where.push(`a.at >= ${param(filter.from)}::timestamptz`);
-    if (filter.to !== undefined) where.push(`a.at < ${param(filter.to)}::timestamptz`);
-    if (filter.cursor !== undefined) {
-      const [at, id] = AUDIT_CURSOR.decode(filter.cursor);
-      where.push(`(a.at, a.id) < (${param(at)}::timestamptz, ${param(id)}::bigint)`);
-    }
-    const rows: AuditRow[] = await this.db.query(
-      `SELECT a.id::text AS id, a.at, a.action, a.actor_user_id, a.actor_username, a.actor_role, a.actor_unit_code,
-              a.ticket_codes, a.subject_user_id, a.subject_username, a.query, a.details,
-              host(a.client_address) AS client_address
-       FROM audit_log a
-       ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
-       ORDER BY a.at DESC, a.id DESC
-       LIMIT ${param(filter.limit + 1)}`,
-      params,
-    );
+    const { sql, params } = this.sql(filter);
+    const rows: AuditRow[] = await this.db.query(sql, params);
     const page = rows.slice(0, filter.limit);
     const last = page[page.length - 1];
     return {
       items: page.map(auditRecord),
       nextCursor: rows.length > filter.limit ? AUDIT_CURSOR.encode([last.at, last.id]) : null,
     };
+  }
+
+  /** The listing's SQL, `limit + 1` rows (public so that a test can EXPLAIN exactly what the endpoint runs). */
+  sql(filter: AuditFilter): { sql: string; params: unknown[] } {
+    const params: unknown[] = [];
+    const where: string[] = [];
+    const param = (value: unknown) => {
+      params.push(value);
+      return `$${params.length}`;
+    };
+    // A ticket's rows come from the GIN index, then are sorted: the planner cannot estimate how
+    // few rows name one code, and otherwise walks ix_audit_log_at filtering every row (on
+    // 200,000 rows, 650 ms against 0.1 ms). MATERIALIZED makes it take the GIN path first.
+    const named =
+      filter.ticket === undefined
+        ? ''
+        : `WITH named AS MATERIALIZED (SELECT * FROM audit_log WHERE ticket_codes @> ARRAY[${param(filter.ticket)}::text]) `;
+    if (filter.actor !== undefined) {
+      where.push(`a.actor_username IS NOT NULL AND lower(a.actor_username) = lower(${param(filter.actor)})`);
+    }
+    if (filter.action !== undefined) where.push(`a.action = ${param(filter.action)}`);
+    if (filter.from !== undefined) where.push(`a.at >= ${param(filter.from)}::timestamptz`);
+    if (filter.to !== undefined) where.push(`a.at < ${param(filter.to)}::timestamptz`);
+    if (filter.cursor !== undefined) {
+      const [at, id] = AUDIT_CURSOR.decode(filter.cursor);
+      where.push(`(a.at, a.id) < (${param(at)}::timestamptz, ${param(id)}::bigint)`);
+    }
+    const sql = `${named}SELECT a.id::text AS id, a.at, a.action, a.actor_user_id, a.actor_username, a.actor_role, a.actor_unit_code,
+              a.ticket_codes, a.subject_user_id, a.subject_username, a.query, a.details,
+              host(a.client_address) AS client_address
+       FROM ${filter.ticket === undefined ? 'audit_log' : 'named'} a
+       ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+       ORDER BY a.at DESC, a.id DESC
+       LIMIT ${param(filter.limit + 1)}`;
+    return { sql, params };
   }
 
   private parameters(e: AuditEntry, now: Date): unknown[] {
