@@ -92,7 +92,7 @@ CREATE SEQUENCE audit_log_id_seq AS bigint START 1 INCREMENT 1 MINVALUE 1 MAXVAL
 CREATE INDEX ix_audit_log_action ON public.audit_log USING btree (action, at DESC, id DESC);
 CREATE INDEX ix_audit_log_actor ON public.audit_log USING btree (lower(actor_username), at DESC, id DESC) WHERE (actor_username IS NOT NULL);
 CREATE INDEX ix_audit_log_at ON public.audit_log USING btree (at DESC, id DESC);
-CREATE INDEX ix_audit_log_ticket_codes ON public.audit_log USING gin (ticket_codes);
+CREATE INDEX ix_audit_log_ticket_codes ON public.audit_log USING gin (ticket_codes) WITH (fastupdate=off);
 CREATE TRIGGER tr_audit_log_append_only BEFORE DELETE OR UPDATE ON public.audit_log FOR EACH ROW EXECUTE FUNCTION audit_log_append_only();
 ALTER TABLE audit_log ENABLE ALWAYS TRIGGER tr_audit_log_append_only;
 CREATE TRIGGER tr_audit_log_no_truncate BEFORE TRUNCATE ON public.audit_log FOR EACH STATEMENT EXECUTE FUNCTION audit_log_append_only();
