@@ -9,10 +9,12 @@ import { round, runMain } from './stats';
 /**
  * An officer reads the first page of a 2,000-ticket queue for a while under --cpu-prof: what a
  * page costs Node. With --no-prof, no profiler: the figures are the page's latency and Node's CPU per page.
+ * `--connections=N` (default 4): 1 is one official clicking without pause.
  */
 async function main() {
   const seconds = Number(process.argv[2] ?? 15);
   const profile = !process.argv.includes('--no-prof');
+  const connections = Number(process.argv.find((a) => a.startsWith('--connections='))?.split('=')[1] ?? 4);
   const unitCode = '26734';
   const url = await resetBenchDatabase(BENCH_DB);
   const campaign = await withClient(url, (c) => bulkCampaign(c, '2021-11'));
@@ -43,13 +45,14 @@ async function main() {
     const cpuBefore = cpuMs(api.proc.pid!)!;
     const r = await autocannon({
       url: `${api.url}/api/v1/tickets?limit=50`,
-      connections: 4,
+      connections,
       duration: seconds,
       headers: { authorization: `Bearer ${token}` },
     });
     const cpuPerPage = round((cpuMs(api.proc.pid!)! - cpuBefore) / r.requests.total, 3);
     console.log(
       JSON.stringify({
+        connections,
         requests: r.requests.total,
         p50: r.latency.p50,
         p99: r.latency.p99,

@@ -4,6 +4,15 @@
 
 CREATE EXTENSION pgcrypto WITH SCHEMA public;
 
+CREATE OR REPLACE FUNCTION public.audit_log_append_only()
+ RETURNS trigger
+ LANGUAGE plpgsql
+AS $function$
+      BEGIN
+        RAISE EXCEPTION 'audit_log is append-only: % refused', TG_OP USING ERRCODE = 'insufficient_privilege';
+      END
+      $function$;
+
 CREATE TABLE alert_events (
   id uuid NOT NULL DEFAULT gen_random_uuid(),
   dedupe_key text NOT NULL,
@@ -60,6 +69,37 @@ CREATE TABLE attachments (
 );
 CREATE INDEX ix_attachments_files_to_remove ON public.attachments USING btree (id) WHERE ((erased_at IS NOT NULL) AND (storage_key IS NOT NULL));
 CREATE INDEX ix_attachments_ticket ON public.attachments USING btree (ticket_id);
+
+CREATE TABLE audit_log (
+  id bigint NOT NULL GENERATED ALWAYS AS IDENTITY,
+  at timestamp with time zone NOT NULL,
+  actor_user_id uuid,
+  actor_username text,
+  actor_role text,
+  actor_unit_code character varying(5),
+  action text NOT NULL,
+  ticket_codes text[] NOT NULL DEFAULT '{}'::text[],
+  subject_user_id uuid,
+  subject_username text,
+  query jsonb,
+  details jsonb,
+  client_address inet,
+  CONSTRAINT ck_audit_log_action CHECK ((action ~ '^[A-Z][A-Z0-9_]{1,63}$'::text)),
+  CONSTRAINT ck_audit_log_actor CHECK ((((actor_user_id IS NULL) AND (actor_username IS NULL) AND (actor_role IS NULL) AND (actor_unit_code IS NULL)) OR ((actor_user_id IS NOT NULL) AND (actor_username IS NOT NULL) AND (actor_role IS NOT NULL)))),
+  CONSTRAINT ck_audit_log_details CHECK (((details IS NULL) OR (jsonb_typeof(details) = 'object'::text))),
+  CONSTRAINT ck_audit_log_query CHECK (((query IS NULL) OR (jsonb_typeof(query) = 'object'::text))),
+  CONSTRAINT ck_audit_log_subject CHECK (((subject_user_id IS NULL) = (subject_username IS NULL))),
+  CONSTRAINT pk_audit_log PRIMARY KEY (id)
+);
+CREATE SEQUENCE audit_log_id_seq AS bigint START 1 INCREMENT 1 MINVALUE 1 MAXVALUE 9223372036854775807 CACHE 1 OWNED BY audit_log.id;
+CREATE INDEX ix_audit_log_action ON public.audit_log USING btree (action, at DESC, id DESC);
+CREATE INDEX ix_audit_log_actor ON public.audit_log USING btree (lower(actor_username), at DESC, id DESC) WHERE (actor_username IS NOT NULL);
+CREATE INDEX ix_audit_log_at ON public.audit_log USING btree (at DESC, id DESC);
+CREATE INDEX ix_audit_log_ticket_codes ON public.audit_log USING gin (ticket_codes) WITH (fastupdate=off);
+CREATE TRIGGER tr_audit_log_append_only BEFORE DELETE OR UPDATE ON public.audit_log FOR EACH ROW EXECUTE FUNCTION audit_log_append_only();
+ALTER TABLE audit_log ENABLE ALWAYS TRIGGER tr_audit_log_append_only;
+CREATE TRIGGER tr_audit_log_no_truncate BEFORE TRUNCATE ON public.audit_log FOR EACH STATEMENT EXECUTE FUNCTION audit_log_append_only();
+ALTER TABLE audit_log ENABLE ALWAYS TRIGGER tr_audit_log_no_truncate;
 
 CREATE TABLE campaigns (
   code text NOT NULL,

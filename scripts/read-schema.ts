@@ -141,8 +141,15 @@ const INDEXES = `
     WHERE k.conindid = x.indexrelid AND k.conrelid = x.indrelid AND k.contype IN ('p', 'u', 'x'))
   ORDER BY c.relname COLLATE "C", i.relname COLLATE "C"`;
 
+// pg_get_triggerdef leaves out whether a trigger fires always, only on replicas, or never: said after it.
 const TRIGGERS = `
-  SELECT c.relname AS relation, pg_get_triggerdef(g.oid) AS def
+  SELECT c.relname AS relation,
+         pg_get_triggerdef(g.oid) || CASE g.tgenabled
+           WHEN 'O' THEN ''
+           ELSE ';' || chr(10) || 'ALTER TABLE ' || quote_ident(c.relname) || CASE g.tgenabled
+             WHEN 'A' THEN ' ENABLE ALWAYS' WHEN 'R' THEN ' ENABLE REPLICA' ELSE ' DISABLE' END
+             || ' TRIGGER ' || quote_ident(g.tgname)
+         END AS def
   FROM pg_trigger g JOIN pg_class c ON c.oid = g.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace
   WHERE n.nspname = 'public' AND NOT g.tgisinternal
   ORDER BY c.relname COLLATE "C", g.tgname COLLATE "C"`;

@@ -126,4 +126,10 @@ describe('TicketViews', () => {
     expect(decrypt).not.toHaveBeenCalled();
     decrypt.mockRestore();
   });
+
+  it('shows the date of birth whole in the full view and as the year alone in the masked one', () => {
+    const views = new TicketViews(pii, reference);
+    expect(views.view(row({}), true).citizen.dateOfBirth).toBe('1990-05-17');
+    expect(views.view(row({}), false).citizen.dateOfBirth).toBe('1990');
+  });
 });

@@ -68,6 +68,7 @@ export interface TicketView {
   /** fullName, dateOfBirth, citizenId and phone are null once the personal data is erased (personalDataErasedAt). */
   citizen: {
     fullName: string | null;
+    /** The whole date (YYYY-MM-DD) in the full view; the year alone (YYYY) wherever numbers are masked; null once erased. */
     dateOfBirth: string | null;
     citizenId: string | null;
     phone: string | null;
@@ -99,7 +100,11 @@ export interface EventRow {
   note: string | null;
 }
 
-/** Builds ticket views; identity and phone numbers are masked unless `full` (the single-ticket view). */
+/**
+ * Builds ticket views. Unless `full` (the single-ticket view), identity and phone numbers are
+ * masked and the date of birth is the year alone: a list must not hand out the identity number
+ * and birth date pairs that leaked lists are made of.
+ */
 @Injectable()
 export class TicketViews {
   constructor(
@@ -120,7 +125,7 @@ export class TicketViews {
       assignedUnit: this.reference.unitRef(row.unitCode),
       citizen: {
         fullName: row.citizenName,
-        dateOfBirth: row.citizenDob,
+        dateOfBirth: full ? row.citizenDob : (row.citizenDob?.slice(0, 4) ?? null),
         citizenId: row.citizenIdEnc && this.shown(row.citizenIdEnc, row.citizenIdMasked, full, maskCitizenId),
         phone: row.phoneEnc && this.shown(row.phoneEnc, row.phoneMasked, full, maskPhone),
         wardCode: row.citizenWardCode,

@@ -86,7 +86,7 @@ describe('officials: queue and workflow', () => {
         overdueSince: null,
         cutoffMissed: false,
         assignedUnit: { code: '00001', name: 'Trạm Y tế Phường Phúc Xá', level: 'ward' },
-        citizen: { fullName: 'Nguyễn Văn An', dateOfBirth: '1990-05-17', phone: '09123**678' },
+        citizen: { fullName: 'Nguyễn Văn An', dateOfBirth: '1990', phone: '09123**678' },
         dose: { doseNumber: 2, vaccineCode: 'COMIRNATY', vaccinatedOn: '2021-10-20' },
         version: 1,
       });

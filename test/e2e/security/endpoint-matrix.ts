@@ -243,6 +243,7 @@ export const ENDPOINT_MATRIX: Record<string, MatrixEntry> = {
   },
   'GET /api/v1/admin/webhooks': ADMIN_ONLY(),
   'GET /api/v1/admin/webhook-deliveries': ADMIN_ONLY(),
+  'GET /api/v1/admin/audit': ADMIN_ONLY(),
   'POST /api/v1/admin/webhook-deliveries/{id}/retry': {
     // No dead delivery exists here, so an admin gets 404; the retry itself is tested with the webhooks.
     ...ADMIN_ONLY(404),

@@ -32,7 +32,7 @@ registerValidationMessages({
 const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:\d{2})$/;
 
 /** An instant written with its offset ("Z" or ±hh:mm), so that nobody's local time zone is guessed. */
-function IsInstantWithOffset(options?: ValidationOptions): PropertyDecorator {
+export function IsInstantWithOffset(options?: ValidationOptions): PropertyDecorator {
   return ValidateBy(
     {
       name: 'isInstantWithOffset',

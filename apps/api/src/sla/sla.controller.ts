@@ -2,10 +2,12 @@ import { Controller, Get, Header, Query, Res } from '@nestjs/common';
 import { ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { stringify } from 'csv-stringify/sync';
 import type { Response } from 'express';
+import { AuditAction, AuditLog } from '@phananh/audit';
 import { AppError, CommonErrors, registerValidationMessages, validationError } from '@phananh/core';
 import { Auth, AuthUser, CurrentUser, Role, unitInReach } from '@phananh/identity';
 import { ReferenceService } from '@phananh/reference';
 import { CampaignsService, SlaFigures, SlaSummary, SlaSummaryService, SummaryScope } from '@phananh/sla';
+import { ClientAddress } from '../http/client-address';
 import { SlaSummaryQueryDto, SlaSummaryView } from './sla.dto';
 
 const SlaValidation = registerValidationMessages({
@@ -50,6 +52,7 @@ export class SlaController {
     private readonly summaries: SlaSummaryService,
     private readonly campaigns: CampaignsService,
     private readonly reference: ReferenceService,
+    private readonly audit: AuditLog,
   ) {}
 
   @Get('summary')
@@ -61,13 +64,28 @@ export class SlaController {
   }
 
   @Get('summary.csv')
-  @ApiOperation({ summary: 'The same figures as CSV (UTF-8 with BOM, Vietnamese headers, a last row of totals)' })
+  @ApiOperation({
+    summary: 'The same figures as CSV (UTF-8 with BOM, Vietnamese headers, a last row of totals)',
+    description: 'Each export is recorded in the audit log (who, the unit and campaign exported).',
+  })
   @ApiProduces('text/csv')
   @ApiOkResponse({ description: 'text/csv; charset=utf-8' })
   @ApiNotFoundResponse({ description: NOT_FOUND })
   @Header('Cache-Control', 'no-store')
-  async csv(@CurrentUser() user: AuthUser, @Query() q: SlaSummaryQueryDto, @Res() res: Response): Promise<void> {
+  async csv(
+    @CurrentUser() user: AuthUser,
+    @Query() q: SlaSummaryQueryDto,
+    @Res() res: Response,
+    @ClientAddress() clientAddress: string | null,
+  ): Promise<void> {
     const s = await this.compute(user, q);
+    await this.audit.record({
+      action: AuditAction.Export,
+      actor: user,
+      // The scope exported (null: the whole country), not only what was asked.
+      query: { export: 'sla-summary.csv', unitCode: s.unit?.code ?? null, campaign: s.campaign },
+      clientAddress,
+    });
     const records = [
       CSV_COLUMNS,
       ...s.rows.map((r) => csvRow(r.unit.code, r.unit.name, r)),

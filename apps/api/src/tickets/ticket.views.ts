@@ -11,13 +11,22 @@ export class UnitRefView {
 
 class CitizenView {
   @ApiProperty({ nullable: true, description: 'null once the personal data is erased' }) fullName: string | null;
-  @ApiProperty({ nullable: true, example: '1990-05-17', description: 'null once erased' }) dateOfBirth: string | null;
   @ApiProperty({
     nullable: true,
-    description: 'Masked in lists (001******345), whole in the single-ticket view; null once erased',
+    example: '1990-05-17',
+    description:
+      'Whole (YYYY-MM-DD) in the single-ticket view; the year alone (YYYY, e.g. 1990) in lists and action answers; null once erased',
+  })
+  dateOfBirth: string | null;
+  @ApiProperty({
+    nullable: true,
+    description: 'Masked (001******345) in lists and action answers, whole in the single-ticket view; null once erased',
   })
   citizenId: string | null;
-  @ApiProperty({ nullable: true, description: 'Masked in lists; null when none was given, or once erased' })
+  @ApiProperty({
+    nullable: true,
+    description: 'Masked in lists and action answers; null when none was given, or once erased',
+  })
   phone: string | null;
   @ApiProperty({ nullable: true }) wardCode: string | null;
 }

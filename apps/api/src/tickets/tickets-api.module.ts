@@ -1,8 +1,12 @@
 import { Module } from '@nestjs/common';
+import { AuditModule } from '@phananh/audit';
 import { AttachmentsModule } from '@phananh/reports';
 import { TicketsModule } from '@phananh/tickets';
 import { RejectionReasonsController } from './rejection-reasons.controller';
 import { TicketsController } from './tickets.controller';
 
-@Module({ imports: [TicketsModule, AttachmentsModule], controllers: [TicketsController, RejectionReasonsController] })
+@Module({
+  imports: [TicketsModule, AttachmentsModule, AuditModule],
+  controllers: [TicketsController, RejectionReasonsController],
+})
 export class TicketsApiModule {}

@@ -9,10 +9,12 @@ import {
   ApiProduces,
   ApiTags,
 } from '@nestjs/swagger';
+import { AuditAction, AuditLog } from '@phananh/audit';
 import { AppError } from '@phananh/core';
 import { Auth, AuthUser, CurrentUser, Role } from '@phananh/identity';
 import { AttachmentStore } from '@phananh/reports';
 import { TicketErrors, TicketQueue, TicketsService, WorkflowAction } from '@phananh/tickets';
+import { ClientAddress } from '../http/client-address';
 import { CommentDto, MergeDto, QueueQueryDto, ReasonDto, RejectDto, ResolveDto, TransferDto } from './ticket.dto';
 import { QueuePageView, TicketDetailView } from './ticket.views';
 
@@ -26,33 +28,71 @@ export class TicketsController {
     private readonly tickets: TicketsService,
     private readonly queue: TicketQueue,
     private readonly store: AttachmentStore,
+    private readonly audit: AuditLog,
   ) {}
 
   @Get()
   @Auth()
-  @ApiOperation({ summary: 'Your queue: tickets in your reach, most urgent first (identity numbers masked)' })
+  @ApiOperation({
+    summary: 'Your queue: tickets in your reach, most urgent first (identity numbers masked, years of birth only)',
+    description: 'Each page served is recorded in the audit log (who, the filters, the tracking codes served).',
+  })
   @ApiOkResponse({ type: QueuePageView })
-  list(@CurrentUser() user: AuthUser, @Query() q: QueueQueryDto): Promise<QueuePageView> {
-    return this.queue.list(user, {
+  async list(
+    @CurrentUser() user: AuthUser,
+    @Query() q: QueueQueryDto,
+    @ClientAddress() clientAddress: string | null,
+  ): Promise<QueuePageView> {
+    const limit = q.limit ?? 50;
+    const page = await this.queue.list(user, {
       status: q.status,
       overdue: q.overdue === 'true',
       unitCode: q.unitCode,
       campaign: q.campaign,
       issueType: q.issueType,
       cursor: q.cursor,
-      limit: q.limit ?? 50,
+      limit,
     });
+    await this.audit.record({
+      action: AuditAction.QueuePage,
+      actor: user,
+      ticketCodes: page.items.map((i) => i.trackingCode),
+      // The filters as asked, whether a cursor was given (not the cursor: a position, of no use here), the limit.
+      query: {
+        status: q.status,
+        overdue: q.overdue,
+        unitCode: q.unitCode,
+        campaign: q.campaign,
+        issueType: q.issueType,
+        cursor: q.cursor !== undefined,
+        limit,
+      },
+      clientAddress,
+    });
+    return page;
   }
 
   @Get(':trackingCode')
   @Auth()
   @ApiOperation({
     summary: 'The whole ticket with its history; the identity number is shown in full (and that is logged)',
+    description: 'Each view is recorded in the ticket history (IDENTITY_VIEWED) and in the audit log.',
   })
   @ApiOkResponse({ type: TicketDetailView })
   @ApiNotFoundResponse({ description: NOT_FOUND })
-  detail(@CurrentUser() user: AuthUser, @Param('trackingCode') code: string): Promise<TicketDetailView> {
-    return this.tickets.detail(user, code);
+  async detail(
+    @CurrentUser() user: AuthUser,
+    @Param('trackingCode') code: string,
+    @ClientAddress() clientAddress: string | null,
+  ): Promise<TicketDetailView> {
+    const view = await this.tickets.detail(user, code);
+    await this.audit.record({
+      action: AuditAction.IdentityViewed,
+      actor: user,
+      ticketCodes: [view.trackingCode],
+      clientAddress,
+    });
+    return view;
   }
 
   @Get(':trackingCode/attachments/:id')
@@ -63,7 +103,8 @@ export class TicketsController {
     summary: 'An attached file (the photo of the paper proof), decrypted',
     description:
       'Images as re-encoded at intake (upright, no metadata), PDFs as sent. A stored file that fails its integrity ' +
-      'check is never served: 500 problem with an errorId.',
+      'check is never served: 500 problem with an errorId. ' +
+      'Each download is recorded in the audit log (who, the tracking code, the file).',
   })
   @ApiProduces('image/jpeg', 'image/png', 'application/pdf')
   @ApiOkResponse({
@@ -76,6 +117,7 @@ export class TicketsController {
     @CurrentUser() user: AuthUser,
     @Param('trackingCode') code: string,
     @Param('id') id: string,
+    @ClientAddress() clientAddress: string | null,
   ): Promise<StreamableFile> {
     const file = await this.tickets.attachment(user, code, id);
     // A missing file is 404; one that fails its integrity check (AttachmentIntegrityError) is a
@@ -84,6 +126,18 @@ export class TicketsController {
       if ((err as { code?: string }).code === 'ENOENT') throw new AppError(TicketErrors.ATTACHMENT_NOT_FOUND);
       throw err;
     });
+    try {
+      await this.audit.record({
+        action: AuditAction.AttachmentDownloaded,
+        actor: user,
+        ticketCodes: [code], // as stored: the lookup matched it exactly
+        details: { attachmentId: file.id },
+        clientAddress,
+      });
+    } catch (err) {
+      opened.stream.destroy();
+      throw err;
+    }
     return new StreamableFile(opened.stream, { type: file.contentType, length: opened.size, disposition: 'inline' });
   }
 

@@ -1,0 +1,84 @@
+import { bulkCampaign, bulkLoadTickets } from '../test/support/bulk-load';
+import { BENCH_DB, benchPii, resetBenchDatabase, withClient } from './bench-env';
+import { login, seedOfficer } from './officials';
+import { startBenchRedis, startBenchService } from './services';
+import { percentile, round, runMain } from './stats';
+
+/**
+ * Before and after for the officer's queue page, side by side: two builds' API processes on one
+ * database (2,000 open tickets in the unit, as profile-queue.ts), one official clicking alone —
+ * requests one at a time, alternating between the two builds, so that whatever else the machine
+ * does weighs on both alike.
+ *
+ *   node dist/bench/ab-queue.js --before=<root of the other build> [--requests=2000]
+ *
+ * The database is migrated by this build; the other build's process must accept it.
+ */
+async function main() {
+  const arg = (name: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1];
+  const beforeRoot = arg('before');
+  if (!beforeRoot) throw new Error('--before=<root of the other build> is required');
+  const requests = Number(arg('requests') ?? 2000);
+  const unitCode = '26734';
+  const url = await resetBenchDatabase(BENCH_DB);
+  const campaign = await withClient(url, (c) => bulkCampaign(c, '2021-11'));
+  await bulkLoadTickets(url, benchPii(), {
+    count: 2_000,
+    receivedFrom: campaign.intakeFrom,
+    receivedTo: new Date('2021-11-08T20:00:00+07:00'),
+    campaign,
+    unitCode,
+    openShare: 1,
+    serialStart: 5_000_000,
+  });
+  await withClient(url, async (c) => {
+    await seedOfficer(c, unitCode, 'bench-officer');
+    await c.query(`VACUUM ANALYZE`);
+  });
+  const redis = await startBenchRedis();
+  const after = await startBenchService('api', { databaseUrl: url, redisUrl: redis.url, redisPrefix: 'after' });
+  const before = await startBenchService('api', {
+    databaseUrl: url,
+    redisUrl: redis.url,
+    redisPrefix: 'before',
+    root: beforeRoot,
+  });
+  try {
+    const builds = [
+      { name: 'before', service: before, token: await login(before.url, 'bench-officer'), ms: [] as number[] },
+      { name: 'after', service: after, token: await login(after.url, 'bench-officer'), ms: [] as number[] },
+    ];
+    const page = async (b: (typeof builds)[number]) => {
+      const t = performance.now();
+      const res = await fetch(`${b.service.url}/api/v1/tickets?limit=50`, {
+        headers: { authorization: `Bearer ${b.token}` },
+      });
+      await res.arrayBuffer();
+      if (res.status !== 200) throw new Error(`${b.name}: ${res.status}`);
+      return performance.now() - t;
+    };
+    for (const b of builds) for (let i = 0; i < 50; i++) await page(b); // warm-up
+    for (let i = 0; i < requests; i++) {
+      // Alternate which goes first, so that neither always follows the other.
+      const order = i % 2 ? builds : [...builds].reverse();
+      for (const b of order) b.ms.push(await page(b));
+    }
+    for (const b of builds) {
+      console.log(
+        JSON.stringify({
+          build: b.name,
+          requests: b.ms.length,
+          p50: round(percentile(b.ms, 50), 2),
+          p90: round(percentile(b.ms, 90), 2),
+          p99: round(percentile(b.ms, 99), 2),
+          max: round(Math.max(...b.ms), 1),
+        }),
+      );
+    }
+  } finally {
+    await before.stop();
+    await after.stop();
+    await redis.stop();
+  }
+}
+runMain(main);
