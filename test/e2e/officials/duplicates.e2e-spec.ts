@@ -5,6 +5,7 @@ import { TicketStatus, TicketStore } from '@phananh/ticket-store';
 import {
   Official,
   TestApp,
+  changeTicket,
   createTestApp,
   eventually,
   newOfficial,
@@ -161,9 +162,11 @@ describe('officials: possible duplicates side by side, and merging them', () => 
       const first = await newTicket(t, { citizenId, phone: '+84912345678' });
       const second = await newTicket(t, { citizenId, phone: '+84987654321', duplicateOf: first.id });
       // The first report closed; the citizen filed again from the first phone: linked to the open second one.
-      await t.db.query(`UPDATE tickets SET status = 'RESOLVED', closed_at = now(), sla_next_at = NULL WHERE id = $1`, [
-        first.id,
-      ]);
+      await changeTicket(t, first.trackingCode, {
+        status: TicketStatus.Resolved,
+        closedAt: t.clock.now(),
+        slaNextAt: null,
+      });
       const third = await newTicket(t, { citizenId, phone: '+84912345678', duplicateOf: second.id });
       const noPhone = await newTicket(t, { citizenId, phone: null, duplicateOf: second.id });
       const view = await get(officer, third.trackingCode).expect(200);

@@ -4,11 +4,12 @@ import {
   Filing,
   OPEN_STATUS_SQL,
   TRACKING_CODE_CONSTRAINT,
+  TicketStatus,
   TicketStore,
   identityLocksSql,
   newTicketRecord,
 } from '@phananh/ticket-store';
-import { TestApp, createTestApp, ticketRecord } from '@test/support';
+import { TestApp, changeTicket, createTestApp, ticketRecord } from '@test/support';
 
 /** The TicketStore against the real schema: the filing statement, its group commit and what the indexes assume. */
 describe('TicketStore', () => {
@@ -172,9 +173,7 @@ describe('TicketStore', () => {
         expect(await store.file(await filing(`STORE-F${i}`, citizenId, { phone: phone(i) }))).toBe('created');
       }
       expect(await store.file(await filing('STORE-FX', citizenId, { phone: phone(20) }))).toBe('limit');
-      await t.db.query(
-        `UPDATE tickets SET status = 'RESOLVED', closed_at = now(), sla_next_at = NULL WHERE tracking_code = 'STORE-F0'`,
-      );
+      await changeTicket(t, 'STORE-F0', { status: TicketStatus.Resolved, closedAt: t.clock.now(), slaNextAt: null });
       expect(await store.file(await filing('STORE-FY', citizenId, { phone: phone(21) }))).toBe('created');
       expect(await store.file(await filing('STORE-FZ', citizenId, { phone: phone(22) }))).toBe('limit');
     });

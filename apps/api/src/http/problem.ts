@@ -1,5 +1,5 @@
 import type { Request, Response } from 'express';
-import { randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { AppError, CommonErrors, ErrorDef, FieldError, Lang, langFrom } from '@phananh/core';
 
 export interface ProblemBody {
@@ -64,4 +64,12 @@ export function genericFor(status: number): ErrorDef {
   return hit ?? (status >= 500 ? CommonErrors.INTERNAL : CommonErrors.VALIDATION_FAILED);
 }
 
-export const newErrorId = () => randomUUID();
+/**
+ * 128 random bits as 32 letters (hex with its digits spelled a–p): an id with digits could
+ * hold a run that the log's personal-data mask takes for a phone or identity number, and the
+ * id would then be missing from the log line it is meant to find.
+ */
+export const newErrorId = () =>
+  randomBytes(16)
+    .toString('hex')
+    .replace(/\d/g, (d) => 'ghijklmnop'[Number(d)]);
