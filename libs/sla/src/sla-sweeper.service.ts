@@ -27,7 +27,7 @@ export const SWEEP_BUDGET_MS = 2000;
  * sweeper skips them (exported so that a test EXPLAINs exactly this statement).
  */
 export const CLAIM_DUE_SQL = `
-  SELECT id, status IN ${OPEN_STATUS_SQL} AS open, due_at, sla_stage, campaign_code, unit_code
+  SELECT id, status IN ${OPEN_STATUS_SQL} AS open, due_at, closed_at, sla_stage, campaign_code, unit_code
   FROM tickets
   WHERE sla_next_at <= $1
   ORDER BY sla_next_at
@@ -44,6 +44,7 @@ interface DueRow {
   id: string;
   open: boolean;
   due_at: Date;
+  closed_at: Date | null;
   sla_stage: SlaStage;
   campaign_code: string | null;
   unit_code: string;
@@ -107,19 +108,17 @@ export class SlaSweeper {
       const history: NewTicketEvent[] = [];
       const events: NewAlertEvent[] = [];
       for (const row of rows) {
-        if (!row.open) {
-          // A closed ticket whose schedule was not cleared: clear it, never alert.
-          steps.push({ id: row.id, slaStage: row.sla_stage, slaNextAt: null, overdue: false });
-          continue;
-        }
         const policy = this.campaigns.policyOf(
           row.campaign_code ? await this.campaigns.byCode(row.campaign_code) : undefined,
         );
-        const step = advanceLadder(row.sla_stage, row.due_at, policy, now);
+        // A ticket closed while this sweep lagged still gets the stages that came due while it
+        // was open (up to its closing, TicketStore.update keeps them), and nothing after.
+        const until = row.open || !row.closed_at ? now : row.closed_at;
+        const step = advanceLadder(row.sla_stage, row.due_at, policy, until);
         steps.push({
           id: row.id,
           slaStage: step.slaStage,
-          slaNextAt: step.slaNextAt,
+          slaNextAt: row.open ? step.slaNextAt : null,
           overdue: step.fired.some((f) => f.stage === SlaStage.Overdue),
         });
         for (const fired of step.fired) {

@@ -393,6 +393,10 @@ export class TicketStore {
    * Changes a ticket if its version is still `version` (optimistic concurrency), bumping the
    * version: false when someone else changed it first. A change that would open a second open
    * report of the same citizen raises the unique violation OPEN_DUPLICATE_CONSTRAINT.
+   *
+   * Closing a ticket (closedAt given, slaNextAt null) stops its ladder, but keeps a stage that
+   * was already due at the closing instant: the sweeper has not recorded it yet (it runs every
+   * SLA_SWEEP_INTERVAL_MS, later under load), and the ticket was open when it came due.
    */
   async update(
     q: Queryable,
@@ -403,8 +407,10 @@ export class TicketStore {
   ): Promise<boolean> {
     const params: unknown[] = [id, version, now];
     const assignments = Object.entries(set).map(([key, value]) => {
-      params.push(value);
-      return `${TICKET_COLUMNS[key as keyof TicketRecord][0]} = $${params.length}`;
+      if (key === 'slaNextAt' && value === null && set.closedAt) {
+        return `sla_next_at = CASE WHEN sla_next_at <= $${params.push(set.closedAt)} THEN sla_next_at END`;
+      }
+      return `${TICKET_COLUMNS[key as keyof TicketRecord][0]} = $${params.push(value)}`;
     });
     const result = await q.query(
       `UPDATE tickets SET ${[...assignments, 'version = version + 1', 'updated_at = $3'].join(', ')}

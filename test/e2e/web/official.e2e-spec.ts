@@ -252,7 +252,7 @@ describe('web: an official works the queue', () => {
     await page.goto('/official/?status=MERGED');
     await page.locator('#queue-body tr').first().waitFor();
     expect(await rowCodes()).toEqual([other]);
-    expect(await page.locator('#f-status option[value="WITHDRAWN"]').textContent()).toBe('Đã rút');
+    expect(await page.locator('#f-status option[value="WITHDRAWN"]').textContent()).toBe('Đã rút lại');
     expect(web.problems).toEqual([]);
   });
 });
