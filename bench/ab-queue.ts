@@ -1,6 +1,4 @@
-import { bulkCampaign, bulkLoadTickets } from '../test/support/bulk-load';
-import { BENCH_DB, benchPii, resetBenchDatabase, withClient } from './bench-env';
-import { login, seedOfficer } from './officials';
+import { login, seedQueuePage } from './officials';
 import { startBenchRedis, startBenchService } from './services';
 import { percentile, round, runMain } from './stats';
 
@@ -19,22 +17,7 @@ async function main() {
   const beforeRoot = arg('before');
   if (!beforeRoot) throw new Error('--before=<root of the other build> is required');
   const requests = Number(arg('requests') ?? 2000);
-  const unitCode = '26734';
-  const url = await resetBenchDatabase(BENCH_DB);
-  const campaign = await withClient(url, (c) => bulkCampaign(c, '2021-11'));
-  await bulkLoadTickets(url, benchPii(), {
-    count: 2_000,
-    receivedFrom: campaign.intakeFrom,
-    receivedTo: new Date('2021-11-08T20:00:00+07:00'),
-    campaign,
-    unitCode,
-    openShare: 1,
-    serialStart: 5_000_000,
-  });
-  await withClient(url, async (c) => {
-    await seedOfficer(c, unitCode, 'bench-officer');
-    await c.query(`VACUUM ANALYZE`);
-  });
+  const url = await seedQueuePage();
   const redis = await startBenchRedis();
   const after = await startBenchService('api', { databaseUrl: url, redisUrl: redis.url, redisPrefix: 'after' });
   const before = await startBenchService('api', {

@@ -1,5 +1,7 @@
 import { Client } from 'pg';
 import { hashPassword } from '@phananh/identity';
+import { bulkCampaign, bulkLoadTickets } from '../test/support/bulk-load';
+import { BENCH_DB, benchPii, resetBenchDatabase, withClient } from './bench-env';
 
 export const BENCH_PASSWORD = 'bench-password-2021';
 
@@ -36,4 +38,30 @@ export async function login(baseUrl: string, username: string, password = BENCH_
   });
   if (res.status !== 200) throw new Error(`login ${username}: ${res.status} ${await res.text()}`);
   return ((await res.json()) as { accessToken: string }).accessToken;
+}
+
+/** The ward whose officer the queue-page benchmarks log in as. */
+export const QUEUE_UNIT = '26734';
+
+/**
+ * A fresh bench database with one ward's queue (2,000 open tickets of the 2021 campaign) and
+ * its officer `bench-officer`: what the queue-page profiles and A/B runs read. Its URL.
+ */
+export async function seedQueuePage(): Promise<string> {
+  const url = await resetBenchDatabase(BENCH_DB);
+  const campaign = await withClient(url, (c) => bulkCampaign(c, '2021-11'));
+  await bulkLoadTickets(url, benchPii(), {
+    count: 2_000,
+    receivedFrom: campaign.intakeFrom,
+    receivedTo: new Date('2021-11-08T20:00:00+07:00'),
+    campaign,
+    unitCode: QUEUE_UNIT,
+    openShare: 1,
+    serialStart: 5_000_000,
+  });
+  await withClient(url, async (c) => {
+    await seedOfficer(c, QUEUE_UNIT, 'bench-officer');
+    await c.query(`VACUUM ANALYZE`);
+  });
+  return url;
 }

@@ -1,7 +1,5 @@
 import autocannon from 'autocannon';
-import { bulkCampaign, bulkLoadTickets } from '../test/support/bulk-load';
-import { BENCH_DB, benchPii, resetBenchDatabase, withClient } from './bench-env';
-import { login, seedOfficer } from './officials';
+import { login, seedQueuePage } from './officials';
 import { cpuMs } from './cpu';
 import { startBenchRedis, startBenchService } from './services';
 import { round, runMain } from './stats';
@@ -15,22 +13,7 @@ async function main() {
   const seconds = Number(process.argv[2] ?? 15);
   const profile = !process.argv.includes('--no-prof');
   const connections = Number(process.argv.find((a) => a.startsWith('--connections='))?.split('=')[1] ?? 4);
-  const unitCode = '26734';
-  const url = await resetBenchDatabase(BENCH_DB);
-  const campaign = await withClient(url, (c) => bulkCampaign(c, '2021-11'));
-  await bulkLoadTickets(url, benchPii(), {
-    count: 2_000,
-    receivedFrom: campaign.intakeFrom,
-    receivedTo: new Date('2021-11-08T20:00:00+07:00'),
-    campaign,
-    unitCode,
-    openShare: 1,
-    serialStart: 5_000_000,
-  });
-  await withClient(url, async (c) => {
-    await seedOfficer(c, unitCode, 'bench-officer');
-    await c.query(`VACUUM ANALYZE`);
-  });
+  const url = await seedQueuePage();
   const redis = await startBenchRedis();
   const api = await startBenchService('api', {
     databaseUrl: url,

@@ -4,6 +4,7 @@ import {
   Official,
   TestApp,
   TestTicket,
+  binaryBody,
   createTestApp,
   newAttachment,
   newOfficial,
@@ -51,14 +52,7 @@ describe('the audit log', () => {
   // A token issued now on the FakeClock, which these tests move by a day.
   const get = (who: Official, path: string) =>
     t.http.get(path).set('Authorization', `Bearer ${t.app.get(AuthService).issue(who.user).accessToken}`);
-  const binary = (who: Official, path: string) =>
-    get(who, path)
-      .buffer(true)
-      .parse((r, done) => {
-        const chunks: Buffer[] = [];
-        r.on('data', (c: Buffer) => chunks.push(c));
-        r.on('end', () => done(null, Buffer.concat(chunks)));
-      });
+  const binary = (who: Official, path: string) => get(who, path).buffer(true).parse(binaryBody);
   /** The rows written since `after` (an id), oldest first. */
   const rowsAfter = async (after: string): Promise<AuditRow[]> =>
     t.db.query(

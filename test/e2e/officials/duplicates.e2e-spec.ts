@@ -5,6 +5,7 @@ import { TicketStatus, TicketStore } from '@phananh/ticket-store';
 import {
   Official,
   TestApp,
+  binaryBody,
   changeTicket,
   createTestApp,
   eventually,
@@ -298,11 +299,7 @@ describe('officials: possible duplicates side by side, and merging them', () => 
           .get(`/api/v1/tickets/${code}/attachments/${id}`)
           .set('Authorization', bearer(who))
           .buffer(true)
-          .parse((r, done) => {
-            const chunks: Buffer[] = [];
-            r.on('data', (c: Buffer) => chunks.push(c));
-            r.on('end', () => done(null, Buffer.concat(chunks)));
-          });
+          .parse(binaryBody);
       const viaKept = await download(kept, res.body.attachments[0].id).expect(200);
       expect(await firstPixel(viaKept.body as Buffer)).toBe('#0000ff');
       expect((viaKept.body as Buffer).length).toBe(res.body.attachments[0].size);

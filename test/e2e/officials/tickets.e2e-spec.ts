@@ -4,6 +4,7 @@ import { TicketStatus } from '@phananh/ticket-store';
 import {
   Official,
   TestApp,
+  binaryBody,
   createTestApp,
   newAttachment,
   newOfficial,
@@ -218,11 +219,7 @@ describe('officials: queue and workflow', () => {
       ]);
       const res = await get(officer, `/api/v1/tickets/${ticket.trackingCode}/attachments/${file.id}`)
         .buffer(true)
-        .parse((r, done) => {
-          const chunks: Buffer[] = [];
-          r.on('data', (c: Buffer) => chunks.push(c));
-          r.on('end', () => done(null, Buffer.concat(chunks)));
-        })
+        .parse(binaryBody)
         .expect(200);
       expect(res.headers['content-type']).toBe('image/png');
       expect(res.headers['content-disposition']).toBe('inline');

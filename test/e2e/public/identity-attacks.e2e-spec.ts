@@ -3,7 +3,7 @@ import { DataSource } from 'typeorm';
 import { PiiCrypto } from '@phananh/core';
 import { Role } from '@phananh/identity';
 import { newTrackingCode } from '@phananh/reports';
-import { Official, TestApp, createTestApp, newOfficial } from '@test/support';
+import { Official, TestApp, binaryBody, createTestApp, newOfficial } from '@test/support';
 import { Citizen, ReportBody, newCitizen, reportBody } from './report-bodies';
 
 /** Two small real PNGs: the citizen's photos of the paper proof. */
@@ -146,11 +146,7 @@ describe('an attacker who knows a CCCD and its birth year', () => {
         .get(`/api/v1/tickets/${code}/attachments/${a.id}`)
         .set('Authorization', officer.bearer)
         .buffer(true)
-        .parse((r, done) => {
-          const chunks: Buffer[] = [];
-          r.on('data', (c: Buffer) => chunks.push(c));
-          r.on('end', () => done(null, Buffer.concat(chunks)));
-        })
+        .parse(binaryBody)
         .expect(200);
       expect(res.headers['content-type']).toBe('image/png');
       expect((res.body as Buffer).subarray(0, 8)).toEqual(PHOTOS[0].subarray(0, 8));

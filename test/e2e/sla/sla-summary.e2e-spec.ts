@@ -1,7 +1,16 @@
 import { FakeClock, HOUR_MS } from '@phananh/core';
 import { Role } from '@phananh/identity';
 import { TicketAction, TicketStatus } from '@phananh/ticket-store';
-import { Official, TestApp, addTicketEvents, createTestApp, eventually, newOfficial, newTicket } from '@test/support';
+import {
+  Official,
+  TestApp,
+  addTicketEvents,
+  binaryBody,
+  createTestApp,
+  eventually,
+  newOfficial,
+  newTicket,
+} from '@test/support';
 
 const NOW = '2021-11-08T12:00:00+07:00';
 const hoursBefore = (h: number) => new Date(new Date(NOW).getTime() - h * HOUR_MS);
@@ -150,11 +159,7 @@ describe('SLA figures', () => {
       .get('/api/v1/sla/summary.csv?unitCode=001')
       .set('Authorization', people['supervisor-district'].bearer)
       .buffer(true)
-      .parse((r, done) => {
-        const chunks: Buffer[] = [];
-        r.on('data', (c: Buffer) => chunks.push(c));
-        r.on('end', () => done(null, Buffer.concat(chunks)));
-      })
+      .parse(binaryBody)
       .expect(200);
     expect(res.headers['content-type']).toBe('text/csv; charset=utf-8');
     expect(res.headers['content-disposition']).toBe('attachment; filename="sla-001.csv"');
