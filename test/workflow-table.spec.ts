@@ -1,26 +1,6 @@
-import { TRANSITIONS, WorkflowAction, nextStatus } from './ticket-transitions';
+import { TRANSITIONS, WorkflowAction, nextStatus } from '@phananh/tickets';
+import { EXPECTED, REFUSED, SAME, STATUSES } from './workflow-table';
 import { OPEN_STATUS_SQL, TicketStatus, isOpen } from '@phananh/ticket-store';
-
-/**
- * Every (action, status) pair, written out by hand from docs/api.md rather than derived from the table.
- * Nothing below is read from the code's enums or lists: a status or an action the code gains or
- * loses fails the first test until this table says what it does.
- */
-const STATUSES = ['ASSIGNED', 'IN_PROGRESS', 'DEFERRED', 'RESOLVED', 'REJECTED', 'MERGED', 'WITHDRAWN'] as const;
-const REFUSED = '409';
-const SAME = 'unchanged';
-// prettier-ignore
-const EXPECTED: Record<string, readonly string[]> = {
-  //          ASSIGNED       IN_PROGRESS    DEFERRED       RESOLVED    REJECTED    MERGED   WITHDRAWN
-  start:    ['IN_PROGRESS', REFUSED,       'IN_PROGRESS', REFUSED,    REFUSED,    REFUSED, REFUSED],
-  resolve:  ['RESOLVED',    'RESOLVED',    'RESOLVED',    REFUSED,    REFUSED,    REFUSED, REFUSED],
-  defer:    ['DEFERRED',    'DEFERRED',    'DEFERRED',    REFUSED,    REFUSED,    REFUSED, REFUSED],
-  reject:   ['REJECTED',    'REJECTED',    'REJECTED',    REFUSED,    REFUSED,    REFUSED, REFUSED],
-  transfer: ['ASSIGNED',    'ASSIGNED',    'ASSIGNED',    REFUSED,    REFUSED,    REFUSED, REFUSED],
-  comment:  [SAME,          SAME,          SAME,          SAME,       SAME,       SAME,    SAME],
-  reopen:   [REFUSED,       REFUSED,       REFUSED,       'ASSIGNED', 'ASSIGNED', REFUSED, REFUSED],
-  merge:    ['MERGED',      'MERGED',      'MERGED',      REFUSED,    REFUSED,    REFUSED, REFUSED],
-};
 
 const sorted = (values: readonly string[]) => [...values].sort();
 
