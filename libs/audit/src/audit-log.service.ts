@@ -43,7 +43,8 @@ export interface AuditPage {
   nextCursor: string | null;
 }
 
-interface AuditRow {
+/** An audit_log row as stored (column names). */
+export interface AuditRow {
   id: string;
   at: Date;
   action: string;

@@ -1,4 +1,5 @@
 import { FakeClock, HOUR_MS } from '@phananh/core';
+import { AuditRow } from '@phananh/audit';
 import { AuthService, Role } from '@phananh/identity';
 import {
   Official,
@@ -11,20 +12,6 @@ import {
   newTicket,
   unknownTrackingCode,
 } from '@test/support';
-
-interface AuditRow {
-  id: string;
-  at: Date;
-  action: string;
-  actor_user_id: string | null;
-  actor_username: string | null;
-  actor_role: string | null;
-  actor_unit_code: string | null;
-  ticket_codes: string[];
-  query: Record<string, unknown> | null;
-  details: Record<string, unknown> | null;
-  client_address: string | null;
-}
 
 /**
  * Who saw what (docs/api.md, "The audit log"): every view of a full identity number, every
