@@ -8,7 +8,7 @@ export function envTableMarkdown(): string {
   const defaults = new EnvDto() as unknown as Record<string, unknown>;
   const rows = [...ENV_INFO.entries()].map(([name, info]) => {
     const value = defaults[name];
-    const shown = value === undefined ? 'unset' : `\`${String(value)}\``;
+    const shown = info.shownDefault ?? (value === undefined ? 'unset' : `\`${String(value)}\``);
     return `| \`${name}\` | ${shown} | ${info.description}${info.sensitive ? ' *(secret: never logged)*' : ''} |`;
   });
   return ['| variable | default | meaning |', '|---|---|---|', ...rows].join('\n');

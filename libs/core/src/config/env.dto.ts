@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { Transform } from 'class-transformer';
 import {
   IsBoolean,
@@ -19,6 +20,8 @@ import {
 export interface EnvVarInfo {
   description: string;
   sensitive?: boolean;
+  /** The default as the README shows it, where the value depends on the machine. */
+  shownDefault?: string;
 }
 export const ENV_INFO = new Map<string, EnvVarInfo>();
 function Env(info: EnvVarInfo): PropertyDecorator {
@@ -254,6 +257,17 @@ export class EnvDto {
   @Min(0)
   @Max(60_000)
   SHUTDOWN_DRAIN_MS = 0;
+
+  @Env({
+    description:
+      "HTTP processes of `npm start` and `npm run start:api`, sharing PORT (Node's cluster; `npm start` adds one process for the job worker). 1: one process, no cluster (one per container behind an orchestrator)",
+    shownDefault: 'the cores available (`os.availableParallelism()`)',
+  })
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(256)
+  API_PROCESSES = availableParallelism();
 
   @Env({
     description:
