@@ -112,6 +112,8 @@ export async function startBenchService(entry: Service['entry'], env: ServiceEnv
       PATH: process.env.PATH ?? '',
       NODE_ENV: 'production',
       LOG_LEVEL: 'info',
+      // One process, as the figures of BENCHMARKS.md were measured; a bench of the cluster sets it in `extra`.
+      API_PROCESSES: '1',
       DATABASE_URL: env.databaseUrl,
       REDIS_URL: env.redisUrl,
       REDIS_PREFIX: env.redisPrefix,

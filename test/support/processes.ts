@@ -55,12 +55,16 @@ function track(proc: ChildProcess): RunningProcess {
   };
 }
 
-/** PATH, `NODE_ENV=test` and warn-level logs, then `env` (a variable given as undefined is left out). */
+/**
+ * PATH, `NODE_ENV=test`, warn-level logs and one process (`API_PROCESSES=1`: tests share two cores;
+ * a test of the cluster asks for more), then `env` (a variable given as undefined is left out).
+ */
 function childEnv(env: Record<string, string | undefined>): Record<string, string> {
   const all: Record<string, string | undefined> = {
     PATH: process.env.PATH ?? '',
     NODE_ENV: 'test',
     LOG_LEVEL: 'warn',
+    API_PROCESSES: '1',
     ...env,
   };
   return Object.fromEntries(Object.entries(all).filter((e): e is [string, string] => e[1] !== undefined));

@@ -1,9 +1,12 @@
 import 'reflect-metadata';
-import { boot } from '@phananh/platform';
+import { PlatformOptions, boot } from '@phananh/platform';
 import { createApiApp } from './create-api-app';
 
-void boot(async (options) => {
+async function serve(options: PlatformOptions) {
   const app = await createApiApp(options);
   await app.listen(options.config.PORT);
   return app;
-});
+}
+
+/** `npm run start:api`: API_PROCESSES processes (Node's cluster) sharing PORT; one, without a cluster, when it is 1. */
+void boot({ single: serve, http: serve });
