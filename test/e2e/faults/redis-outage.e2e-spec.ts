@@ -70,6 +70,9 @@ describe('fault: Redis stopped while reports are being filed', () => {
       [codes],
     );
     expect(n).toBe(N);
+    // The queues notice at their first reconnection attempt (BullMQ waits at least a second
+    // before it): wait for their warning here, while Redis is still down.
+    await eventually(async () => /queue error \(Redis unreachable\?\)/.test(t.logs.text()), 20_000);
   });
 
   it('enforces every deadline once Redis is back (empty): DUE_SOON, OVERDUE, ESCALATED, each once, at its instant', async () => {
