@@ -2,7 +2,7 @@ import { readFileSync, readdirSync, readlinkSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { Queue } from 'bullmq';
 import IORedis from 'ioredis';
-import { QueueName } from '@phananh/queue';
+import { QueueName, recordJobLatency } from '@phananh/queue';
 import {
   IsolatedEnv,
   RunningProcess,
@@ -68,6 +68,31 @@ function get(agent: Agent, port: number, path: string): Promise<number> {
     req.on('error', reject);
     req.end();
   });
+}
+
+/** GET `path` on a connection of its own (`agent: false`): the cluster hands each one out in turn. */
+function getFresh(port: number, path: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port, path, agent: false }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => (body += chunk));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+/** The value of the Prometheus sample `name` whose labels include `labels` (undefined: none). */
+function sample(text: string, name: string, labels: Record<string, string>): number | undefined {
+  for (const line of text.split('\n')) {
+    const match = /^([A-Za-z_:][\w:]*)(?:\{(.*)\})? (\S+)$/.exec(line);
+    if (!match || match[1] !== name) continue;
+    const has = Object.fromEntries([...(match[2] ?? '').matchAll(/(\w+)="([^"]*)"/g)].map((m) => [m[1], m[2]]));
+    if (Object.entries(labels).every(([key, value]) => has[key] === value)) return Number(match[3]);
+  }
+  return undefined;
 }
 
 /**
@@ -153,6 +178,53 @@ describe('API_PROCESSES: the HTTP API over a cluster of processes sharing one po
     expect(await service.exited).toBe(0);
     expect(service.output().match(/SIGTERM received, shutting down/g)).toHaveLength(2);
     await childrenGone(replaced);
+  }, 150_000);
+
+  it('/metrics with API_PROCESSES=2 reports the whole cluster: the same request count from either process, Redis-read gauges not summed', async () => {
+    const prefix = `${env.redisPrefix}-metrics`;
+    const redis = new IORedis(env.redisUrl, { maxRetriesPerRequest: null });
+    const queue = new Queue(QueueName.Maintenance, { connection: redis, prefix });
+    try {
+      // Three jobs due in an hour: start:api runs no job worker, so they stay delayed.
+      for (let i = 0; i < 3; i++) await queue.add('metrics-probe', {}, { delay: 3_600_000 });
+      // One job that started 2 s late, as a job worker records it (the hash every API process reads).
+      await recordJobLatency(redis, prefix, QueueName.Maintenance, {
+        timestamp: 1000,
+        processedOn: 3000,
+        attemptsMade: 0,
+      });
+      const { port, service } = await start('api', { REDIS_PREFIX: prefix });
+      const workers = await eventually(async () => {
+        const found = children(service.proc.pid!);
+        return found.length === 2 && found;
+      });
+      await bothServe(port, workers);
+
+      // N requests, each on a new connection: the primary hands them to the two processes in turn.
+      const n = 20;
+      for (let i = 0; i < n; i++) expect((await getFresh(port, '/api/v1/clock')).status).toBe(200);
+
+      const clock = { method: 'GET', route: '/api/v1/clock', status: '200' };
+      const scrapes: { count?: number; delayed?: number; waiting?: number; late?: number }[] = [];
+      for (let i = 0; i < 6; i++) {
+        const res = await getFresh(port, '/metrics');
+        expect(res.status).toBe(200);
+        scrapes.push({
+          count: sample(res.body, 'http_request_duration_seconds_count', clock),
+          delayed: sample(res.body, 'phananh_queue_jobs', { queue: QueueName.Maintenance, state: 'delayed' }),
+          waiting: sample(res.body, 'phananh_queue_jobs', { queue: QueueName.Maintenance, state: 'waiting' }),
+          late: sample(res.body, 'phananh_job_start_delay_seconds_count', { queue: QueueName.Maintenance }),
+        });
+      }
+      // Each process served about half: one process's own figure would be ~10 and differ by scrape.
+      expect(scrapes).toEqual(Array(6).fill({ count: n, delayed: 3, waiting: 0, late: 1 }));
+      expect(service.output()).not.toMatch(/cluster metrics unavailable/);
+    } finally {
+      await queue.obliterate({ force: true }).catch(() => undefined);
+      await redis.del(`${prefix}:metrics:job-latency:${QueueName.Maintenance}`);
+      await queue.close();
+      redis.disconnect();
+    }
   }, 150_000);
 
   it('npm start with API_PROCESSES=2: two HTTP processes and the job worker in exactly one more', async () => {

@@ -3,6 +3,7 @@ import { INestApplicationContext } from '@nestjs/common';
 import { AppConfig, ConfigError, loadConfig } from '@phananh/core';
 import { prepareDatabase } from '@phananh/database';
 import { loadReferenceData } from '@phananh/reference';
+import { answerClusterMetrics, serveClusterMetrics } from './cluster-metrics';
 import { PlatformOptions } from './platform.module';
 import { ShutdownState } from './shutdown-state';
 
@@ -31,7 +32,8 @@ const ROLE_VARIABLE = 'PHANANH_PROCESS_ROLE';
  * With a plan that has `http` and API_PROCESSES > 1, the process becomes a cluster primary:
  * it validates and prepares the database once, forks the HTTP processes (sharing PORT) and
  * the `once` process, forwards SIGTERM/SIGINT to each (each drains as above), exits 0 once
- * all have exited (1 if any failed), and restarts one that dies unexpectedly.
+ * all have exited (1 if any failed), and restarts one that dies unexpectedly. It also answers
+ * the forked processes' requests for the cluster's metrics (cluster-metrics.ts).
  */
 export async function boot(plan: StartFn | BootPlan): Promise<void> {
   const { single, http, once } = typeof plan === 'function' ? { single: plan } : plan;
@@ -39,6 +41,7 @@ export async function boot(plan: StartFn | BootPlan): Promise<void> {
     const role = process.env[ROLE_VARIABLE] as Role;
     const start = role === 'once' ? once : http;
     if (!start) throw new Error(`no start function for the ${role} process`);
+    answerClusterMetrics();
     return runOne(start, false);
   }
   if (!http) return runOne(single, true);
@@ -117,6 +120,7 @@ function supervise(httpProcesses: number, withOnce: boolean): void {
   let failed = false;
   const live = new Set<Worker>();
   const timers = new Set<NodeJS.Timeout>();
+  serveClusterMetrics();
 
   const fork = (role: Role, failures: number) => {
     const startedAt = performance.now();

@@ -1,9 +1,16 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { clusterMetrics, inCluster, shareMetrics } from '@phananh/platform';
 
-/** The Prometheus registry: process metrics, the HTTP histogram, and whatever other modules add. */
+/**
+ * The Prometheus registry: process metrics, the HTTP histogram, and whatever other modules add.
+ * In a cluster (API_PROCESSES > 1) this process's registry is one part of the cluster's: counters
+ * and histograms are summed over the processes; a metric read from Redis at scrape time is the
+ * same in every process and must be registered with `aggregator: 'first'`.
+ */
 @Injectable()
 export class MetricsService {
+  private readonly logger = new Logger('Metrics');
   readonly registry = new Registry();
   readonly httpDuration = new Histogram({
     name: 'http_request_duration_seconds',
@@ -21,5 +28,20 @@ export class MetricsService {
 
   constructor() {
     collectDefaultMetrics({ register: this.registry });
+    shareMetrics(this.registry);
+  }
+
+  /**
+   * What `/metrics` serves: in a cluster, every process's metrics merged by the primary; this
+   * process's own, with a log line, when the primary does not answer in time. Alone: its own.
+   */
+  async text(): Promise<string> {
+    if (!inCluster()) return this.registry.metrics();
+    try {
+      return await clusterMetrics();
+    } catch (err) {
+      this.logger.warn(`cluster metrics unavailable (${(err as Error).message}): serving this process's only`);
+      return this.registry.metrics();
+    }
   }
 }

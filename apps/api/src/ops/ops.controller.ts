@@ -40,7 +40,7 @@ export class OpsController {
     res.status(ok ? 200 : 503).json({ status: ok ? 'up' : 'down', checks: { database, redis } });
   }
 
-  /** With METRICS_TOKEN set (always in production), only to `Authorization: Bearer <METRICS_TOKEN>`. */
+  /** The whole cluster's metrics (MetricsService.text). With METRICS_TOKEN set (always in production), only to `Authorization: Bearer <METRICS_TOKEN>`. */
   @Get('metrics')
   @ApiExcludeEndpoint()
   @Header('Cache-Control', 'no-store')
@@ -49,7 +49,7 @@ export class OpsController {
     if (token && !bearerMatches(req.headers.authorization, token)) {
       throw new AppError(CommonErrors.UNAUTHORIZED, undefined, [], { 'WWW-Authenticate': 'Bearer realm="metrics"' });
     }
-    res.type(this.metrics.registry.contentType).send(await this.metrics.registry.metrics());
+    res.type(this.metrics.registry.contentType).send(await this.metrics.text());
   }
 
   @Get('api/v1/clock')

@@ -10,7 +10,9 @@ const STATES = ['waiting', 'delayed', 'active', 'failed', 'prioritized'] as cons
 /**
  * Queue depth and job latency in /metrics, read from Redis at scrape time: the counts from
  * BullMQ, the latency histogram from the hash every worker process writes (the worker has
- * no HTTP of its own, and any API process can serve the whole cluster's figures).
+ * no HTTP of its own, and any API process can serve the whole cluster's figures). Each is the
+ * same in every API process, so the cluster's /metrics takes it once (`aggregator: 'first'`),
+ * never summed over the processes.
  */
 @Injectable()
 export class QueueMetrics implements OnModuleInit {
@@ -28,6 +30,7 @@ export class QueueMetrics implements OnModuleInit {
       help: 'Jobs per queue and state (BullMQ), read at scrape time',
       labelNames: ['queue', 'state'],
       registers: [this.metrics.registry],
+      aggregator: 'first',
       async collect() {
         this.reset();
         await Promise.all(
@@ -45,8 +48,8 @@ export class QueueMetrics implements OnModuleInit {
       name,
       help,
       type: 'histogram',
-      aggregator: 'sum',
-      get: async () => ({ name, help, type: 'histogram', aggregator: 'sum', values: await this.latencyValues(name) }),
+      aggregator: 'first',
+      get: async () => ({ name, help, type: 'histogram', aggregator: 'first', values: await this.latencyValues(name) }),
       reset: () => undefined,
     } as never);
   }
