@@ -1,5 +1,4 @@
 import { isIP } from 'node:net';
-import { scrubPii } from '@phananh/core';
 import { AuditAction } from './audit-action';
 
 /**
@@ -46,14 +45,4 @@ export function normalizeClientAddress(raw: string | null | undefined): string |
   if (!raw) return null;
   const bare = raw.replace(/%.*$/, '');
   return isIP(bare) ? bare : null;
-}
-
-/** The query with every string that looks like an identity or phone number masked, at any depth. */
-export function scrubQuery<T>(value: T): T {
-  if (typeof value === 'string') return scrubPii(value) as T;
-  if (Array.isArray(value)) return value.map(scrubQuery) as T;
-  if (value && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, scrubQuery(v)])) as T;
-  }
-  return value;
 }

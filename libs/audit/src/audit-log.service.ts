@@ -1,9 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { Clock, KeysetCursor, toVnIso } from '@phananh/core';
+import { Clock, KeysetCursor, scrubPersonalData, toVnIso } from '@phananh/core';
 import { AuditAction } from './audit-action';
-import { AuditEntry, AuditJson, normalizeClientAddress, scrubQuery } from './audit-entry';
+import { AuditEntry, AuditJson, normalizeClientAddress } from './audit-entry';
 
 /** Anything that runs SQL: the DataSource, or a transaction's EntityManager. */
 export interface AuditQueryable {
@@ -181,7 +181,7 @@ export class AuditLog {
       [...(e.ticketCodes ?? [])],
       e.subject?.id ?? null,
       e.subject?.username ?? null,
-      e.query ? JSON.stringify(scrubQuery(e.query)) : null,
+      e.query ? JSON.stringify(scrubPersonalData(e.query)) : null,
       e.details ? JSON.stringify(e.details) : null,
       normalizeClientAddress(e.clientAddress),
     ];

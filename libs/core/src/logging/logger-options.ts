@@ -29,6 +29,15 @@ export const REDACTED_KEYS = [
 const SECRET_KEYS = new Set(REDACTED_KEYS);
 const CENSOR = '[redacted]';
 
+/**
+ * A copy of `value` with personal data removed, at any depth: values under a secret key
+ * censored, number-shaped text masked. For log lines, and for anything else kept that an
+ * official typed (an audit row's query).
+ */
+export function scrubPersonalData<T>(value: T): T {
+  return scrubValue(value) as T;
+}
+
 function scrubValue(value: unknown, depth = 0): unknown {
   if (typeof value === 'string') return scrubPii(value);
   if (depth > 4 || value === null || typeof value !== 'object') return value;
