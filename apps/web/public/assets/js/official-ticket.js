@@ -231,6 +231,18 @@ function duplicates(tk) {
   // Text facts that differ from this ticket's are marked, so that a difference catches the eye.
   const compared = new Set(['issue', 'dose', 'place', 'name', 'citizenId']);
   const confirmBox = h('div', { id: 'merge-confirm', class: 'merge-confirm', hidden: true });
+  /** A button that asks to merge `from` into `into` (the confirmation comes first). */
+  const mergeButton = (from, into, label) =>
+    h(
+      'button',
+      {
+        type: 'button',
+        class: 'btn btn-secondary btn-small',
+        dataset: { mergeFrom: from, mergeInto: into },
+        onclick: (e) => askMerge(confirmBox, from, into, e.currentTarget),
+      },
+      label,
+    );
   const canMerge = (x) => isOpen(tk.status) && isOpen(x.status);
   const table = h(
     'table',
@@ -277,24 +289,14 @@ function duplicates(tk) {
                   ? h(
                       'div',
                       { class: 'merge-actions' },
-                      h(
-                        'button',
-                        {
-                          type: 'button',
-                          class: 'btn btn-secondary btn-small',
-                          dataset: { mergeFrom: x.trackingCode, mergeInto: tk.trackingCode },
-                          onclick: (e) => askMerge(confirmBox, x.trackingCode, tk.trackingCode, e.currentTarget),
-                        },
+                      mergeButton(
+                        x.trackingCode,
+                        tk.trackingCode,
                         t('dup.mergeThatIntoThis', { code: x.trackingCode }),
                       ),
-                      h(
-                        'button',
-                        {
-                          type: 'button',
-                          class: 'btn btn-secondary btn-small',
-                          dataset: { mergeFrom: tk.trackingCode, mergeInto: x.trackingCode },
-                          onclick: (e) => askMerge(confirmBox, tk.trackingCode, x.trackingCode, e.currentTarget),
-                        },
+                      mergeButton(
+                        tk.trackingCode,
+                        x.trackingCode,
                         t('dup.mergeThisIntoThat', { code: x.trackingCode }),
                       ),
                     )
