@@ -17,10 +17,6 @@ export const OPEN_STATUSES: readonly TicketStatus[] = [
   TicketStatus.Deferred,
 ];
 
-export const CLOSED_STATUSES: readonly TicketStatus[] = Object.values(TicketStatus).filter(
-  (s) => !OPEN_STATUSES.includes(s),
-);
-
 /**
  * The open statuses as the partial indexes' predicate spells them (`status IN ('ASSIGNED', …)`).
  * Use it verbatim next to `status` so that the planner can prove those indexes apply; a
