@@ -5,6 +5,7 @@ import { DuplicatesAndWithdrawal1764400000000 } from './1764400000000-Duplicates
 import { PersonalDataRetention1764420000000 } from './1764420000000-PersonalDataRetention';
 import { AuditLog1764430000000 } from './1764430000000-AuditLog';
 import { MergedIntoIndex1764450000000 } from './1764450000000-MergedIntoIndex';
+import { OfficialAccounts1765000000000 } from './1765000000000-OfficialAccounts';
 
 /** Every migration, in order. A new migration is added here as well as in its file. */
 export const MIGRATIONS = [
@@ -15,4 +16,5 @@ export const MIGRATIONS = [
   PersonalDataRetention1764420000000,
   AuditLog1764430000000,
   MergedIntoIndex1764450000000,
+  OfficialAccounts1765000000000,
 ];
