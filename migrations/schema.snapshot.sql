@@ -135,6 +135,25 @@ CREATE TABLE identity_province_codes (
   CONSTRAINT pk_identity_province_codes PRIMARY KEY (cccd_code)
 );
 
+CREATE TABLE reply_templates (
+  id uuid NOT NULL DEFAULT gen_random_uuid(),
+  unit_code character varying(5) NOT NULL,
+  kind text NOT NULL,
+  reason_code text,
+  title text NOT NULL,
+  text_vi text NOT NULL,
+  text_en text,
+  created_by uuid,
+  created_at timestamp with time zone NOT NULL,
+  updated_at timestamp with time zone NOT NULL,
+  CONSTRAINT ck_reply_templates_kind CHECK ((kind = ANY (ARRAY['RESOLUTION'::text, 'REJECTION'::text]))),
+  CONSTRAINT ck_reply_templates_reason CHECK (((kind = 'REJECTION'::text) OR (reason_code IS NULL))),
+  CONSTRAINT fk_reply_templates_created_by FOREIGN KEY (created_by) REFERENCES users(id) ON DELETE SET NULL,
+  CONSTRAINT fk_reply_templates_unit FOREIGN KEY (unit_code) REFERENCES units(code),
+  CONSTRAINT pk_reply_templates PRIMARY KEY (id)
+);
+CREATE INDEX ix_reply_templates_unit ON public.reply_templates USING btree (unit_code, kind);
+
 CREATE TABLE ticket_events (
   id bigint NOT NULL GENERATED ALWAYS AS IDENTITY,
   ticket_id bigint NOT NULL,

@@ -52,7 +52,7 @@ export class ReportLookupService {
               code: row.rejectionReasonCode,
               reason: reason?.text[lang] ?? row.rejectionReasonCode,
               note: row.rejectionNote,
-              nextStep: REJECTION_NEXT_STEP[lang],
+              nextStep: (reason?.nextStep ?? REJECTION_NEXT_STEP)[lang],
             }
           : null,
       timeline: row.timeline.map((e) => ({

@@ -6,3 +6,5 @@ export * from './tickets.errors';
 export * from './tickets.service';
 export * from './ticket-queue.service';
 export * from './tickets.module';
+export * from './bulk-actions';
+export * from './reply-templates';

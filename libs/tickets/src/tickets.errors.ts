@@ -40,6 +40,8 @@ export const TicketErrors = defineErrors({
     vi: 'Người dân đã có một phản ánh khác đang mở về cùng nội dung',
     en: 'The citizen has another open report about the same thing',
   },
+  // Reply templates: unknown and out of reach (or not managed by the caller) are the same answer.
+  TEMPLATE_NOT_FOUND: { status: 404, vi: 'Không tìm thấy mẫu trả lời', en: 'No such reply template' },
   TICKET_ERASED: {
     status: 409,
     vi: 'Dữ liệu cá nhân của phản ánh đã được xoá khi hết thời hạn lưu trữ: không thể thay đổi phản ánh này nữa',
@@ -56,6 +58,34 @@ export const TicketValidation = registerValidationMessages({
   MERGE_SAME_TICKET: {
     vi: 'Không thể gộp một phản ánh vào chính nó',
     en: 'A report cannot be merged into itself',
+  },
+  BULK_DUPLICATE_ITEM: {
+    vi: 'Phản ánh này đã có ở phần tử trước trong cùng yêu cầu',
+    en: 'This report is already an earlier item of the same request',
+  },
+  TEMPLATE_UNKNOWN: {
+    vi: 'Không có mẫu trả lời này trong phạm vi của bạn',
+    en: 'No such reply template within your reach',
+  },
+  TEMPLATE_WRONG_KIND: {
+    vi: 'Mẫu trả lời này không dành cho thao tác này',
+    en: 'This reply template is not for this action',
+  },
+  TEMPLATE_OTHER_REASON: {
+    vi: 'Mẫu trả lời này dành cho một lý do từ chối khác',
+    en: 'This reply template is for another rejection reason',
+  },
+  TEMPLATE_WITH_TEXT: {
+    vi: 'Chọn mẫu trả lời hoặc tự ghi nội dung, không cả hai',
+    en: 'Give a reply template or the text, not both',
+  },
+  TEMPLATE_UNIT_OUTSIDE_REACH: {
+    vi: 'Chỉ tạo được mẫu trả lời cho đơn vị trong phạm vi của bạn',
+    en: 'Templates can only be kept for units within your reach',
+  },
+  TEMPLATE_REASON_NOT_REJECTION: {
+    vi: 'Chỉ mẫu trả lời từ chối mới gắn với lý do từ chối',
+    en: 'Only rejection templates go with a rejection reason',
   },
   TRANSFER_OUTSIDE_PROVINCE: {
     vi: 'Chỉ chuyển được cho đơn vị trong tỉnh của mình',

@@ -46,6 +46,22 @@ interface EventFields {
   note?: string | null;
 }
 
+/** A change of one ticket inside a transaction of the caller's (bulk actions): see TicketsService.change. */
+export interface TicketChange {
+  q: Queryable;
+  user: AuthUser;
+  /** The ticket as read in the caller's reach (findManyInReach). */
+  row: TicketRow;
+  /** The version the client saw: the change is made only if the ticket still has it. */
+  expectedVersion: number;
+}
+
+/** What a ticket is after a change. */
+export interface ChangeOutcome {
+  status: TicketStatus;
+  version: number;
+}
+
 export interface AttachmentLocation {
   id: string;
   contentType: string;
@@ -94,11 +110,65 @@ export class TicketsService {
     return this.fullView(user, row, true);
   }
 
+  /**
+   * The tickets of `trackingCodes` that exist and are in the caller's reach, in one query (the
+   * bulk actions' read): a code missing from the answer is unknown or out of reach, alike.
+   */
+  async findManyInReach(user: AuthUser, trackingCodes: readonly string[]): Promise<TicketRow[]> {
+    const params: unknown[] = [trackingCodes];
+    return this.db.query(
+      `SELECT ${TICKET_ROW_SELECT} FROM tickets t WHERE t.tracking_code = ANY ($1::text[]) AND ${reachSql(user, 't', params)}`,
+      params,
+    );
+  }
+
   async act(user: AuthUser, trackingCode: string, input: WorkflowInput): Promise<TicketView> {
     const transition = TRANSITIONS[input.action];
     if (transition.roles && !transition.roles.includes(user.role)) throw new AppError(CommonErrors.FORBIDDEN);
     if (input.action === WorkflowAction.Merge) return this.merge(user, trackingCode, input.into, input.note ?? null);
     const row = await this.findInReach(user, trackingCode);
+    await this.db.transaction((m) => this.apply(m, user, row, input));
+    return this.fullView(user, await this.reload(row.id), false);
+  }
+
+  /**
+   * The single-ticket change that bulk actions apply to each of their tickets: the same checks,
+   * update and history entry as `act`, inside the caller's transaction `c.q`, on the row as the
+   * caller read it, and only if the ticket still has the version the client saw
+   * (`expectedVersion`; else TICKET_CHANGED). Answers the ticket's new status and version.
+   */
+  async change(
+    c: TicketChange,
+    input: Exclude<WorkflowInput, { action: WorkflowAction.Merge }>,
+  ): Promise<ChangeOutcome> {
+    const transition = TRANSITIONS[input.action];
+    if (transition.roles && !transition.roles.includes(c.user.role)) throw new AppError(CommonErrors.FORBIDDEN);
+    if (c.row.version !== c.expectedVersion) throw new AppError(TicketErrors.TICKET_CHANGED);
+    return this.apply(c.q, c.user, c.row, input);
+  }
+
+  /**
+   * The checks of an action's input that do not depend on the ticket (a bulk action runs them
+   * once, before any ticket): a standard rejection reason, a note with OTHER, a transfer to a
+   * known unit of the caller's province.
+   */
+  checkInput(user: AuthUser, input: WorkflowInput): void {
+    if (input.action === WorkflowAction.Reject) {
+      if (!rejectionReason(input.reasonCode)) throw fieldError('reasonCode', 'isIn');
+      if (input.reasonCode === 'OTHER' && !input.note?.trim()) throw fieldError('note', 'NOTE_REQUIRED');
+    }
+    if (input.action === WorkflowAction.Transfer) this.transferUnit(user, input.unitCode);
+  }
+
+  /** One workflow step on a ticket read in reach, in the transaction `m`: its checks, the versioned update, the history entry. */
+  private async apply(
+    m: Queryable,
+    user: AuthUser,
+    row: TicketRow,
+    input: Exclude<WorkflowInput, { action: WorkflowAction.Merge }>,
+  ): Promise<ChangeOutcome> {
+    const transition = TRANSITIONS[input.action];
+    this.checkInput(user, input);
     // Erased tickets are closed for good: a reopened one would be work without a citizen, and a
     // comment would bring free text back after the end of its retention.
     if (row.piiErasedAt) throw new AppError(TicketErrors.TICKET_ERASED);
@@ -106,7 +176,6 @@ export class TicketsService {
     const now = this.clock.now();
     const set: Partial<TicketRecord> = {};
     const event: EventFields = { fromStatus: row.status, toStatus: transition.to ?? row.status };
-
     switch (input.action) {
       case WorkflowAction.Start:
         break;
@@ -119,8 +188,6 @@ export class TicketsService {
         break;
       case WorkflowAction.Reject: {
         const note = input.note?.trim() || null;
-        if (!rejectionReason(input.reasonCode)) throw fieldError('reasonCode', 'isIn');
-        if (input.reasonCode === 'OTHER' && !note) throw fieldError('note', 'NOTE_REQUIRED');
         Object.assign(set, {
           rejectionReasonCode: input.reasonCode,
           rejectionNote: note,
@@ -166,14 +233,13 @@ export class TicketsService {
     }
     if (transition.to) set.status = transition.to;
 
-    await this.db.transaction(async (m) => {
-      // A comment changes nothing on the ticket, so it neither bumps the version nor conflicts;
-      // it only makes sure that the retention job has not erased the ticket meanwhile.
-      if (Object.keys(set).length > 0) await this.update(m, row, set, now);
-      else await this.lockUnerased(m, row.id);
-      await this.insertEvent(m, row.id, user, transition.event, event);
-    });
-    return this.fullView(user, await this.reload(row.id), false);
+    // A comment changes nothing on the ticket, so it neither bumps the version nor conflicts;
+    // it only makes sure that the retention job has not erased the ticket meanwhile.
+    const changes = Object.keys(set).length > 0;
+    if (changes) await this.update(m, row, set, now);
+    else await this.lockUnerased(m, row.id);
+    await this.insertEvent(m, row.id, user, transition.event, event);
+    return { status: set.status ?? row.status, version: changes ? row.version + 1 : row.version };
   }
 
   /**
@@ -301,9 +367,15 @@ export class TicketsService {
   }
 
   private transferTarget(user: AuthUser, row: TicketRow, unitCode: string): string {
+    const target = this.transferUnit(user, unitCode);
+    if (target === row.unitCode) throw fieldError('unitCode', 'TRANSFER_SAME_UNIT');
+    return target;
+  }
+
+  /** A unit the caller may transfer tickets to: known, and in the own province (admins: any). */
+  private transferUnit(user: AuthUser, unitCode: string): string {
     const target = this.reference.unit(unitCode);
     if (!target) throw fieldError('unitCode', 'UNIT_UNKNOWN');
-    if (target.code === row.unitCode) throw fieldError('unitCode', 'TRANSFER_SAME_UNIT');
     if (user.role !== Role.Admin) {
       const own = user.unitCode ? this.reference.unit(user.unitCode) : undefined;
       if (!own || own.provinceCode !== target.provinceCode) throw fieldError('unitCode', 'TRANSFER_OUTSIDE_PROVINCE');

@@ -76,6 +76,25 @@ async function alertFor(ctx: MatrixContext, recipientId: string): Promise<string
   return alert.id;
 }
 
+/** A reply template of the place's ward, written straight into the table. */
+async function templateIn(ctx: MatrixContext, place: Place): Promise<string> {
+  const [row] = await ctx.t.db.query(
+    `INSERT INTO reply_templates (unit_code, kind, title, text_vi, created_at, updated_at)
+     VALUES ($1, 'RESOLUTION', 'Mẫu', 'Đã bổ sung mũi tiêm', $2, $2) RETURNING id`,
+    [ctx.unit[place], ctx.t.clock.now()],
+  );
+  return row.id;
+}
+
+const TEMPLATE_BODY = { kind: 'REJECTION', reasonCode: 'NAME_MISMATCH', title: 'Sai tên', text: { vi: 'Họ tên sai' } };
+/** Supervisors manage the templates of their reach (else 404, like an unknown one); officers none. */
+const MANAGED_TEMPLATE = (status: number): MatrixEntry => ({
+  anonymous: 401,
+  officer: 403,
+  supervisor: { inside: status, outside: 404 },
+  admin: { inside: status, outside: status },
+});
+
 const report = (citizenId: string) => ({
   citizen: { fullName: 'Nguyễn Văn An', dateOfBirth: '1990-05-17', citizenId, phone: '0912345678' },
   issueType: 'MISSING_DOSE',
@@ -173,12 +192,39 @@ export const ENDPOINT_MATRIX: Record<string, MatrixEntry> = {
       return { params: { trackingCode: merged.trackingCode }, body: { into: kept.trackingCode } };
     },
   },
+  // Bulk actions answer 200 whatever the tickets: one out of reach is an item `ticket-not-found`
+  // (bulk-actions.e2e-spec.ts checks that it reads exactly like an unknown one).
+  'POST /api/v1/tickets/bulk': {
+    ...OFFICIALS(200),
+    request: async (ctx, place) => ({
+      body: { action: 'start', items: [{ trackingCode: (await ctx.ticket(place)).trackingCode, version: 1 }] },
+    }),
+  },
   'POST /api/v1/tickets/{trackingCode}/reopen': {
     anonymous: 401,
     officer: 403,
     supervisor: { inside: 200, outside: 404 },
     admin: { inside: 200, outside: 200 },
     request: ticketAction({ reason: 'Xem lại' }, TicketStatus.Resolved),
+  },
+
+  // Reply templates: read by every official (what applies to them), kept by supervisors for their reach.
+  'GET /api/v1/reply-templates': OFFICIALS(),
+  'POST /api/v1/reply-templates': {
+    // A unit outside the supervisor's reach is a field error of the body (TEMPLATE_UNIT_OUTSIDE_REACH).
+    anonymous: 401,
+    officer: 403,
+    supervisor: { inside: 201, outside: 400 },
+    admin: { inside: 201, outside: 201 },
+    request: async (ctx, place) => ({ body: { ...TEMPLATE_BODY, unitCode: ctx.unit[place] } }),
+  },
+  'PUT /api/v1/reply-templates/{id}': {
+    ...MANAGED_TEMPLATE(200),
+    request: async (ctx, place) => ({ params: { id: await templateIn(ctx, place) }, body: TEMPLATE_BODY }),
+  },
+  'DELETE /api/v1/reply-templates/{id}': {
+    ...MANAGED_TEMPLATE(204),
+    request: async (ctx, place) => ({ params: { id: await templateIn(ctx, place) } }),
   },
 
   // Alerts and SLA figures.

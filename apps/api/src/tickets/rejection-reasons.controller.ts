@@ -8,10 +8,19 @@ import { RejectionReasonView } from './ticket.views';
 @Controller('api/v1/reference')
 export class RejectionReasonsController {
   @Get('rejection-reasons')
-  @ApiOperation({ summary: "The standard rejection reasons of the health ministry's process, and OTHER" })
+  @ApiOperation({
+    summary:
+      "The standard rejection reasons of the health ministry's process, and OTHER, each with its default note and the citizen's next step",
+  })
   @ApiOkResponse({ type: [RejectionReasonView] })
   list(@Headers('accept-language') acceptLanguage?: string): RejectionReasonView[] {
     const lang = langFrom(acceptLanguage);
-    return REJECTION_REASONS.map((r) => ({ code: r.code, text: r.text[lang], requiresNote: r.code === 'OTHER' }));
+    return REJECTION_REASONS.map((r) => ({
+      code: r.code,
+      text: r.text[lang],
+      requiresNote: r.code === 'OTHER',
+      defaultNote: r.defaultNote?.[lang] ?? null,
+      nextStep: r.nextStep[lang],
+    }));
   }
 }

@@ -1,8 +1,23 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform } from 'class-transformer';
-import { IsEnum, IsIn, IsOptional, IsString, Length, Matches, MaxLength } from 'class-validator';
+import { Transform, Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsEnum,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Length,
+  Matches,
+  MaxLength,
+  Min,
+  ValidateIf,
+  ValidateNested,
+} from 'class-validator';
 import { normalizeTrackingCode } from '@phananh/reports';
-import { REJECTION_REASONS } from '@phananh/tickets';
+import { BULK_ACTION_NAMES, BULK_MAX_ITEMS, BulkActionName, REJECTION_REASONS } from '@phananh/tickets';
 import { IssueType, TicketStatus } from '@phananh/ticket-store';
 import { PageQueryDto } from '../http/page-query.dto';
 
@@ -40,12 +55,33 @@ export class QueueQueryDto extends PageQueryDto {
   issueType?: IssueType;
 }
 
+/** As typed (any case, dashes optional); a code that cannot be one of ours is simply not found. */
+const trackingCode = ({ value }: { value: unknown }) =>
+  typeof value === 'string' ? (normalizeTrackingCode(value) ?? value.trim()) : value;
+
+const TEMPLATE_ID = {
+  description:
+    'A reply template (GET /api/v1/reply-templates) whose text, in the language of Accept-Language, is used instead of ' +
+    'writing one; not together with the text itself',
+  format: 'uuid',
+};
+
 export class ResolveDto {
-  @ApiProperty({ description: 'What was corrected', example: 'Đã bổ sung mũi 2 trên Nền tảng' })
+  @ApiPropertyOptional({
+    description: 'What was corrected (required unless templateId is given)',
+    example: 'Đã bổ sung mũi 2 trên Nền tảng',
+  })
+  @ValidateIf((o: ResolveDto) => o.templateId === undefined || o.resolution !== undefined)
   @Transform(trim)
   @IsString()
   @Length(1, 2000)
-  resolution: string;
+  resolution?: string;
+
+  @ApiPropertyOptional(TEMPLATE_ID)
+  @IsOptional()
+  @IsString()
+  @Length(1, 64)
+  templateId?: string;
 }
 
 export class ReasonDto {
@@ -61,12 +97,18 @@ export class RejectDto {
   @IsIn(REJECTION_REASONS.map((r) => r.code))
   reasonCode: string;
 
-  @ApiPropertyOptional({ description: 'Required with OTHER' })
+  @ApiPropertyOptional({ description: 'Required with OTHER (unless templateId is given)' })
   @IsOptional()
   @Transform(trim)
   @IsString()
   @MaxLength(2000)
   note?: string;
+
+  @ApiPropertyOptional(TEMPLATE_ID)
+  @IsOptional()
+  @IsString()
+  @Length(1, 64)
+  templateId?: string;
 }
 
 export class TransferDto {
@@ -95,8 +137,7 @@ export class MergeDto {
       'The tracking code of the report to keep: open, in your reach, the same citizen’s and linked to this one as a possible duplicate',
     example: '7KQM-X4HT-9PR',
   })
-  // As typed (any case, dashes optional); a code that cannot be one of ours is simply not found.
-  @Transform(({ value }) => (typeof value === 'string' ? (normalizeTrackingCode(value) ?? value.trim()) : value))
+  @Transform(trackingCode)
   @IsString()
   @Length(1, 32)
   into: string;
@@ -110,4 +151,79 @@ export class MergeDto {
   @IsString()
   @MaxLength(2000)
   note?: string;
+}
+
+export class BulkItemDto {
+  @ApiProperty({ example: '7KQM-X4HT-9PR', description: 'As typed (any case, dashes optional)' })
+  @Transform(trackingCode)
+  @IsString()
+  @Length(1, 32)
+  trackingCode: string;
+
+  @ApiProperty({
+    example: 3,
+    description: 'The version of the ticket you saw (its `version`): the action is taken only if it is still that',
+  })
+  @IsInt()
+  @Min(1)
+  version: number;
+}
+
+export class BulkActionDto {
+  @ApiProperty({ enum: BULK_ACTION_NAMES })
+  @IsIn(BULK_ACTION_NAMES)
+  action: BulkActionName;
+
+  @ApiProperty({
+    type: [BulkItemDto],
+    description: `1 to ${BULK_MAX_ITEMS} tickets, each once; the answer lists them in this order`,
+  })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(BULK_MAX_ITEMS)
+  @ValidateNested({ each: true })
+  @Type(() => BulkItemDto)
+  items: BulkItemDto[];
+
+  @ApiPropertyOptional({ description: 'resolve: what was corrected (or templateId)' })
+  @ValidateIf(
+    (o: BulkActionDto) => o.action === 'resolve' && (o.templateId === undefined || o.resolution !== undefined),
+  )
+  @Transform(trim)
+  @IsString()
+  @Length(1, 2000)
+  resolution?: string;
+
+  @ApiPropertyOptional({ description: 'defer and transfer: why' })
+  @ValidateIf((o: BulkActionDto) => o.action === 'defer' || o.action === 'transfer')
+  @Transform(trim)
+  @IsString()
+  @Length(1, 2000)
+  reason?: string;
+
+  @ApiPropertyOptional({
+    enum: REJECTION_REASONS.map((r) => r.code),
+    description: 'reject: the standard reason (GET /api/v1/reference/rejection-reasons)',
+  })
+  @ValidateIf((o: BulkActionDto) => o.action === 'reject')
+  @IsIn(REJECTION_REASONS.map((r) => r.code))
+  reasonCode?: string;
+
+  @ApiPropertyOptional({ description: 'reject: the note (required with OTHER, unless templateId is given)' })
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @MaxLength(2000)
+  note?: string;
+
+  @ApiPropertyOptional({ description: 'transfer: a unit of your province (admins: any unit)', example: '00004' })
+  @ValidateIf((o: BulkActionDto) => o.action === 'transfer')
+  @Matches(/^\d{2,5}$/)
+  unitCode?: string;
+
+  @ApiPropertyOptional({ ...TEMPLATE_ID, description: `resolve and reject: ${TEMPLATE_ID.description}` })
+  @IsOptional()
+  @IsString()
+  @Length(1, 64)
+  templateId?: string;
 }

@@ -146,4 +146,40 @@ export class RejectionReasonView {
   @ApiProperty({ example: 'NAME_MISMATCH' }) code: string;
   @ApiProperty({ description: "In the request's language (Accept-Language)" }) text: string;
   @ApiProperty() requiresNote: boolean;
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    description: 'The note offered when the reason is picked (the official may change it); null for OTHER',
+  })
+  defaultNote: string | null;
+  @ApiProperty({ description: 'What the citizen is told to do next (status page)' }) nextStep: string;
+}
+
+class BulkProblemView {
+  @ApiProperty({ example: 'urn:phananh:problem:ticket-changed' }) type: string;
+  @ApiProperty({
+    example: 'TICKET_CHANGED',
+    description:
+      'TICKET_NOT_FOUND (unknown or outside your reach, alike), TICKET_CHANGED, TRANSITION_NOT_ALLOWED, ' +
+      'TICKET_ERASED, DUPLICATE_OPEN, or the code of a per-ticket field check (e.g. TRANSFER_SAME_UNIT)',
+  })
+  code: string;
+  @ApiProperty({ example: 409, description: 'The status its single action would answer' }) status: number;
+  @ApiProperty({ description: "In the request's language" }) title: string;
+}
+
+export class BulkResultView {
+  @ApiProperty() trackingCode: string;
+  @ApiProperty({ description: 'true: the action was taken on this ticket' }) ok: boolean;
+  @ApiPropertyOptional({ enum: STATUSES, description: 'ok: the new status' }) status?: string;
+  @ApiPropertyOptional({ description: 'ok: the new version' }) version?: number;
+  @ApiPropertyOptional({ type: BulkProblemView, description: 'not ok: why (nothing was changed on this ticket)' })
+  problem?: BulkProblemView;
+}
+
+export class BulkAnswerView {
+  @ApiProperty({ example: 'resolve' }) action: string;
+  @ApiProperty({ description: 'Tickets acted on' }) done: number;
+  @ApiProperty({ description: 'Tickets left as they were' }) failed: number;
+  @ApiProperty({ type: [BulkResultView], description: 'One per item, in the order sent' }) results: BulkResultView[];
 }

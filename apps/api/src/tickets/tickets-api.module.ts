@@ -3,10 +3,11 @@ import { AuditModule } from '@phananh/audit';
 import { AttachmentsModule } from '@phananh/reports';
 import { TicketsModule } from '@phananh/tickets';
 import { RejectionReasonsController } from './rejection-reasons.controller';
+import { ReplyTemplatesController } from './reply-templates.controller';
 import { TicketsController } from './tickets.controller';
 
 @Module({
   imports: [TicketsModule, AttachmentsModule, AuditModule],
-  controllers: [TicketsController, RejectionReasonsController],
+  controllers: [TicketsController, RejectionReasonsController, ReplyTemplatesController],
 })
 export class TicketsApiModule {}

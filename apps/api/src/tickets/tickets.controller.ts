@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Header, HttpCode, Param, Post, Query, StreamableFile } from '@nestjs/common';
+import { Body, Controller, Get, Header, Headers, HttpCode, Param, Post, Query, StreamableFile } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiConflictResponse,
@@ -10,13 +10,31 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { AuditAction, AuditLog } from '@phananh/audit';
-import { AppError } from '@phananh/core';
+import { AppError, langFrom } from '@phananh/core';
 import { Auth, AuthUser, CurrentUser, Role } from '@phananh/identity';
 import { AttachmentStore } from '@phananh/reports';
-import { TicketErrors, TicketQueue, TicketsService, WorkflowAction } from '@phananh/tickets';
+import {
+  BULK_MAX_ITEMS,
+  BulkActions,
+  ReplyTemplates,
+  TicketErrors,
+  TicketQueue,
+  TicketsService,
+  WorkflowAction,
+} from '@phananh/tickets';
 import { ClientAddress } from '../http/client-address';
-import { CommentDto, MergeDto, QueueQueryDto, ReasonDto, RejectDto, ResolveDto, TransferDto } from './ticket.dto';
-import { QueuePageView, TicketDetailView } from './ticket.views';
+import { problemType } from '../http/problem';
+import {
+  BulkActionDto,
+  CommentDto,
+  MergeDto,
+  QueueQueryDto,
+  ReasonDto,
+  RejectDto,
+  ResolveDto,
+  TransferDto,
+} from './ticket.dto';
+import { BulkAnswerView, QueuePageView, TicketDetailView } from './ticket.views';
 
 const NOT_FOUND = 'No such ticket, or outside your reach (indistinguishable)';
 const CONFLICT = 'Not allowed in the current status, or changed by someone else meanwhile';
@@ -29,7 +47,53 @@ export class TicketsController {
     private readonly queue: TicketQueue,
     private readonly store: AttachmentStore,
     private readonly audit: AuditLog,
+    private readonly bulk: BulkActions,
+    private readonly templates: ReplyTemplates,
   ) {}
+
+  @Post('bulk')
+  @HttpCode(200)
+  @Auth()
+  @ApiOperation({
+    summary: `One action on up to ${BULK_MAX_ITEMS} tickets, each on its own: start, resolve, reject, defer or transfer`,
+    description:
+      'Each ticket is acted on exactly as by its single action (same checks, history entry, version bump), and only if ' +
+      'it still has the `version` given with it. The answer lists every item in the order sent: its new status and ' +
+      'version, or its problem (`ticket-not-found` for a ticket unknown or outside your reach, alike; ' +
+      '`ticket-changed`; `transition-not-allowed`; …). A bad request (more than 200 items, a ticket twice, a missing ' +
+      'parameter, an unknown transfer unit, OTHER without a note) is refused whole with 400 and nothing is done.',
+  })
+  @ApiOkResponse({ type: BulkAnswerView })
+  @ApiBadRequestResponse({ description: 'Refused whole: nothing was done' })
+  async bulkAction(
+    @CurrentUser() user: AuthUser,
+    @Body() body: BulkActionDto,
+    @Headers('accept-language') acceptLanguage?: string,
+  ): Promise<BulkAnswerView> {
+    const lang = langFrom(acceptLanguage);
+    const { action, items, ...params } = body;
+    const results = await this.bulk.run(user, action, items, params, lang);
+    return {
+      action,
+      done: results.filter((r) => r.ok).length,
+      failed: results.filter((r) => !r.ok).length,
+      results: results.map((r) =>
+        r.ok
+          ? { trackingCode: r.trackingCode, ok: true, status: r.status, version: r.version }
+          : {
+              trackingCode: r.trackingCode,
+              ok: false,
+              problem: {
+                type: problemType(r.error.def.code),
+                // A per-ticket validation refusal (e.g. TRANSFER_SAME_UNIT) by its field code.
+                code: r.error.fieldErrors[0]?.code ?? r.error.def.code,
+                status: r.error.def.status,
+                title: r.error.fieldErrors[0]?.message[lang] ?? r.error.def.title[lang],
+              },
+            },
+      ),
+    };
+  }
 
   @Get()
   @Auth()
@@ -155,16 +219,21 @@ export class TicketsController {
   @Post(':trackingCode/resolve')
   @HttpCode(200)
   @Auth()
-  @ApiOperation({ summary: 'The record was corrected (→ RESOLVED)' })
+  @ApiOperation({ summary: 'The record was corrected (→ RESOLVED); the text written, or a reply template' })
   @ApiOkResponse({ type: TicketDetailView })
   @ApiNotFoundResponse({ description: NOT_FOUND })
   @ApiConflictResponse({ description: CONFLICT })
-  resolve(
+  async resolve(
     @CurrentUser() user: AuthUser,
     @Param('trackingCode') code: string,
     @Body() body: ResolveDto,
+    @Headers('accept-language') acceptLanguage?: string,
   ): Promise<TicketDetailView> {
-    return this.tickets.act(user, code, { action: WorkflowAction.Resolve, resolution: body.resolution });
+    const resolution =
+      body.templateId === undefined
+        ? body.resolution!
+        : await this.templates.fill(user, body, 'resolution', langFrom(acceptLanguage));
+    return this.tickets.act(user, code, { action: WorkflowAction.Resolve, resolution });
   }
 
   @Post(':trackingCode/defer')
@@ -185,20 +254,24 @@ export class TicketsController {
   @Post(':trackingCode/reject')
   @HttpCode(200)
   @Auth()
-  @ApiOperation({ summary: 'Cannot be acted on (→ REJECTED), with a standard reason; OTHER needs a note' })
+  @ApiOperation({
+    summary:
+      'Cannot be acted on (→ REJECTED), with a standard reason; OTHER needs a note; the note may be a reply template',
+  })
   @ApiOkResponse({ type: TicketDetailView })
   @ApiNotFoundResponse({ description: NOT_FOUND })
   @ApiConflictResponse({ description: CONFLICT })
-  reject(
+  async reject(
     @CurrentUser() user: AuthUser,
     @Param('trackingCode') code: string,
     @Body() body: RejectDto,
+    @Headers('accept-language') acceptLanguage?: string,
   ): Promise<TicketDetailView> {
-    return this.tickets.act(user, code, {
-      action: WorkflowAction.Reject,
-      reasonCode: body.reasonCode,
-      note: body.note,
-    });
+    const note =
+      body.templateId === undefined
+        ? body.note
+        : await this.templates.fill(user, body, 'note', langFrom(acceptLanguage));
+    return this.tickets.act(user, code, { action: WorkflowAction.Reject, reasonCode: body.reasonCode, note });
   }
 
   @Post(':trackingCode/transfer')
