@@ -142,7 +142,8 @@ describe('POST /api/v1/reports/lookup', () => {
       code: 'DOB_MISMATCH',
       reason: 'Ngày sinh không khớp',
       note: 'Phiếu ghi 1991',
-      nextStep: 'Vui lòng mang giấy xác nhận tiêm hoặc phiếu sàng lọc đến cơ sở tiêm chủng để được hỗ trợ.',
+      // The next step of this reason (each standard reason has its own).
+      nextStep: 'Vui lòng gửi lại phản ánh với ngày sinh đúng như trên căn cước công dân.',
     });
     expect(vi.body.timeline.map((e: { action: string }) => e.action)).toEqual(['FILED', 'ASSIGNED', 'REJECTED']);
     expect(vi.body.timeline[2]).toEqual({
@@ -154,7 +155,7 @@ describe('POST /api/v1/reports/lookup', () => {
     const en = await lookup({ trackingCode: code, citizenId: citizen.citizenId }, 'en').expect(200);
     expect(en.body.rejection).toMatchObject({
       reason: 'The date of birth does not match',
-      nextStep: 'Please take your vaccination certificate or screening form to the vaccination facility for help.',
+      nextStep: 'Please file again with your date of birth exactly as on your identity card.',
     });
   });
 

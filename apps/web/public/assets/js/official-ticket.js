@@ -4,6 +4,7 @@ import { startCountdowns, syncClock } from './clock.js';
 import { $, fmtBytes, fmtDate, fmtDateTime, h, mount, queryParam, showMessage } from './dom.js';
 import { FieldErrors, focusField } from './form-errors.js';
 import { initI18n, onLangChange, t, tOr } from './i18n.js';
+import { fillTemplatePicker, loadTemplates } from './templates.js';
 
 initI18n();
 
@@ -446,16 +447,9 @@ function actions(tk) {
   }
   if (open) {
     list.append(
-      actionForm('resolve', t('action.resolve'), 'btn-primary', [textArea('resolution', t('action.resolution'), true)]),
+      resolveForm(tk),
       actionForm('defer', t('action.defer'), 'btn-secondary', [textArea('reason', t('action.deferReason'), true)]),
-      actionForm('reject', t('action.reject'), 'btn-danger', [
-        selectField(
-          'reasonCode',
-          t('action.rejectReason'),
-          reasons.map((r) => [r.code, reasonText(r)]),
-        ),
-        textArea('note', t('action.rejectNote'), false, t('action.rejectNoteHint')),
-      ]),
+      rejectForm(tk),
       actionForm('transfer', t('action.transfer'), 'btn-secondary', [
         inputField('unitCode', t('action.unitCode'), t('action.unitCodeHint')),
         textArea('reason', t('action.transferReason'), true),
@@ -472,6 +466,57 @@ function actions(tk) {
     actionForm('comments', t('action.comment'), 'btn-secondary', [textArea('text', t('action.commentText'), true)]),
   );
   return list;
+}
+
+/** Approve, with the unit's resolution templates offered (they fill the text, which stays editable). */
+function resolveForm(tk) {
+  const text = textArea('resolution', t('action.resolution'), true);
+  const picker = templatePicker();
+  loadTemplates({ kind: 'RESOLUTION', unitCode: tk.assignedUnit?.code }).then((list) =>
+    fillTemplatePicker(picker.select, list, text.querySelector('textarea')),
+  );
+  return actionForm('resolve', t('action.resolve'), 'btn-primary', [picker.box, text]);
+}
+
+/**
+ * Reject: picking a reason writes its default note (unless the official wrote their own) and
+ * offers the unit's rejection templates for that reason.
+ */
+function rejectForm(tk) {
+  const reason = selectField(
+    'reasonCode',
+    t('action.rejectReason'),
+    reasons.map((r) => [r.code, reasonText(r)]),
+  );
+  const noteBox = textArea('note', t('action.rejectNote'), false, t('action.rejectNoteHint'));
+  const note = noteBox.querySelector('textarea');
+  const picker = templatePicker();
+  let defaultNote = '';
+  const offer = (reasonCode) =>
+    loadTemplates({ kind: 'REJECTION', reasonCode, unitCode: tk.assignedUnit?.code }).then((list) =>
+      fillTemplatePicker(picker.select, list, note),
+    );
+  reason.querySelector('select').addEventListener('change', (e) => {
+    const chosen = reasons.find((r) => r.code === e.currentTarget.value);
+    if (!note.value.trim() || note.value === defaultNote) note.value = chosen?.defaultNote ?? '';
+    defaultNote = note.value;
+    offer(e.currentTarget.value);
+  });
+  offer('');
+  return actionForm('reject', t('action.reject'), 'btn-danger', [reason, picker.box, noteBox]);
+}
+
+/** A reply-template picker (no name: it is not sent; it fills the text). */
+function templatePicker() {
+  const select = h('select', { id: `a${++seq}-template`, 'aria-describedby': `a${seq}-template-hint` });
+  const box = h(
+    'div',
+    { class: 'field' },
+    h('label', { for: select.id }, t('tpl.label')),
+    h('p', { class: 'hint', id: `a${seq}-template-hint` }, t('tpl.hint')),
+    select,
+  );
+  return { box, select };
 }
 
 function fieldBox(name, label, control, hint) {
