@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { bulkCampaign, bulkLoadTickets } from '../test/support/bulk-load';
 import { MachineFacts, benchPii, loadNow, machineFacts, resetBenchDatabase, withClient } from './bench-env';
+import { BulkFigures, bulkActionFigures } from './bulk-actions';
 import { cpuMs } from './cpu';
 import { CutoffFigures, cutoffFigures, dropCutoffDatabases } from './cutoff';
 import { DeadlineFigures, deadlineFigures, redisPerTicket } from './deadlines';
@@ -46,6 +47,8 @@ export interface BenchResults {
   };
   durability: { intake: LoadResult; deadlines: DeadlineFigures };
   cutoff: CutoffFigures;
+  /** Bulk actions (absent from runs before they existed). */
+  bulk?: BulkFigures;
 }
 
 interface Sizes {
@@ -195,6 +198,20 @@ async function main(): Promise<void> {
       connections: 4,
     });
     save('queue', q);
+
+    // 2b. Bulk actions: the same officer, 200 of the unit's open tickets per request
+    log('bulk actions');
+    const bulk = save(
+      'bulk',
+      await bulkActionFigures({
+        apiUrl: api.url,
+        databaseUrl: url,
+        token,
+        unitCode: QUEUE_UNIT,
+        rounds: quick ? 2 : 8,
+        pid: api.proc.pid!,
+      }),
+    );
     await api.stop();
     services.splice(services.indexOf(api), 1);
 
@@ -337,6 +354,7 @@ async function main(): Promise<void> {
       },
       durability: { intake: durableIntake, deadlines: durableDeadlines },
       cutoff,
+      bulk,
     };
     writeFileSync(outJson, JSON.stringify(results, null, 2));
     writeFileSync(out, renderReport(results));

@@ -1,3 +1,4 @@
+import type { BulkFigures } from './bulk-actions';
 import type { BenchResults as Results } from './main';
 
 // Runs written before a figure existed (bench/last-run.json) still render: those figures are optional.
@@ -14,6 +15,41 @@ const ms = (n: number) => `${fmt(round(n))} ms`;
 
 function intakeRow(label: string, r: LoadResult): string {
   return `| ${label} | ${r.connections}${r.targetRate ? ` (rate ${fmt(r.targetRate)}/s)` : ''} | ${fmt(r.rate)}/s | ${r.p50} | ${r.p99} | ${r.max} | ${fmt(r.ok)} / ${fmt(r.sent)} | ${r.cpuNode} | ${r.cpuPg} |`;
+}
+
+/** §7: bulk actions, measured in the full run or alone (bench/bulk-actions.ts). */
+function bulkSection(b: BulkFigures, p: (s?: string) => void): void {
+  p('## 7. Bulk actions');
+  p();
+  if (b.standalone) {
+    p(
+      `Measured apart from the run above, by \`${b.standalone.command}\` on ${b.standalone.startedAt.slice(0, 16).replace('T', ' ')} UTC (load average`,
+    );
+    p(
+      `**${b.standalone.loadAtStart}** at its start, **${b.standalone.loadAtEnd}** at its end): its own database of ${fmt(b.standalone.totalTickets)} tickets, one API process as above.`,
+    );
+  } else p('In the run above, on the API process of §2, after the queue.');
+  p(
+    `An officer of ward 26734 (${fmt(b.unitOpen)} open tickets) sends \`POST /api/v1/tickets/bulk\` with ${b.batch} tickets: \`start\`, then \`resolve\` of the`,
+  );
+  p(
+    'same tickets (each item with its version); each answer says every ticket done. Time from sending to the whole answer, one request at a',
+  );
+  p('time, after one request to warm up.');
+  p();
+  p(`| ${b.batch} tickets | requests | p50 ms | max ms |\n|---|---|---|---|`);
+  p(`| start | ${b.start.requests} | ${b.start.p50} | ${b.start.max} |`);
+  p(`| resolve | ${b.resolve.requests} | ${b.resolve.p50} | ${b.resolve.max} |`);
+  p(
+    `| floor: ${b.singles.tickets} single \`start\` requests, one after another | ${b.singles.tickets} | — | ${fmt(b.singles.ms)} in all |`,
+  );
+  p();
+  const worst = Math.max(b.start.max, b.resolve.max);
+  p(
+    `- Goal: ${b.batch} tickets well under a second: ${yes(worst < 500)} (slowest request ${ms(worst)}; "well under" read as under 500 ms).`,
+  );
+  if (b.cpuNodePerTicket !== null) p(`- Node CPU per ticket in bulk: ${b.cpuNodePerTicket} ms.`);
+  p();
 }
 
 /** BENCHMARKS.md from one run's figures: every figure beside its floor from the same run. */
@@ -305,6 +341,8 @@ export function renderReport(r: BenchResults): string {
   p(`- Deadlines with AOF: p99 ${fmt(r.durability.deadlines.p99)} ms against ${fmt(d.p99)} ms (table in §3).`);
   p();
 
+  if (r.bulk) bulkSection(r.bulk, p);
+
   p('## Reproduce');
   p();
   p('```sh');
@@ -313,6 +351,9 @@ export function renderReport(r: BenchResults): string {
   p("node dist/bench/render.js bench/last-run.json BENCHMARKS.md   # render this file again from a run's JSON");
   p(
     'node dist/bench/job-memory.js 10000   # Redis bytes per delayed BullMQ job, alone (the design the SLA engine did not take)',
+  );
+  p(
+    'node dist/bench/bulk-actions.js 8   # §7 alone, in a database of its own; writes its figures into bench/last-run.json and this file',
   );
   p('```');
   p();

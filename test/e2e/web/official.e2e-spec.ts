@@ -144,7 +144,7 @@ describe('web: an official works the queue', () => {
     expect(await img.getAttribute('src')).toMatch(/^blob:/);
     await expectText(page.locator('#sec-citizen').locator('..'), '001090');
     await expectText(page.locator('#sec-history').locator('..'), 'Đã tiếp nhận phản ánh');
-    const reasons = page.locator('#action-reject select option');
+    const reasons = page.locator('#action-reject select[name=reasonCode] option');
     expect(await reasons.count()).toBe(REJECTION_REASONS.length + 1);
     expect(await axeViolations(page)).toEqual([]);
     await screenshot(page, 'official-2-ticket');
@@ -156,6 +156,7 @@ describe('web: an official works the queue', () => {
     await expectText(page.locator('.status-head .badge').first(), 'Đang xử lý');
     await page.locator('#action-resolve summary').focus();
     await page.keyboard.press('Enter');
+    await page.keyboard.press('Tab'); // the reply-template picker (none kept here: write one's own)
     await page.keyboard.press('Tab');
     await page.keyboard.type('Đã bổ sung mũi 2 trên Nền tảng quản lý tiêm chủng');
     await page.keyboard.press('Tab');
