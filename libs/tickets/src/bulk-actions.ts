@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AppError, Lang, validationError } from '@phananh/core';
 import { AuthUser } from '@phananh/identity';
-import { TicketStatus } from '@phananh/ticket-store';
+import { NewTicketEvent, TicketStatus, TicketStore } from '@phananh/ticket-store';
 import { ReplyTemplates } from './reply-templates';
 import { WorkflowAction } from './ticket-transitions';
 import { TicketErrors, TicketValidation } from './tickets.errors';
@@ -73,7 +73,8 @@ export type BulkItemResult =
  * All of it is one transaction, each ticket inside a savepoint of its own: a ticket that fails
  * takes back only its own writes, and the whole request costs one commit (one WAL flush,
  * 3.5–20 ms on this disk) instead of one per ticket (docs/performance.md, "Bulk actions").
- * Tickets are changed in id order, so two bulk requests never wait on each other in a circle.
+ * The history entries are appended together at the end, in the same transaction. Tickets are
+ * changed in id order, so two bulk requests never wait on each other in a circle.
  */
 @Injectable()
 export class BulkActions {
@@ -81,6 +82,7 @@ export class BulkActions {
     @InjectDataSource() private readonly db: DataSource,
     private readonly tickets: TicketsService,
     private readonly templates: ReplyTemplates,
+    private readonly store: TicketStore,
   ) {}
 
   async run(
@@ -110,20 +112,30 @@ export class BulkActions {
       .sort((a, b) => Number(BigInt(rows.get(a.trackingCode)!.id) - BigInt(rows.get(b.trackingCode)!.id)));
     if (todo.length) {
       await this.db.transaction(async (q) => {
+        // Every ticket's history entry, appended together at the end (one statement instead of 200).
+        const events: NewTicketEvent[] = [];
+        await q.query('SAVEPOINT bulk_item');
         for (const item of todo) {
           const row = rows.get(item.trackingCode)!;
-          await q.query('SAVEPOINT bulk_item');
+          const appended = events.length;
           try {
-            const outcome = await action.step(this.tickets, { q, user, row, expectedVersion: item.version }, params);
-            await q.query('RELEASE SAVEPOINT bulk_item');
+            const outcome = await action.step(
+              this.tickets,
+              { q, user, row, expectedVersion: item.version, events },
+              params,
+            );
+            // Keep this ticket's writes and open the next ticket's savepoint, in one round trip.
+            await q.query('RELEASE SAVEPOINT bulk_item; SAVEPOINT bulk_item');
             results.set(item.trackingCode, { trackingCode: item.trackingCode, ok: true, ...outcome });
           } catch (err) {
             // Anything but a refusal (a lost connection, a bug) fails the whole request: nothing is written.
             if (!(err instanceof AppError)) throw err;
-            await q.query('ROLLBACK TO SAVEPOINT bulk_item');
+            await q.query('ROLLBACK TO SAVEPOINT bulk_item'); // the savepoint stays, for the next ticket
+            events.length = appended;
             results.set(item.trackingCode, { trackingCode: item.trackingCode, ok: false, error: err });
           }
         }
+        await this.store.appendEvents(q, events);
       });
     }
     return items.map(

@@ -7,6 +7,7 @@ import { ReferenceService } from '@phananh/reference';
 import { uniqueViolation } from '@phananh/database';
 import { CampaignsService, computeDueAt, freshSlaState } from '@phananh/sla';
 import {
+  NewTicketEvent,
   OPEN_DUPLICATE_CONSTRAINT,
   Queryable,
   TICKET_ROW_SELECT,
@@ -54,6 +55,11 @@ export interface TicketChange {
   row: TicketRow;
   /** The version the client saw: the change is made only if the ticket still has it. */
   expectedVersion: number;
+  /**
+   * Where the history entry goes when given, for the caller to append in the same transaction
+   * (a bulk action appends all of its entries in one statement); otherwise it is inserted at once.
+   */
+  events?: NewTicketEvent[];
 }
 
 /** What a ticket is after a change. */
@@ -144,7 +150,7 @@ export class TicketsService {
     const transition = TRANSITIONS[input.action];
     if (transition.roles && !transition.roles.includes(c.user.role)) throw new AppError(CommonErrors.FORBIDDEN);
     if (c.row.version !== c.expectedVersion) throw new AppError(TicketErrors.TICKET_CHANGED);
-    return this.apply(c.q, c.user, c.row, input);
+    return this.apply(c.q, c.user, c.row, input, c.events);
   }
 
   /**
@@ -166,6 +172,7 @@ export class TicketsService {
     user: AuthUser,
     row: TicketRow,
     input: Exclude<WorkflowInput, { action: WorkflowAction.Merge }>,
+    events?: NewTicketEvent[],
   ): Promise<ChangeOutcome> {
     const transition = TRANSITIONS[input.action];
     this.checkInput(user, input);
@@ -238,7 +245,9 @@ export class TicketsService {
     const changes = Object.keys(set).length > 0;
     if (changes) await this.update(m, row, set, now);
     else await this.lockUnerased(m, row.id);
-    await this.insertEvent(m, row.id, user, transition.event, event);
+    const entry = this.event(row.id, user, transition.event, event);
+    if (events) events.push(entry);
+    else await this.store.appendEvents(m, [entry]);
     return { status: set.status ?? row.status, version: changes ? row.version + 1 : row.version };
   }
 
@@ -411,18 +420,21 @@ export class TicketsService {
     action: TicketAction,
     e: EventFields,
   ): Promise<void> {
-    await this.store.appendEvents(m, [
-      {
-        ticketId,
-        at: this.clock.now(),
-        action,
-        actorUserId: user.id,
-        actorUsername: user.username,
-        actorRole: user.role,
-        actorUnitCode: user.unitCode,
-        ...e,
-      },
-    ]);
+    await this.store.appendEvents(m, [this.event(ticketId, user, action, e)]);
+  }
+
+  /** A history entry by `user`, now. */
+  private event(ticketId: string, user: AuthUser, action: TicketAction, e: EventFields): NewTicketEvent {
+    return {
+      ticketId,
+      at: this.clock.now(),
+      action,
+      actorUserId: user.id,
+      actorUsername: user.username,
+      actorRole: user.role,
+      actorUnitCode: user.unitCode,
+      ...e,
+    };
   }
 }
 
