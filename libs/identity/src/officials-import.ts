@@ -72,8 +72,13 @@ export interface ImportProblem {
 }
 
 export interface ParsedImport {
+  /** The rows without a problem. */
   rows: ImportRow[];
   problems: ImportProblem[];
+  /** Data rows read (good or not). */
+  total: number;
+  /** Every well-formed username with its line, good row or not: the caller checks which are taken. */
+  usernames: { line: number; username: string }[];
 }
 
 type Column = 'username' | 'fullName' | 'role' | 'unitCode' | 'email';
@@ -122,6 +127,8 @@ const problem = (line: number, field: string, error: FieldError): ImportProblem 
 export function parseOfficialsCsv(file: Buffer, reach: TicketScope, reference: ReferenceService): ParsedImport {
   const fileProblem = (code: Parameters<typeof AccountValidation.fieldError>[1], args?: unknown[]) => ({
     rows: [],
+    total: 0,
+    usernames: [],
     problems: [problem(0, 'file', AccountValidation.fieldError('file', code, args))],
   });
   let text: string;
@@ -157,6 +164,7 @@ export function parseOfficialsCsv(file: Buffer, reach: TicketScope, reference: R
 
   const rows: ImportRow[] = [];
   const problems: ImportProblem[] = [];
+  const usernames: { line: number; username: string }[] = [];
   const seen = new Set<string>();
   body.forEach(({ record: cells, info }) => {
     // The file's line (blank lines counted, as a spreadsheet numbers its rows).
@@ -172,7 +180,10 @@ export function parseOfficialsCsv(file: Buffer, reach: TicketScope, reference: R
     const username = cell('username');
     if (!USERNAME.test(username)) add('username', 'USERNAME_INVALID');
     else if (seen.has(username.toLowerCase())) add('username', 'USERNAME_REPEATED');
-    else seen.add(username.toLowerCase());
+    else {
+      seen.add(username.toLowerCase());
+      usernames.push({ line, username });
+    }
     const fullName = cell('fullName');
     if (fullName.length < 1 || fullName.length > 200) add('fullName', 'FULL_NAME_INVALID');
     const role = cell('role').toUpperCase();
@@ -187,5 +198,5 @@ export function parseOfficialsCsv(file: Buffer, reach: TicketScope, reference: R
       rows.push({ line, username, fullName, role: role as Role, unitCode, email });
     }
   });
-  return { rows, problems };
+  return { rows, problems, total: body.length, usernames };
 }

@@ -429,23 +429,23 @@ export class UsersService {
   }
 
   private async readImport(actor: AuthUser, file: Buffer, q: AuditQueryable) {
-    const { rows, problems } = parseOfficialsCsv(file, adminReach(actor), this.reference);
-    if (rows.length) {
+    const { rows, problems, total, usernames } = parseOfficialsCsv(file, adminReach(actor), this.reference);
+    if (usernames.length) {
       const taken: { username: string }[] = await q.query(
         `SELECT lower(username) AS username FROM users WHERE lower(username) = ANY ($1::text[])`,
-        [rows.map((r) => r.username.toLowerCase())],
+        [usernames.map((u) => u.username.toLowerCase())],
       );
       const takenSet = new Set(taken.map((t) => t.username));
-      for (const r of rows) {
-        if (takenSet.has(r.username.toLowerCase())) {
+      for (const u of usernames) {
+        if (takenSet.has(u.username.toLowerCase())) {
           const error = AccountValidation.fieldError('username', 'USERNAME_EXISTS');
-          problems.push({ line: r.line, field: 'username', code: error.code, message: error.message });
+          problems.push({ line: u.line, field: 'username', code: error.code, message: error.message });
         }
       }
+      // Stable: a row's own problems keep their column order, the taken username last.
       problems.sort((a, b) => a.line - b.line);
     }
-    const lines = rows.length + new Set(problems.filter((p) => p.line > 0).map((p) => p.line)).size;
-    return { rows, report: { rows: lines, problems } };
+    return { rows, report: { rows: total, problems } };
   }
 
   /** The unit an admin gives an official must be in the admin's reach; only a national admin makes another one (no unit). */

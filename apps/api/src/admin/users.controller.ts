@@ -51,6 +51,13 @@ export const userView = (u: User): UserView => ({
   totpEnrolledAt: iso(u.totpEnrolledAt),
 });
 
+/**
+ * A cell the spreadsheet would run as a formula (`=`, `+`, `-`, `@`, tab, CR first) is written
+ * behind an apostrophe: a name typed as `=HYPERLINK(…)` in the imported file must not act when the
+ * admin opens the handout in Excel (OWASP "CSV injection").
+ */
+const inert = (cell: string) => (/^[=+\-@\t\r]/.test(cell) ? `'${cell}` : cell);
+
 const NOT_FOUND = 'No such official, or outside your reach (indistinguishable)';
 
 /** The CSV handed out after an import: one row per new official with the one-time password. */
@@ -160,7 +167,14 @@ export class UsersController {
     const csv = stringify(
       [
         HANDOUT_COLUMNS,
-        ...created.map((o) => [o.username, o.fullName, o.role, o.unitCode ?? '', o.email ?? '', o.temporaryPassword]),
+        ...created.map((o) => [
+          inert(o.username),
+          inert(o.fullName),
+          o.role,
+          o.unitCode ?? '',
+          inert(o.email ?? ''),
+          o.temporaryPassword,
+        ]),
       ],
       { record_delimiter: 'windows' },
     );
