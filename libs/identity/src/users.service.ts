@@ -127,7 +127,8 @@ export class UsersService {
       errors.push(AccountValidation.fieldError('unitCode', 'UNIT_REQUIRED'));
     }
     if (errors.length) throw validationError(errors);
-    const temporary = input.password === undefined ? temporaryPassword() : undefined;
+    // null as absent: the HTTP layer's @IsOptional() lets a JSON null through.
+    const temporary = input.password == null ? temporaryPassword() : undefined;
     const passwordHash =
       temporary !== undefined ? hashTemporaryPassword(temporary) : await hashPassword(input.password!);
     try {
