@@ -325,9 +325,10 @@ async function runImport(event) {
   $('#i-run').disabled = true;
   try {
     const res = await importCall('/api/v1/admin/users/import');
-    const text = await res.text();
-    const count = text.split('\r\n').filter(Boolean).length - 1;
-    download(new Blob([text], { type: 'text/csv;charset=utf-8' }), 'mat-khau-tam-thoi.csv');
+    // The bytes as sent (with the BOM Excel needs to read UTF-8); text() would drop it.
+    const blob = await res.blob();
+    const count = (await blob.text()).split('\r\n').filter(Boolean).length - 1;
+    download(blob, 'mat-khau-tam-thoi.csv');
     showMessage(box, 'ok', t('adm.imported', { n: count }), t('adm.importedHint'));
     $('#u-import').reset();
     await loadUsers();
