@@ -10,6 +10,7 @@ import { DeadlineFigures, deadlineFigures, redisPerTicket } from './deadlines';
 import { LoadResult, PgbenchResult, fileReports, pacedReports, pgbenchBest, serviceBest } from './intake';
 import { JobMemoryFigures, delayedJobMemory } from './job-memory';
 import { login, seedDistrictSupervisors, seedOfficer } from './officials';
+import { ImportFigures, officialsImportFigures } from './officials-import';
 import { QueueFigures, queueFigures } from './queue';
 import { renderReport } from './report';
 import { BenchRedis, Service, startBenchRedis, startBenchService } from './services';
@@ -49,6 +50,8 @@ export interface BenchResults {
   cutoff: CutoffFigures;
   /** Bulk actions (absent from runs before they existed). */
   bulk?: BulkFigures;
+  /** Absent from runs written before the import existed. */
+  officialsImport?: ImportFigures;
 }
 
 interface Sizes {
@@ -322,6 +325,10 @@ async function main(): Promise<void> {
     });
     await dropCutoffDatabases();
 
+    // 7. The officials' CSV import (its own database)
+    log("officials' import");
+    const officialsImport = save('officialsImport', await officialsImportFigures(quick ? 2_000 : 12_000));
+
     const results: BenchResults = {
       quick,
       command: process.env.BENCH_COMMAND ?? `npm run bench${quick ? ' -- --quick' : ''}`,
@@ -355,6 +362,7 @@ async function main(): Promise<void> {
       durability: { intake: durableIntake, deadlines: durableDeadlines },
       cutoff,
       bulk,
+      officialsImport,
     };
     writeFileSync(outJson, JSON.stringify(results, null, 2));
     writeFileSync(out, renderReport(results));

@@ -6,6 +6,7 @@ import { PersonalDataRetention1764420000000 } from './1764420000000-PersonalData
 import { AuditLog1764430000000 } from './1764430000000-AuditLog';
 import { MergedIntoIndex1764450000000 } from './1764450000000-MergedIntoIndex';
 import { OfficialAccounts1765000000000 } from './1765000000000-OfficialAccounts';
+import { AdminReach1765020000000 } from './1765020000000-AdminReach';
 import { ReplyTemplates1765050000000 } from './1765050000000-ReplyTemplates';
 
 /** Every migration, in order. A new migration is added here as well as in its file. */
@@ -18,5 +19,6 @@ export const MIGRATIONS = [
   AuditLog1764430000000,
   MergedIntoIndex1764450000000,
   OfficialAccounts1765000000000,
+  AdminReach1765020000000,
   ReplyTemplates1765050000000,
 ];

@@ -94,7 +94,9 @@ CREATE TABLE audit_log (
 CREATE SEQUENCE audit_log_id_seq AS bigint START 1 INCREMENT 1 MINVALUE 1 MAXVALUE 9223372036854775807 CACHE 1 OWNED BY audit_log.id;
 CREATE INDEX ix_audit_log_action ON public.audit_log USING btree (action, at DESC, id DESC);
 CREATE INDEX ix_audit_log_actor ON public.audit_log USING btree (lower(actor_username), at DESC, id DESC) WHERE (actor_username IS NOT NULL);
+CREATE INDEX ix_audit_log_actor_unit ON public.audit_log USING btree (actor_unit_code, at DESC, id DESC) WHERE (actor_unit_code IS NOT NULL);
 CREATE INDEX ix_audit_log_at ON public.audit_log USING btree (at DESC, id DESC);
+CREATE INDEX ix_audit_log_subject ON public.audit_log USING btree (subject_user_id, at DESC, id DESC) WHERE (subject_user_id IS NOT NULL);
 CREATE INDEX ix_audit_log_ticket_codes ON public.audit_log USING gin (ticket_codes) WITH (fastupdate=off);
 CREATE TRIGGER tr_audit_log_append_only BEFORE DELETE OR UPDATE ON public.audit_log FOR EACH ROW EXECUTE FUNCTION audit_log_append_only();
 ALTER TABLE audit_log ENABLE ALWAYS TRIGGER tr_audit_log_append_only;
@@ -278,6 +280,7 @@ CREATE TABLE users (
   CONSTRAINT pk_users PRIMARY KEY (id)
 );
 CREATE INDEX ix_users_unit_role_active ON public.users USING btree (unit_code, role) WHERE (disabled_at IS NULL);
+CREATE INDEX ix_users_unit_username ON public.users USING btree (unit_code, lower(username));
 CREATE UNIQUE INDEX ux_users_username ON public.users USING btree (lower(username));
 
 CREATE TABLE vaccines (
@@ -316,7 +319,10 @@ CREATE TABLE webhooks (
   created_by uuid,
   created_at timestamp with time zone NOT NULL,
   disabled_at timestamp with time zone,
+  scope_unit_code character varying(5),
   CONSTRAINT ck_webhooks_events CHECK (((cardinality(events) > 0) AND (events <@ ARRAY['DUE_SOON'::text, 'OVERDUE'::text, 'ESCALATED'::text, 'CUTOFF_MISSED'::text]))),
   CONSTRAINT fk_webhooks_created_by FOREIGN KEY (created_by) REFERENCES users(id) ON DELETE SET NULL,
+  CONSTRAINT fk_webhooks_scope_unit FOREIGN KEY (scope_unit_code) REFERENCES units(code),
   CONSTRAINT pk_webhooks PRIMARY KEY (id)
 );
+CREATE INDEX ix_webhooks_scope_unit ON public.webhooks USING btree (scope_unit_code);

@@ -115,7 +115,11 @@ export class AlertWriter {
       ), new_deliveries AS (
         INSERT INTO webhook_deliveries (webhook_id, event_id, created_at)
         SELECT w.id, ev.id, $2
-        FROM events ev JOIN webhooks w ON w.disabled_at IS NULL AND ev.kind = ANY (w.events)
+        FROM events ev
+        JOIN units eu ON eu.code = ev.unit_code
+        -- A provincial admin's webhook receives its province's events only (scope_unit_code's subtree).
+        JOIN webhooks w ON w.disabled_at IS NULL AND ev.kind = ANY (w.events)
+          AND (w.scope_unit_code IS NULL OR w.scope_unit_code IN (eu.code, eu.district_code, eu.province_code))
         ON CONFLICT (webhook_id, event_id) DO NOTHING
         RETURNING id, round
       )

@@ -26,6 +26,8 @@ export interface WebhookView {
   id: string;
   url: string;
   events: AlertKind[];
+  /** The unit whose events it receives (its subtree); null: every event (a national admin's). */
+  unitCode: string | null;
   createdAt: string;
   disabledAt: string | null;
 }
@@ -103,7 +105,14 @@ export class WebhooksService {
     private readonly dispatcher: AlertDispatcher,
   ) {}
 
-  async register(input: { url: string; secret: string; events: AlertKind[] }, adminId: string): Promise<WebhookView> {
+  /**
+   * Registers a webhook for the admin's reach: `admin.unitCode` null (a national admin) receives
+   * every event, a provincial admin's webhook only the events of its province (scope_unit_code).
+   */
+  async register(
+    input: { url: string; secret: string; events: AlertKind[] },
+    admin: { id: string; unitCode: string | null },
+  ): Promise<WebhookView> {
     const url = new URL(input.url);
     try {
       await assertPublicUrl(url, this.config.WEBHOOK_ALLOW_PRIVATE);
@@ -113,27 +122,56 @@ export class WebhooksService {
       throw validationError([AlertsValidation.fieldError('url', code)]);
     }
     const [row] = await this.db.query(
-      `INSERT INTO webhooks (url, secret_enc, events, created_by, created_at)
-       VALUES ($1, $2, $3, $4, $5)
-       RETURNING id, url, events, created_at, disabled_at`,
-      [url.toString(), this.pii.encrypt(input.secret), [...new Set(input.events)], adminId, this.clock.now()],
+      `INSERT INTO webhooks (url, secret_enc, events, created_by, created_at, scope_unit_code)
+       VALUES ($1, $2, $3, $4, $5, $6)
+       RETURNING id, url, events, created_at, disabled_at, scope_unit_code`,
+      [
+        url.toString(),
+        this.pii.encrypt(input.secret),
+        [...new Set(input.events)],
+        admin.id,
+        this.clock.now(),
+        admin.unitCode,
+      ],
     );
     return webhookView(row);
   }
 
-  async list(): Promise<WebhookView[]> {
+  /**
+   * The webhooks an admin whose unit is `scopeUnit` administers (null: a national admin, all of
+   * them): those registered for a unit of its subtree. A national webhook is outside every provincial reach.
+   */
+  private scopeSql(scopeUnit: string | null, params: unknown[]): string {
+    if (scopeUnit === null) return 'TRUE';
+    const unit = this.reference.unit(scopeUnit);
+    if (!unit) return 'FALSE';
+    params.push(unit.code);
+    const column = unit.level === 'ward' ? 'code' : `${unit.level}_code`;
+    return `w.scope_unit_code IN (SELECT code FROM units WHERE ${column} = $${params.length})`;
+  }
+
+  async list(scopeUnit: string | null = null): Promise<WebhookView[]> {
+    const params: unknown[] = [];
     const rows = await this.db.query(
-      `SELECT id, url, events, created_at, disabled_at FROM webhooks ORDER BY created_at, id`,
+      `SELECT w.id, w.url, w.events, w.created_at, w.disabled_at, w.scope_unit_code FROM webhooks w
+       WHERE ${this.scopeSql(scopeUnit, params)} ORDER BY w.created_at, w.id`,
+      params,
     );
     return rows.map(webhookView);
   }
 
-  async deliveries(options: { status?: DeliveryStatus; limit: number; cursor?: string }): Promise<{
+  async deliveries(options: {
+    status?: DeliveryStatus;
+    limit: number;
+    cursor?: string;
+    /** The admin's unit (null: national): only deliveries of the webhooks in that reach. */
+    scopeUnit?: string | null;
+  }): Promise<{
     items: DeliveryView[];
     nextCursor: string | null;
   }> {
     const params: unknown[] = [options.limit + 1];
-    const where: string[] = [];
+    const where: string[] = [this.scopeSql(options.scopeUnit ?? null, params)];
     if (options.status) {
       params.push(options.status);
       where.push(`d.status = $${params.length}`);
@@ -145,7 +183,7 @@ export class WebhooksService {
     const rows: DeliveryRow[] = await this.db.query(
       `SELECT ${DELIVERY_COLUMNS}
        FROM webhook_deliveries d JOIN webhooks w ON w.id = d.webhook_id JOIN alert_events e ON e.id = d.event_id
-       ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+       WHERE ${where.join(' AND ')}
        ORDER BY d.created_at, d.id
        LIMIT $1`,
       params,
@@ -159,13 +197,18 @@ export class WebhooksService {
     };
   }
 
-  /** Puts a dead delivery back in line with a fresh round of attempts (and a fresh job id). */
-  async retry(deliveryId: string): Promise<DeliveryView> {
+  /**
+   * Puts a dead delivery back in line with a fresh round of attempts (and a fresh job id). A
+   * delivery of a webhook outside the admin's reach (`scopeUnit`) is 404, as one that does not exist.
+   */
+  async retry(deliveryId: string, scopeUnit: string | null = null): Promise<DeliveryView> {
     if (!UUID.test(deliveryId)) throw new AppError(CommonErrors.NOT_FOUND);
     const { view, round } = await this.db.transaction(async (m) => {
+      const params: unknown[] = [deliveryId];
       const [current]: { status: DeliveryStatus }[] = await m.query(
-        `SELECT status FROM webhook_deliveries WHERE id = $1 FOR UPDATE`,
-        [deliveryId],
+        `SELECT d.status FROM webhook_deliveries d JOIN webhooks w ON w.id = d.webhook_id
+         WHERE d.id = $1 AND ${this.scopeSql(scopeUnit, params)} FOR UPDATE OF d`,
+        params,
       );
       if (!current) throw new AppError(CommonErrors.NOT_FOUND);
       if (current.status !== 'DEAD') throw new AppError(AlertsErrors.DELIVERY_NOT_DEAD);
@@ -251,6 +294,14 @@ function webhookView(r: {
   events: AlertKind[];
   created_at: Date;
   disabled_at: Date | null;
+  scope_unit_code: string | null;
 }): WebhookView {
-  return { id: r.id, url: r.url, events: r.events, createdAt: toVnIso(r.created_at), disabledAt: iso(r.disabled_at) };
+  return {
+    id: r.id,
+    url: r.url,
+    events: r.events,
+    unitCode: r.scope_unit_code,
+    createdAt: toVnIso(r.created_at),
+    disabledAt: iso(r.disabled_at),
+  };
 }

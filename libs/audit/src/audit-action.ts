@@ -1,6 +1,6 @@
 /**
  * What an audit row records. Persisted strings (audit_log.action): never rename, only add.
- * Access to personal data now; issue 14 adds account administration (USER_CREATED, …).
+ * Access to personal data, and account administration (issue 14).
  */
 export enum AuditAction {
   /** The single-ticket view, which shows the full identity number and phone. */
@@ -11,4 +11,14 @@ export enum AuditAction {
   Export = 'EXPORT',
   /** A page of the officials' queue (masked identity numbers, names, years of birth). */
   QueuePage = 'QUEUE_PAGE',
+  /** An official's account created by an admin (alone or by an import); details: role, unit, e-mail, name. */
+  UserCreated = 'USER_CREATED',
+  /** A CSV import of officials (one USER_CREATED row per official as well); details: how many. */
+  UsersImported = 'USERS_IMPORTED',
+  /** Role, unit or e-mail changed; details: `before`, `after` (only what changed), `sessionsEnded`. */
+  UserChanged = 'USER_CHANGED',
+  /** An account disabled (its sessions end). */
+  UserDisabled = 'USER_DISABLED',
+  /** A disabled account enabled again. */
+  UserEnabled = 'USER_ENABLED',
 }

@@ -23,6 +23,11 @@ export interface AuditFilter {
   to?: Date;
   cursor?: string;
   limit: number;
+  /**
+   * A provincial admin's reach (a unit's subtree: `level` is the unit's): only the rows whose actor
+   * belongs to it or whose subject account does now. Absent: every row (a national admin).
+   */
+  within?: { level: 'province' | 'district' | 'ward'; code: string };
 }
 
 /** One row as the admin listing shows it. */
@@ -156,6 +161,15 @@ export class AuditLog {
     if (filter.action !== undefined) where.push(`a.action = ${param(filter.action)}`);
     if (filter.from !== undefined) where.push(`a.at >= ${param(filter.from)}::timestamptz`);
     if (filter.to !== undefined) where.push(`a.at < ${param(filter.to)}::timestamptz`);
+    if (filter.within !== undefined) {
+      const column = filter.within.level === 'ward' ? 'code' : `${filter.within.level}_code`;
+      const code = param(filter.within.code);
+      where.push(
+        `(a.actor_unit_code IN (SELECT code FROM units WHERE ${column} = ${code})
+          OR a.subject_user_id IN (SELECT su.id FROM users su JOIN units sun ON sun.code = su.unit_code
+                                   WHERE sun.${column} = ${code}))`,
+      );
+    }
     if (filter.cursor !== undefined) {
       const [at, id] = AUDIT_CURSOR.decode(filter.cursor);
       where.push(`(a.at, a.id) < (${param(at)}::timestamptz, ${param(id)}::bigint)`);

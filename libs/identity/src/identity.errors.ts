@@ -18,6 +18,11 @@ export const IdentityErrors = defineErrors({
     vi: 'Không thể tự khóa tài khoản của chính mình',
     en: 'You cannot disable your own account',
   },
+  CANNOT_CHANGE_SELF: {
+    status: 409,
+    vi: 'Không thể tự đổi vai trò hoặc đơn vị của chính mình',
+    en: 'You cannot change your own role or unit',
+  },
   TOO_MANY_LOGINS: {
     status: 429,
     vi: 'Đăng nhập sai quá nhiều lần, vui lòng thử lại sau',

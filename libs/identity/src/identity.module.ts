@@ -1,6 +1,7 @@
 import { createSecretKey } from 'node:crypto';
 import { Global, Module } from '@nestjs/common';
 import { JwtModule } from '@nestjs/jwt';
+import { AuditModule } from '@phananh/audit';
 import { AppConfig } from '@phananh/core';
 import { AdminBootstrap } from './admin-bootstrap.service';
 import { AuthGuard } from './auth.guard';
@@ -15,6 +16,7 @@ import { UsersService } from './users.service';
 @Global()
 @Module({
   imports: [
+    AuditModule,
     JwtModule.registerAsync({
       inject: [AppConfig],
       useFactory: (config: AppConfig) => ({

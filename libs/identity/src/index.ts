@@ -4,6 +4,7 @@ export * from './auth-user';
 export * from './identity.errors';
 export * from './passwords';
 export * from './users.service';
+export * from './officials-import';
 export * from './login-limiter';
 export * from './auth.service';
 export * from './auth.guard';

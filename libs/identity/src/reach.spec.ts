@@ -1,6 +1,16 @@
 import type { ReferenceService, Unit } from '@phananh/reference';
 import type { AuthUser } from './auth-user';
-import { narrowScope, reachScope, reachSql, scopeContains, unitInReach } from './reach';
+import {
+  adminReach,
+  isNationalAdmin,
+  narrowScope,
+  reachScope,
+  reachSql,
+  scopeContains,
+  scopeHasUnit,
+  unitInReach,
+  unitScopeSql,
+} from './reach';
 import { Role } from './role';
 
 /** A hand-written slice of the unit tree: Hà Nội → Ba Đình → Phúc Xá, Trúc Bạch; Hoàn Kiếm → Phúc Tân; HCMC. */
@@ -100,5 +110,42 @@ describe('reach', () => {
     [Role.Admin, null, '99999', { kind: 'none' }],
   ])('%s of %s filtering on %s sees %j', (role, own, filter, scope) => {
     expect(narrowScope(user(role, own), filter, reference)).toEqual(scope);
+  });
+
+  describe('admins', () => {
+    it('a national admin (no unit) reaches and administers everything; a provincial admin its province', () => {
+      expect(isNationalAdmin(user(Role.Admin, null))).toBe(true);
+      expect(isNationalAdmin(user(Role.Admin, '01'))).toBe(false);
+      expect(isNationalAdmin(user(Role.Supervisor, null))).toBe(false);
+      expect(reachScope(user(Role.Admin, '01'))).toEqual({ kind: 'province', code: '01' });
+      expect(adminReach(user(Role.Admin, null))).toEqual({ kind: 'all' });
+      expect(adminReach(user(Role.Admin, '01'))).toEqual({ kind: 'province', code: '01' });
+      expect(adminReach(user(Role.Admin, '001'))).toEqual({ kind: 'district', code: '001' });
+      // Administration is for admins: a supervisor administers nothing, whatever it reaches.
+      expect(adminReach(user(Role.Supervisor, '01'))).toEqual({ kind: 'none' });
+      expect(unitInReach(user(Role.Admin, '01'), '00037', reference)).toBe(true);
+      expect(unitInReach(user(Role.Admin, '01'), '79', reference)).toBe(false);
+    });
+
+    it("places a unit, or no unit, inside or outside an admin's reach", () => {
+      const province = adminReach(user(Role.Admin, '01'));
+      expect(scopeHasUnit(province, '00037', reference)).toBe(true);
+      expect(scopeHasUnit(province, '01', reference)).toBe(true);
+      expect(scopeHasUnit(province, '79', reference)).toBe(false);
+      expect(scopeHasUnit(province, null, reference)).toBe(false);
+      expect(scopeHasUnit(province, '99999', reference)).toBe(false);
+      expect(scopeHasUnit({ kind: 'all' }, null, reference)).toBe(true);
+      expect(scopeHasUnit({ kind: 'all' }, '99999', reference)).toBe(false);
+    });
+
+    it('writes the reach as a predicate on the units table, with its parameter appended', () => {
+      const params: unknown[] = ['x'];
+      expect(unitScopeSql({ kind: 'province', code: '01' }, 'un', params)).toBe('un.province_code = $2');
+      expect(unitScopeSql({ kind: 'district', code: '001' }, 'un', params)).toBe('un.district_code = $3');
+      expect(unitScopeSql({ kind: 'unit', code: '00001' }, 'un', params)).toBe('un.code = $4');
+      expect(unitScopeSql({ kind: 'all' }, 'un', params)).toBe('TRUE');
+      expect(unitScopeSql({ kind: 'none' }, 'un', params)).toBe('FALSE');
+      expect(params).toEqual(['x', '01', '001', '00001']);
+    });
   });
 });

@@ -24,11 +24,12 @@ export function subtreeScope(unit: Unit): TicketScope {
 
 /**
  * What an official reaches: an officer the tickets assigned to the own unit, a supervisor
- * the own unit's subtree, an admin everything. A user without a unit (only admins may
- * have none) reaches nothing unless admin.
+ * the own unit's subtree, a national admin (one without a unit) everything, and an admin
+ * with a unit (a provincial admin: the unit is a province) that unit's subtree, like a
+ * supervisor. A user without a unit (only admins may have none) reaches nothing unless admin.
  */
 export function reachScope(user: AuthUser): TicketScope {
-  if (user.role === Role.Admin) return { kind: 'all' };
+  if (isNationalAdmin(user)) return { kind: 'all' };
   if (!user.unitCode) return { kind: 'none' };
   if (user.role === Role.Officer || !user.unitLevel) return { kind: 'unit', code: user.unitCode };
   return subtreeScope({ code: user.unitCode, level: user.unitLevel } as Unit);
@@ -90,8 +91,43 @@ export function scopeContains(
 /** True when every ticket of `unitCode` (the unit itself) is in the caller's reach (e.g. SLA figures of a unit). */
 export function unitInReach(user: AuthUser, unitCode: string, reference: ReferenceService): boolean {
   if (!reference.unit(unitCode)) return false;
-  if (user.role === Role.Admin) return true;
+  if (isNationalAdmin(user)) return true;
   if (!user.unitCode) return false;
   if (user.role === Role.Officer) return unitCode === user.unitCode;
   return reference.isWithin(unitCode, user.unitCode);
+}
+
+/** An admin without a unit: manages the whole country (officials, webhooks, figures, campaigns, the queues). */
+export function isNationalAdmin(user: Pick<AuthUser, 'role' | 'unitCode'>): boolean {
+  return user.role === Role.Admin && !user.unitCode;
+}
+
+/**
+ * What an admin administers (officials, webhooks, figures, the audit log): a national admin
+ * everything, a provincial admin (an admin whose unit is a province) that province, an admin
+ * of a smaller unit that unit's subtree; anyone else nothing. The same shape as a ticket
+ * scope, so that "outside the reach" is the same 404 as for tickets.
+ */
+export function adminReach(actor: AuthUser): TicketScope {
+  if (actor.role !== Role.Admin) return { kind: 'none' };
+  return reachScope(actor);
+}
+
+/**
+ * A scope as an SQL predicate on the `units` table aliased `alias` (every unit has its own
+ * code, its district's and its province's), e.g. to keep the officials whose unit is in reach.
+ */
+export function unitScopeSql(scope: TicketScope, alias: string, params: unknown[]): string {
+  if (scope.kind === 'all') return 'TRUE';
+  if (scope.kind === 'none') return 'FALSE';
+  params.push(scope.code);
+  const column = scope.kind === 'unit' ? 'code' : `${scope.kind}_code`;
+  return `${alias}.${column} = $${params.length}`;
+}
+
+/** True when `unitCode` is a known unit inside `scope` (null, "no unit", only in the whole country). */
+export function scopeHasUnit(scope: TicketScope, unitCode: string | null, reference: ReferenceService): boolean {
+  if (scope.kind === 'all') return unitCode === null || !!reference.unit(unitCode);
+  if (scope.kind === 'none' || unitCode === null) return false;
+  return reference.unit(unitCode) !== undefined && reference.isWithin(unitCode, scope.code);
 }

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AppError, Clock, CommonErrors, validationError } from '@phananh/core';
-import { AuthUser, Role, reachSql } from '@phananh/identity';
+import { AuthUser, isNationalAdmin, reachSql } from '@phananh/identity';
 import { ReferenceService } from '@phananh/reference';
 import { uniqueViolation } from '@phananh/database';
 import { CampaignsService, computeDueAt, freshSlaState } from '@phananh/sla';
@@ -385,7 +385,7 @@ export class TicketsService {
   private transferUnit(user: AuthUser, unitCode: string): string {
     const target = this.reference.unit(unitCode);
     if (!target) throw fieldError('unitCode', 'UNIT_UNKNOWN');
-    if (user.role !== Role.Admin) {
+    if (!isNationalAdmin(user)) {
       const own = user.unitCode ? this.reference.unit(user.unitCode) : undefined;
       if (!own || own.provinceCode !== target.provinceCode) throw fieldError('unitCode', 'TRANSFER_OUTSIDE_PROVINCE');
     }

@@ -80,7 +80,7 @@ describe('fault: Redis flushed, then killed and restarted empty, mid-campaign', 
       .get(WebhooksService)
       .register(
         { url: hooks.url('/hook'), secret: 'webhook-secret-for-tests', events: Object.values(AlertKind) },
-        admin.user.id,
+        admin.user,
       );
     // One ticket an hour from 08:00 on 3 Nov: deadlines from 5 Nov 08:00 to 15:00.
     for (let i = 0; i < TICKETS; i++) {

@@ -113,7 +113,7 @@ describe('fault: SIGTERM under load', () => {
         secret: 'webhook-secret-for-tests',
         events: [AlertKind.Overdue],
       },
-      admin.user.id,
+      admin.user,
     );
     await newTicket(t, { unitCode: '00001', receivedAt: new Date('2021-11-03T08:00:00+07:00') });
     port = await freePort();

@@ -82,7 +82,7 @@ describe('fault: a worker SIGKILLed in the middle of a job', () => {
       .get(WebhooksService)
       .register(
         { url: `http://127.0.0.1:${port}/hook`, secret: 'webhook-secret-for-tests', events: [AlertKind.Overdue] },
-        admin.user.id,
+        admin.user,
       );
     await newTicket(t, { unitCode: '00001', receivedAt: new Date('2021-11-03T08:00:00+07:00') });
   });

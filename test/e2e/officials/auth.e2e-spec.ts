@@ -2,7 +2,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import { FakeClock } from '@phananh/core';
 import { Role, UsersService } from '@phananh/identity';
-import { TestApp, createTestApp, newOfficial } from '@test/support';
+import { NATIONAL_ADMIN, TestApp, createTestApp, newOfficial } from '@test/support';
 
 const b64 = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
 
@@ -61,7 +61,7 @@ describe('officials: login and access tokens', () => {
     const o = await newOfficial(t);
     const wrong = await t.http.post('/api/v1/auth/login').send({ username: o.username, password: 'nope' });
     const unknown = await t.http.post('/api/v1/auth/login').send({ username: 'nobody-here', password: 'nope' });
-    await t.app.get(UsersService).disable(o.user.id, 'someone-else');
+    await t.app.get(UsersService).disable(NATIONAL_ADMIN, o.user.id);
     const disabled = await t.http.post('/api/v1/auth/login').send({ username: o.username, password: o.password });
     for (const res of [wrong, unknown, disabled]) {
       expect(res.status).toBe(401);
@@ -161,7 +161,7 @@ describe('officials: login and access tokens', () => {
     it('a token of an account disabled since is refused', async () => {
       const gone = await newOfficial(t);
       await me(gone.bearer).expect(200);
-      await t.app.get(UsersService).disable(gone.user.id, 'someone-else');
+      await t.app.get(UsersService).disable(NATIONAL_ADMIN, gone.user.id);
       await expect401(gone.bearer);
     });
   });

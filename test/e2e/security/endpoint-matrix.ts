@@ -15,9 +15,12 @@
  *     routes are called once per caller and place). Without it: the path as is, no body.
  *
  * The callers (see MatrixContext): an OFFICER of ward 00001 (Phúc Xá), a SUPERVISOR of
- * district 001 (Ba Đình, which holds 00001), an ADMIN (no unit). `place` is 'inside' for a
- * target in ward 00001 (in every caller's reach) and 'outside' for one in ward 00037
- * (Hoàn Kiếm: outside the officer's and the supervisor's reach; an admin reaches it).
+ * district 001 (Ba Đình, which holds 00001), an ADMIN (no unit: national) and a PROVINCIAL
+ * ADMIN (`provincialAdmin`, unit 01: Hà Nội). `place` is 'inside' for a target in ward 00001
+ * (in every caller's reach) and 'outside' for one in ward 00037 (Hoàn Kiếm: outside the
+ * officer's and the supervisor's reach; an admin reaches it) — for the provincial admin,
+ * 'outside' is ward 26734 (Hồ Chí Minh), outside its province. An entry without
+ * `provincialAdmin` expects of it what it expects of the admin.
  * Anonymous calls are made once, with place 'inside'. Bodies must be VALID, so that the
  * status shows authorisation, not validation.
  *
@@ -44,15 +47,31 @@ const OFFICIALS = (status = 200): MatrixEntry => ({
   supervisor: status,
   admin: status,
 });
-/** Officials on a target in reach get `status`, out of reach 404 (an admin reaches everything). */
+/** Officials on a target in reach get `status`, out of reach 404 (a national admin reaches everything). */
 const IN_REACH = (status = 200): MatrixEntry => ({
   anonymous: 401,
   officer: { inside: status, outside: 404 },
   supervisor: { inside: status, outside: 404 },
   admin: { inside: status, outside: status },
+  provincialAdmin: { inside: status, outside: 404 },
 });
 /** Admins get `status`, other officials 403, anonymous 401. */
 const ADMIN_ONLY = (status = 200): MatrixEntry => ({ anonymous: 401, officer: 403, supervisor: 403, admin: status });
+/** Admins on an official in their reach get `status`; a provincial admin 404 for another province's. */
+const ADMIN_REACH = (status = 200): MatrixEntry => ({
+  ...ADMIN_ONLY(),
+  admin: status,
+  provincialAdmin: { inside: status, outside: 404 },
+});
+/** Only a national admin: a provincial admin is 403 too (the whole country's settings). */
+const NATIONAL_ADMIN_ONLY = (status = 200): MatrixEntry => ({ ...ADMIN_ONLY(status), provincialAdmin: 403 });
+/** A fresh official of the place's outside ward (or 00004 inside) as the `{id}` of the path. */
+const userTarget =
+  (body?: object): MatrixEntry['request'] =>
+  async (ctx, place) => ({ params: { id: (await ctx.newUser(place)).id }, body });
+/** A one-row officials' file with a fresh username in ward 00001. */
+const importFile = () =>
+  `username,full name,role,unit code,e-mail\r\nm-${randomUUID().slice(0, 8)},Cán bộ,OFFICER,00001,\r\n`;
 
 const ticketAction =
   (body: object, status: TicketStatus = TicketStatus.Assigned): MatrixEntry['request'] =>
@@ -205,6 +224,7 @@ export const ENDPOINT_MATRIX: Record<string, MatrixEntry> = {
     officer: 403,
     supervisor: { inside: 200, outside: 404 },
     admin: { inside: 200, outside: 200 },
+    provincialAdmin: { inside: 200, outside: 404 },
     request: ticketAction({ reason: 'Xem lại' }, TicketStatus.Resolved),
   },
 
@@ -263,13 +283,15 @@ export const ENDPOINT_MATRIX: Record<string, MatrixEntry> = {
     }),
   },
   'GET /api/v1/admin/users': ADMIN_ONLY(),
-  'POST /api/v1/admin/users/{id}/disable': {
-    ...ADMIN_ONLY(),
-    request: async (ctx) => ({ params: { id: (await ctx.newUser()).id } }),
-  },
+  'GET /api/v1/admin/users/{id}': { ...ADMIN_REACH(), request: userTarget() },
+  'PATCH /api/v1/admin/users/{id}': { ...ADMIN_REACH(), request: userTarget({ email: 'matrix@example.vn' }) },
+  'POST /api/v1/admin/users/{id}/disable': { ...ADMIN_REACH(), request: userTarget() },
+  'POST /api/v1/admin/users/{id}/enable': { ...ADMIN_REACH(), request: userTarget() },
+  'POST /api/v1/admin/users/import/dry-run': { ...ADMIN_ONLY(), request: async () => ({ csv: importFile() }) },
+  'POST /api/v1/admin/users/import': { ...ADMIN_ONLY(201), request: async () => ({ csv: importFile() }) },
   'GET /api/v1/admin/campaigns': ADMIN_ONLY(),
   'POST /api/v1/admin/campaigns': {
-    ...ADMIN_ONLY(201),
+    ...NATIONAL_ADMIN_ONLY(201),
     request: async () => ({
       body: {
         code: `m-${randomUUID().slice(0, 8)}`,

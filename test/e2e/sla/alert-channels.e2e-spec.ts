@@ -78,6 +78,8 @@ describe('alert channels', () => {
         id: expect.any(String),
         url: hooks.url('/ok'),
         events: ['OVERDUE', 'CUTOFF_MISSED'],
+        // A national admin's webhook: every event, whatever its province.
+        unitCode: null,
         createdAt: '2021-11-03T08:00:00.000+07:00',
         disabledAt: null,
       });

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { AuthService, Role, User, UsersService } from '@phananh/identity';
+import { AuthService, AuthUser, Role, User, UsersService } from '@phananh/identity';
 import type { TestApp } from '../test-app';
 
 export interface NewOfficialOptions {
@@ -10,7 +10,19 @@ export interface NewOfficialOptions {
   password?: string;
   fullName?: string;
   email?: string | null;
+  /** Default false here (tests sign in with the password they chose); admins' creations set it. */
+  passwordChangeRequired?: boolean;
 }
+
+/** A national admin as the acting official of a service call in a test (no account behind it: audit rows copy it). */
+export const NATIONAL_ADMIN: AuthUser = Object.freeze({
+  id: '00000000-0000-4000-8000-00000000ad01',
+  username: 'test-national-admin',
+  role: Role.Admin,
+  unitCode: null,
+  fullName: 'Quản trị thử nghiệm',
+  unitLevel: null,
+});
 
 export interface Official {
   user: User;
@@ -40,6 +52,7 @@ export async function newOfficial(t: TestApp, options: NewOfficialOptions = {}):
     role,
     unitCode,
     email: options.email ?? null,
+    passwordChangeRequired: options.passwordChangeRequired ?? false,
   });
   const { accessToken } = t.app.get(AuthService).issue(user);
   return { user, username, password, token: accessToken, bearer: `Bearer ${accessToken}` };

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { AuditModule } from '@phananh/audit';
 import { AdminController } from './admin.controller';
 import { AuditController } from './audit.controller';
+import { UsersController } from './users.controller';
 
-@Module({ imports: [AuditModule], controllers: [AdminController, AuditController] })
+@Module({ imports: [AuditModule], controllers: [AdminController, UsersController, AuditController] })
 export class AdminApiModule {}

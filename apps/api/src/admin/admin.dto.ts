@@ -3,6 +3,7 @@ import { Transform, Type } from 'class-transformer';
 import {
   IsEmail,
   IsEnum,
+  IsIn,
   IsInt,
   IsOptional,
   IsString,
@@ -13,6 +14,7 @@ import {
   Min,
   MinLength,
   ValidateBy,
+  ValidateIf,
   ValidationOptions,
 } from 'class-validator';
 import { registerValidationMessages } from '@phananh/core';
@@ -54,11 +56,16 @@ export class CreateUserDto {
   })
   username: string;
 
-  @ApiProperty({ minLength: MIN_PASSWORD_LENGTH, format: 'password' })
+  @ApiPropertyOptional({
+    minLength: MIN_PASSWORD_LENGTH,
+    format: 'password',
+    description: 'Omitted: a temporary password is made and answered once (`temporaryPassword`)',
+  })
+  @IsOptional()
   @IsString()
   @MinLength(MIN_PASSWORD_LENGTH)
   @MaxLength(256)
-  password: string;
+  password?: string;
 
   @ApiProperty({ example: 'Nguyễn Thị Bình' })
   @Transform(trim)
@@ -88,10 +95,33 @@ export class UserListQueryDto {
   @IsEnum(Role)
   role?: Role;
 
-  @ApiPropertyOptional({ example: '00001' })
+  @ApiPropertyOptional({ example: '001', description: "Officials of this unit's subtree (a province: all of it)" })
   @IsOptional()
   @Matches(/^\d{2,5}$/)
   unitCode?: string;
+
+  @ApiPropertyOptional({ enum: ['true', 'false'], description: 'true: enabled accounts; false: disabled ones' })
+  @IsOptional()
+  @IsIn(['true', 'false'])
+  enabled?: 'true' | 'false';
+
+  @ApiPropertyOptional({ enum: ['true', 'false'], description: 'With (true) or without (false) a second factor' })
+  @IsOptional()
+  @IsIn(['true', 'false'])
+  totpEnrolled?: 'true' | 'false';
+
+  @ApiPropertyOptional({
+    description: 'Last login before this instant, or never (accounts gone quiet)',
+    example: '2021-10-01T00:00:00+07:00',
+  })
+  @IsOptional()
+  @IsInstantWithOffset()
+  lastLoginBefore?: string;
+
+  @ApiPropertyOptional({ description: 'Last login at or after this instant', example: '2021-11-01T00:00:00+07:00' })
+  @IsOptional()
+  @IsInstantWithOffset()
+  lastLoginSince?: string;
 
   @ApiPropertyOptional({ description: '`nextCursor` of the previous page' })
   @IsOptional()
@@ -108,20 +138,72 @@ export class UserListQueryDto {
   limit?: number;
 }
 
+/** Only the keys sent change; `null` clears the unit (admins only) or the e-mail. */
+export class UpdateUserDto {
+  @ApiPropertyOptional({ enum: Role, description: 'A change of role ends all of the official’s sessions' })
+  @IsOptional()
+  @IsEnum(Role)
+  role?: Role;
+
+  @ApiPropertyOptional({
+    nullable: true,
+    type: String,
+    example: '00004',
+    description: 'A change of unit ends all of the official’s sessions; null only for an admin (national)',
+  })
+  @ValidateIf((_, v) => v !== null)
+  @IsOptional()
+  @Matches(/^\d{2,5}$/)
+  unitCode?: string | null;
+
+  @ApiPropertyOptional({ nullable: true, type: String, example: 'binh@tyt-phucxa.vn' })
+  @ValidateIf((_, v) => v !== null)
+  @IsOptional()
+  @IsEmail()
+  @MaxLength(254)
+  email?: string | null;
+}
+
 export class UserView {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty() username: string;
   @ApiProperty() fullName: string;
   @ApiProperty({ enum: Role }) role: Role;
-  @ApiProperty({ nullable: true }) unitCode: string | null;
-  @ApiProperty({ nullable: true }) email: string | null;
+  @ApiProperty({ nullable: true, type: String }) unitCode: string | null;
+  @ApiProperty({ nullable: true, type: String }) email: string | null;
   @ApiProperty() createdAt: string;
-  @ApiProperty({ nullable: true }) disabledAt: string | null;
+  @ApiProperty({ nullable: true, type: String }) disabledAt: string | null;
+  @ApiProperty({ description: 'Must choose a password at next login (new account, or after a reset)' })
+  passwordChangeRequired: boolean;
+  @ApiProperty({ nullable: true, type: String }) lastLoginAt: string | null;
+  @ApiProperty({ nullable: true, type: String, description: 'When the second factor was enrolled' })
+  totpEnrolledAt: string | null;
+}
+
+export class CreatedUserView extends UserView {
+  @ApiPropertyOptional({
+    description: 'Only when no password was sent: the one-time password to hand over (never shown again)',
+  })
+  temporaryPassword?: string;
 }
 
 export class UserPageView {
   @ApiProperty({ type: [UserView] }) items: UserView[];
-  @ApiProperty({ nullable: true }) nextCursor: string | null;
+  @ApiProperty({ nullable: true, type: String }) nextCursor: string | null;
+}
+
+class ImportProblemView {
+  @ApiProperty({ description: 'Line of the file (the header is 1); 0 for the file as a whole' }) line: number;
+  @ApiProperty({ enum: ['file', 'row', 'username', 'fullName', 'role', 'unitCode', 'email'] }) field: string;
+  @ApiProperty({ example: 'UNIT_UNKNOWN' }) code: string;
+  @ApiProperty({ description: "In the client's language (Accept-Language)" }) message: string;
+}
+
+export class ImportReportView {
+  @ApiProperty({ description: 'Data rows read' }) rows: number;
+  @ApiProperty({ description: 'True when the import would create every row' }) valid: boolean;
+  @ApiProperty({ type: [ImportProblemView], description: 'Every problem of every row, by line' })
+  problems: ImportProblemView[];
 }
 
 export class CreateCampaignDto {

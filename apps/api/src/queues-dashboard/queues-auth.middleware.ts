@@ -1,7 +1,7 @@
 import { Inject, Injectable, NestMiddleware } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
 import { AppConfig, AppError, CommonErrors } from '@phananh/core';
-import { AuthService, Role } from '@phananh/identity';
+import { AuthService, isNationalAdmin } from '@phananh/identity';
 
 const COOKIE = 'phananh_queues';
 const BASE_PATH = '/admin/queues';
@@ -55,7 +55,8 @@ export class QueuesAuthMiddleware implements NestMiddleware {
         'WWW-Authenticate': 'Basic realm="phananh queues", charset="UTF-8"',
       });
     }
-    if (user.role !== Role.Admin) throw new AppError(CommonErrors.FORBIDDEN);
+    // The queues are the whole country's: a provincial admin does not run them.
+    if (!isNationalAdmin(user)) throw new AppError(CommonErrors.FORBIDDEN);
     if (cookie(req, COOKIE) !== token) {
       const secure = this.config.NODE_ENV === 'production' || req.secure;
       res.cookie(COOKIE, token, { httpOnly: true, sameSite: 'strict', secure, path: BASE_PATH });

@@ -42,6 +42,12 @@ export class WebhookView {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty() url: string;
   @ApiProperty({ enum: ALERT_KINDS, isArray: true }) events: AlertKind[];
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    description: "The unit whose events it receives (the registering admin's province); null: every event",
+  })
+  unitCode: string | null;
   @ApiProperty() createdAt: string;
   @ApiProperty({ nullable: true, type: String }) disabledAt: string | null;
 }

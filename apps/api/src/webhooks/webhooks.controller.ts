@@ -11,6 +11,11 @@ import { WebhooksService } from '@phananh/alerts';
 import { Auth, AuthUser, CurrentUser, Role } from '@phananh/identity';
 import { CreateWebhookDto, DeliveryListQueryDto, DeliveryPageView, DeliveryView, WebhookView } from './webhook.dto';
 
+/**
+ * Webhooks in the admin's reach: a national admin's receive every event and see every webhook;
+ * a provincial admin's receive its province's events, and it sees and retries only its province's
+ * webhooks (another's delivery is 404).
+ */
 @ApiTags('admin')
 @Controller('api/v1/admin')
 @Auth(Role.Admin)
@@ -27,21 +32,26 @@ export class WebhooksController {
   })
   @ApiCreatedResponse({ type: WebhookView })
   register(@CurrentUser() admin: AuthUser, @Body() body: CreateWebhookDto): Promise<WebhookView> {
-    return this.webhooks.register(body, admin.id);
+    return this.webhooks.register(body, admin);
   }
 
   @Get('webhooks')
   @ApiOperation({ summary: 'Registered webhooks (never their secrets)' })
   @ApiOkResponse({ type: [WebhookView] })
-  list(): Promise<WebhookView[]> {
-    return this.webhooks.list();
+  list(@CurrentUser() admin: AuthUser): Promise<WebhookView[]> {
+    return this.webhooks.list(admin.unitCode);
   }
 
   @Get('webhook-deliveries')
   @ApiOperation({ summary: 'Webhook deliveries, oldest first; `status=DEAD` lists those that gave up' })
   @ApiOkResponse({ type: DeliveryPageView })
-  deliveries(@Query() q: DeliveryListQueryDto): Promise<DeliveryPageView> {
-    return this.webhooks.deliveries({ status: q.status, limit: q.limit ?? 50, cursor: q.cursor });
+  deliveries(@CurrentUser() admin: AuthUser, @Query() q: DeliveryListQueryDto): Promise<DeliveryPageView> {
+    return this.webhooks.deliveries({
+      status: q.status,
+      limit: q.limit ?? 50,
+      cursor: q.cursor,
+      scopeUnit: admin.unitCode,
+    });
   }
 
   @Post('webhook-deliveries/:id/retry')
@@ -50,7 +60,7 @@ export class WebhooksController {
   @ApiOkResponse({ type: DeliveryView })
   @ApiNotFoundResponse({ description: 'No such delivery' })
   @ApiConflictResponse({ description: 'The delivery is not dead' })
-  retry(@Param('id') id: string): Promise<DeliveryView> {
-    return this.webhooks.retry(id);
+  retry(@CurrentUser() admin: AuthUser, @Param('id') id: string): Promise<DeliveryView> {
+    return this.webhooks.retry(id, admin.unitCode);
   }
 }
