@@ -24,6 +24,9 @@ export interface NewUser {
   email?: string | null;
 }
 
+/** What happens to an account's belongings when it is disabled (UsersService.onAccountDisabled). */
+export type AccountDisabledListener = (manager: EntityManager, userId: string, now: Date) => Promise<unknown>;
+
 export interface UserListQuery {
   unitCode?: string;
   role?: Role;
@@ -53,6 +56,22 @@ export class UsersService {
 
   private staffingChanged(): void {
     for (const listener of this.staffingListeners) listener();
+  }
+
+  private readonly disabledListeners: AccountDisabledListener[] = [];
+
+  /**
+   * Called inside the transaction that disables an account, after its row is updated: the
+   * tickets side subscribes (wired in apps/api, like onStaffingChange) to give the official's
+   * open tickets back to their units, so that a disabled account never keeps one.
+   */
+  onAccountDisabled(listener: AccountDisabledListener): void {
+    this.disabledListeners.push(listener);
+  }
+
+  /** The one hook of disabling an account: run it in the disabling transaction. */
+  private async accountDisabled(manager: EntityManager, userId: string, now: Date): Promise<void> {
+    for (const listener of this.disabledListeners) await listener(manager, userId, now);
   }
 
   async create(input: NewUser, manager: EntityManager = this.db.manager): Promise<User> {
@@ -129,10 +148,11 @@ export class UsersService {
     const user = await this.byId(id);
     if (!user) throw new AppError(IdentityErrors.USER_NOT_FOUND);
     if (!user.disabledAt) {
-      await this.db.query(`UPDATE users SET disabled_at = $2 WHERE id = $1 AND disabled_at IS NULL`, [
-        id,
-        this.clock.now(),
-      ]);
+      const now = this.clock.now();
+      await this.db.transaction(async (m) => {
+        await m.query(`UPDATE users SET disabled_at = $2 WHERE id = $1 AND disabled_at IS NULL`, [id, now]);
+        await this.accountDisabled(m, id, now);
+      });
       this.staffingChanged();
     }
     return (await this.byId(id))!;

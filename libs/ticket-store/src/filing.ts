@@ -185,6 +185,7 @@ export function newTicketRecord(
     | 'updatedAt'
     | 'closedAt'
     | 'piiErasedAt'
+    | 'assigneeId'
   >,
 ): TicketRecord {
   return {
@@ -201,5 +202,6 @@ export function newTicketRecord(
     updatedAt: fields.receivedAt,
     closedAt: null,
     piiErasedAt: null,
+    assigneeId: null,
   };
 }

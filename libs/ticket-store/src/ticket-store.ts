@@ -24,6 +24,7 @@ import {
   ErasedBatch,
   FileToRemove,
 } from './erasure';
+import { DISTRIBUTE_ARRIVALS_SQL, RELEASE_ASSIGNEE_SQL } from './assignment';
 import { FILE_TICKETS_SQL, Filing, FilingOutcome, filingParameters, identityLocksSql } from './filing';
 import { OPEN_STATUS_SQL, PUBLIC_ACTIONS, TicketAction, TicketStatus } from './ticket-status';
 
@@ -112,6 +113,8 @@ export class TicketStore {
       // BEGIN and the locks in one round trip (a query without parameters may hold two statements).
       await runner.query(`BEGIN; ${identityLocksSql(filings.map((f) => f.ticket.citizenIdHash!))}`);
       const outcomes = await this.fileBatch(runner, filings);
+      const created = filings.map((f) => f.ticket.trackingCode).filter((code) => outcomes.get(code) === 'created');
+      await this.distributeArrivals(runner, created, null);
       await runner.query('COMMIT');
       return outcomes;
     } catch (err) {
@@ -221,6 +224,23 @@ export class TicketStore {
       ]);
       return true;
     });
+  }
+
+  /**
+   * Hands the tickets just filed or transferred (by tracking code) to their units' automatic
+   * distribution, inside the transaction `q` that wrote them (DISTRIBUTE_ARRIVALS_SQL): how
+   * many were assigned. `at` is the history entries' instant (null: each ticket's received_at).
+   */
+  async distributeArrivals(q: Queryable, trackingCodes: readonly string[], at: Date | null): Promise<number> {
+    if (!trackingCodes.length) return 0;
+    const [row]: { n: number }[] = await q.query(DISTRIBUTE_ARRIVALS_SQL, [trackingCodes, at]);
+    return row.n;
+  }
+
+  /** Gives a disabled official's open tickets back to their units, with history (RELEASE_ASSIGNEE_SQL): how many. */
+  async releaseAssignee(q: Queryable, userId: string, now: Date): Promise<number> {
+    const [row]: { n: number }[] = await q.query(RELEASE_ASSIGNEE_SQL, [userId, now]);
+    return row.n;
   }
 
   /** Moves tickets up the SLA ladder, set-based (the sweeper's batch). */
@@ -377,6 +397,8 @@ export function ticketEventRecord(e: NewTicketEvent): TicketEventRecord {
     fromUnitCode: null,
     toUnitCode: null,
     note: null,
+    fromAssigneeId: null,
+    toAssigneeId: null,
     ...e,
     isPublic: PUBLIC_ACTIONS.has(e.action),
   };

@@ -5,4 +5,5 @@ export * from './possible-duplicates';
 export * from './tickets.errors';
 export * from './tickets.service';
 export * from './ticket-queue.service';
+export * from './ticket-assignment';
 export * from './tickets.module';

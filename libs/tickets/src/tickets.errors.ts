@@ -40,6 +40,19 @@ export const TicketErrors = defineErrors({
     vi: 'Người dân đã có một phản ánh khác đang mở về cùng nội dung',
     en: 'The citizen has another open report about the same thing',
   },
+  // Personal assignment.
+  CLAIM_NOT_OWN_UNIT: {
+    status: 403,
+    vi: 'Chỉ cán bộ của đơn vị được giao phản ánh mới nhận được phản ánh này',
+    en: "Only an official of the report's unit can claim it",
+  },
+  ALREADY_ASSIGNED: {
+    status: 409,
+    vi: 'Phản ánh đã được giao cho một cán bộ khác',
+    en: 'The report is already assigned to another official',
+  },
+  // Unknown and outside the caller's reach are the same answer.
+  UNIT_NOT_FOUND: { status: 404, vi: 'Không tìm thấy đơn vị', en: 'No such unit' },
   TICKET_ERASED: {
     status: 409,
     vi: 'Dữ liệu cá nhân của phản ánh đã được xoá khi hết thời hạn lưu trữ: không thể thay đổi phản ánh này nữa',
@@ -56,6 +69,10 @@ export const TicketValidation = registerValidationMessages({
   MERGE_SAME_TICKET: {
     vi: 'Không thể gộp một phản ánh vào chính nó',
     en: 'A report cannot be merged into itself',
+  },
+  ASSIGNEE_NOT_IN_UNIT: {
+    vi: 'Chỉ giao được cho một cán bộ đang hoạt động của đơn vị được giao phản ánh',
+    en: "Reports can only be assigned to an active official of the report's unit",
   },
   TRANSFER_OUTSIDE_PROVINCE: {
     vi: 'Chỉ chuyển được cho đơn vị trong tỉnh của mình',

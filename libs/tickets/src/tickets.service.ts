@@ -43,6 +43,8 @@ interface EventFields {
   toStatus?: TicketStatus | null;
   fromUnitCode?: string | null;
   toUnitCode?: string | null;
+  fromAssigneeId?: string | null;
+  toAssigneeId?: string | null;
   note?: string | null;
 }
 
@@ -133,10 +135,12 @@ export class TicketsService {
       case WorkflowAction.Transfer: {
         const target = this.transferTarget(user, row, input.unitCode);
         const lineage = this.reference.lineage(target);
+        // The new unit's ticket: nobody there has it yet (the unit's distribution may hand it out below).
         Object.assign(set, {
           unitCode: target,
           districtCode: lineage.find((u) => u.level === 'district')?.code ?? null,
           provinceCode: lineage[lineage.length - 1].code,
+          assigneeId: null,
         });
         Object.assign(event, { fromUnitCode: row.unitCode, toUnitCode: target, note: input.reason });
         break;
@@ -172,8 +176,23 @@ export class TicketsService {
       if (Object.keys(set).length > 0) await this.update(m, row, set, now);
       else await this.lockUnerased(m, row.id);
       await this.insertEvent(m, row.id, user, transition.event, event);
+      if (input.action === WorkflowAction.Transfer) {
+        if (row.assigneeId) {
+          await this.insertEvent(m, row.id, user, TicketAction.AssigneeChanged, {
+            fromStatus: event.toStatus,
+            toStatus: event.toStatus,
+            fromAssigneeId: row.assigneeId,
+          });
+        }
+        await this.store.distributeArrivals(m, [row.trackingCode], now);
+      }
     });
     return this.fullView(user, await this.reload(row.id), false);
+  }
+
+  /** The ticket (by id) as an action's answer shows it, whether or not it is still in the caller's reach. */
+  async viewAfterChange(user: AuthUser, id: string): Promise<TicketView> {
+    return this.fullView(user, await this.reload(id), false);
   }
 
   /**
@@ -268,10 +287,13 @@ export class TicketsService {
       this.db.query(
         `SELECT at, action, actor_username AS "actorUsername", actor_role AS "actorRole",
                 actor_unit_code AS "actorUnitCode", from_status AS "fromStatus", to_status AS "toStatus",
-                from_unit_code AS "fromUnitCode", to_unit_code AS "toUnitCode", note, id
+                from_unit_code AS "fromUnitCode", to_unit_code AS "toUnitCode",
+                (SELECT u.username FROM users u WHERE u.id = from_assignee_id) AS "fromAssignee",
+                (SELECT u.username FROM users u WHERE u.id = to_assignee_id) AS "toAssignee", note, id
          FROM ticket_events WHERE ticket_id = $1
          UNION ALL
-         SELECT c.cutoff_at, '${TicketAction.CutoffMissed}', NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL
+         SELECT c.cutoff_at, '${TicketAction.CutoffMissed}', NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+                NULL, NULL
          FROM tickets t JOIN campaigns c ON c.code = t.campaign_code
          WHERE t.id = $1 AND t.cutoff_missed AND NOT EXISTS (
            SELECT 1 FROM ticket_events e WHERE e.ticket_id = t.id AND e.action = '${TicketAction.CutoffMissed}')

@@ -38,6 +38,14 @@ export class QueueQueryDto extends PageQueryDto {
   @IsOptional()
   @IsEnum(IssueType)
   issueType?: IssueType;
+
+  @ApiPropertyOptional({
+    enum: ['mine', 'unassigned'],
+    description: '`mine`: the tickets you have; `unassigned`: those no official has (the unit’s)',
+  })
+  @IsOptional()
+  @IsIn(['mine', 'unassigned'])
+  assignee?: 'mine' | 'unassigned';
 }
 
 export class ResolveDto {

@@ -2,11 +2,14 @@ import { Module } from '@nestjs/common';
 import { AuditModule } from '@phananh/audit';
 import { AttachmentsModule } from '@phananh/reports';
 import { TicketsModule } from '@phananh/tickets';
+import { AssignmentLink } from './assignment-link';
+import { AssignmentController } from './assignment.controller';
 import { RejectionReasonsController } from './rejection-reasons.controller';
 import { TicketsController } from './tickets.controller';
 
 @Module({
   imports: [TicketsModule, AttachmentsModule, AuditModule],
-  controllers: [TicketsController, RejectionReasonsController],
+  controllers: [TicketsController, AssignmentController, RejectionReasonsController],
+  providers: [AssignmentLink],
 })
 export class TicketsApiModule {}

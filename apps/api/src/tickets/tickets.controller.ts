@@ -50,6 +50,7 @@ export class TicketsController {
       unitCode: q.unitCode,
       campaign: q.campaign,
       issueType: q.issueType,
+      assignee: q.assignee,
       cursor: q.cursor,
       limit,
     });
@@ -64,6 +65,7 @@ export class TicketsController {
         unitCode: q.unitCode,
         campaign: q.campaign,
         issueType: q.issueType,
+        assignee: q.assignee,
         cursor: q.cursor !== undefined,
         limit,
       },
