@@ -1,5 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsBoolean, IsInt, IsOptional, IsUUID, Min, ValidateIf } from 'class-validator';
+import { IsBoolean, IsInt, IsOptional, IsString, Matches, Min, ValidateIf } from 'class-validator';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** The version the client read: if the ticket has changed since, 409 `ticket-changed` (optional). */
 export class ClaimDto {
@@ -19,7 +21,8 @@ export class AssignDto extends ClaimDto {
       'An active officer or supervisor of the ticket’s unit (GET …/assignees); null gives it back to the unit',
   })
   @ValidateIf((_, v) => v !== null)
-  @IsUUID()
+  @IsString()
+  @Matches(UUID)
   assigneeId: string | null;
 }
 
