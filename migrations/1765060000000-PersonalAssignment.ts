@@ -28,6 +28,12 @@ export class PersonalAssignment1765060000000 implements MigrationInterface {
     await q.query(`
       CREATE INDEX ix_tickets_open_unassigned_unit_due ON tickets (unit_code, due_at, id)
       WHERE status IN ('ASSIGNED', 'IN_PROGRESS', 'DEFERRED') AND assignee_id IS NULL`);
+    // An assignee's tickets are all in one unit (hence one district and province): without this
+    // the planner multiplies the selectivities as if independent, thinks "mine" within the reach
+    // matches a handful of rows, and picks a bitmap AND with a sort over the ordered index walk.
+    await q.query(`
+      CREATE STATISTICS st_tickets_assignee_scope (dependencies)
+      ON assignee_id, unit_code, district_code, province_code FROM tickets`);
     await q.query(`
       CREATE TABLE unit_distribution (
         unit_code varchar(5) NOT NULL,
@@ -43,6 +49,7 @@ export class PersonalAssignment1765060000000 implements MigrationInterface {
 
   async down(q: QueryRunner): Promise<void> {
     await q.query(`DROP TABLE unit_distribution`);
+    await q.query(`DROP STATISTICS st_tickets_assignee_scope`);
     await q.query(`DROP INDEX ix_tickets_open_unassigned_unit_due`);
     await q.query(`DROP INDEX ix_tickets_open_assignee_due`);
     await q.query(`ALTER TABLE ticket_events DROP COLUMN to_assignee_id, DROP COLUMN from_assignee_id`);
