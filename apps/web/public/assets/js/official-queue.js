@@ -1,5 +1,6 @@
 import { authed, requireSignIn } from './auth.js';
 import { deadlineState, startCountdowns, syncClock } from './clock.js';
+import { assigneeLine } from './assignment.js';
 import { $, announce, fmtDateTime, h, showMessage } from './dom.js';
 import { initI18n, onLangChange, t, tOr } from './i18n.js';
 
@@ -26,6 +27,7 @@ function restoreFilters() {
   $('#f-status').value = q.get('status') ?? '';
   $('#f-issue').value = q.get('issueType') ?? '';
   $('#f-overdue').checked = q.get('overdue') === 'true';
+  $('#f-assignee').value = q.get('assignee') ?? '';
 }
 
 function filterQuery() {
@@ -33,6 +35,7 @@ function filterQuery() {
   if ($('#f-status').value) q.set('status', $('#f-status').value);
   if ($('#f-issue').value) q.set('issueType', $('#f-issue').value);
   if ($('#f-overdue').checked) q.set('overdue', 'true');
+  if ($('#f-assignee').value) q.set('assignee', $('#f-assignee').value);
   return q;
 }
 
@@ -80,7 +83,7 @@ function row(ticket) {
       ticket.dose?.doseNumber ? h('span', { class: 'sub' }, t('queue.doseN', { n: ticket.dose.doseNumber })) : null,
     ),
     h('td', {}, h('span', { class: `badge badge-${ticket.status}` }, tOr(`status.${ticket.status}`, ticket.status))),
-    h('td', {}, ticket.assignedUnit?.name ?? '—'),
+    h('td', {}, ticket.assignedUnit?.name ?? '—', assigneeLine(ticket)),
     h(
       'td',
       {},
