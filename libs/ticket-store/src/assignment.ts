@@ -1,5 +1,8 @@
 import { OPEN_STATUS_SQL, TicketAction } from './ticket-status';
 
+/** How long a process trusts its set of units with automatic distribution on (TicketStore). */
+export const DISTRIBUTING_UNITS_TTL_MS = 3_000;
+
 /** The note of a system ASSIGNEE_CHANGED entry (no actor): why the assignee changed. */
 export enum AssignmentReason {
   /** Handed out by the unit's automatic distribution as the ticket arrived. */

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { AppConfig, PiiCrypto } from '@phananh/core';
+import { AppConfig, PiiCrypto, TtlCache } from '@phananh/core';
 import { uniqueViolation } from '@phananh/database';
 import { BLIND_INDEXED_COLUMNS, BlindIndexBatch, blindIndexSql } from './blind-index';
 import { FilingBatcher } from './filing-batch';
@@ -24,7 +24,7 @@ import {
   ErasedBatch,
   FileToRemove,
 } from './erasure';
-import { DISTRIBUTE_ARRIVALS_SQL, RELEASE_ASSIGNEE_SQL } from './assignment';
+import { DISTRIBUTE_ARRIVALS_SQL, DISTRIBUTING_UNITS_TTL_MS, RELEASE_ASSIGNEE_SQL } from './assignment';
 import { FILE_TICKETS_SQL, Filing, FilingOutcome, filingParameters, identityLocksSql } from './filing';
 import { OPEN_STATUS_SQL, PUBLIC_ACTIONS, TicketAction, TicketStatus } from './ticket-status';
 
@@ -67,10 +67,32 @@ export class TicketStore {
     (err) => uniqueViolation(err) !== undefined,
   );
 
+  /**
+   * The units whose automatic distribution is on, trusted for a few seconds: a filing batch
+   * with no ticket for one of them (nearly all, nearly always) skips the distribution
+   * statement, so the filing path pays nothing for the feature. Switching a unit on is seen by
+   * the other processes within DISTRIBUTING_UNITS_TTL_MS; switching it off at once (the
+   * statement itself reads `enabled`).
+   */
+  private readonly distributing = new TtlCache<ReadonlySet<string>>({
+    ttlMs: DISTRIBUTING_UNITS_TTL_MS,
+    load: async () => {
+      const rows: { unitCode: string }[] = await this.db.query(
+        `SELECT unit_code AS "unitCode" FROM unit_distribution WHERE enabled`,
+      );
+      return new Set(rows.map((r) => r.unitCode));
+    },
+  });
+
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     @Inject(AppConfig) private readonly config: AppConfig,
   ) {}
+
+  /** Forgets the cached set of distributing units: call it after switching a unit's distribution. */
+  distributionChanged(): void {
+    this.distributing.invalidate();
+  }
 
   /**
    * Files a report: `created`, or why nothing was written (FILE_TICKETS_SQL). Concurrent
@@ -108,13 +130,16 @@ export class TicketStore {
    * tenth more CPU per report (RELIABILITY.md, the flood of one identity).
    */
   private async fileLocked(filings: readonly Filing[]): Promise<Map<string, FilingOutcome>> {
+    const distributing = await this.distributing.get();
     const runner = this.db.createQueryRunner();
     try {
       // BEGIN and the locks in one round trip (a query without parameters may hold two statements).
       await runner.query(`BEGIN; ${identityLocksSql(filings.map((f) => f.ticket.citizenIdHash!))}`);
       const outcomes = await this.fileBatch(runner, filings);
-      const created = filings.map((f) => f.ticket.trackingCode).filter((code) => outcomes.get(code) === 'created');
-      await this.distributeArrivals(runner, created, null);
+      const handedOut = filings
+        .filter((f) => distributing.has(f.ticket.unitCode) && outcomes.get(f.ticket.trackingCode) === 'created')
+        .map((f) => f.ticket.trackingCode);
+      await this.distributeArrivals(runner, handedOut, null);
       await runner.query('COMMIT');
       return outcomes;
     } catch (err) {

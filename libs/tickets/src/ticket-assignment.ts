@@ -106,6 +106,7 @@ export class TicketAssignments {
          SET enabled = excluded.enabled, updated_at = excluded.updated_at, updated_by = excluded.updated_by`,
       [unitCode, enabled, this.clock.now(), user.id],
     );
+    this.store.distributionChanged();
     return this.distribution(user, unitCode);
   }
 

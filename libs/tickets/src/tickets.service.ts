@@ -164,6 +164,8 @@ export class TicketsService {
           rejectionReasonCode: null,
           rejectionNote: null,
         });
+        // Back to whoever had it, unless their account was disabled (or moved) meanwhile: then the unit's.
+        if (row.assigneeId && !(await this.activeInUnit(row.assigneeId, row.unitCode))) set.assigneeId = null;
         event.note = input.reason;
         break;
       }
@@ -176,6 +178,13 @@ export class TicketsService {
       if (Object.keys(set).length > 0) await this.update(m, row, set, now);
       else await this.lockUnerased(m, row.id);
       await this.insertEvent(m, row.id, user, transition.event, event);
+      if (input.action === WorkflowAction.Reopen && set.assigneeId === null) {
+        await this.insertEvent(m, row.id, user, TicketAction.AssigneeChanged, {
+          fromStatus: event.toStatus,
+          toStatus: event.toStatus,
+          fromAssigneeId: row.assigneeId,
+        });
+      }
       if (input.action === WorkflowAction.Transfer) {
         if (row.assigneeId) {
           await this.insertEvent(m, row.id, user, TicketAction.AssigneeChanged, {
@@ -188,6 +197,14 @@ export class TicketsService {
       }
     });
     return this.fullView(user, await this.reload(row.id), false);
+  }
+
+  private async activeInUnit(userId: string, unitCode: string): Promise<boolean> {
+    const rows = await this.db.query(`SELECT 1 FROM users WHERE id = $1 AND unit_code = $2 AND disabled_at IS NULL`, [
+      userId,
+      unitCode,
+    ]);
+    return rows.length > 0;
   }
 
   /** The ticket (by id) as an action's answer shows it, whether or not it is still in the caller's reach. */

@@ -276,6 +276,15 @@ describe('officials: personal assignment', () => {
       });
       const [{ version }] = await t.db.query(`SELECT version FROM tickets WHERE id = $1`, [open1.id]);
       expect(version).toBe(3); // filed 1, claimed 2, released 3
+      // Reopened, the resolved one goes to the unit too, not back to the disabled account.
+      const reopened = await act(wardSupervisor, done.trackingCode, 'reopen', { reason: 'Xem lại' }).expect(200);
+      expect(reopened.body.assignee).toBeNull();
+      const [last] = (await assignmentHistory(done.trackingCode)).slice(-1);
+      expect(last).toMatchObject({
+        actor: { username: wardSupervisor.username },
+        fromAssignee: leaving.username,
+        toAssignee: null,
+      });
     });
   });
 
