@@ -68,6 +68,38 @@ WITH arrived AS (
 SELECT count(*)::int AS n FROM assigned`;
 
 /**
+ * Reserves places in the rotations of units with automatic distribution on, for tickets about
+ * to be filed ($1 unit codes, $2 how many tickets each), inside the filing transaction and
+ * before the filing statement, so that each ticket is inserted with its assignee (no second
+ * version of the row): per unit that is on and has an active officer, `base` (the counter
+ * before) and the officers in rotation order; ticket k (from 0) of the unit gets
+ * officers[(base + k) % n]. Locks and bumps the counter rows like DISTRIBUTE_ARRIVALS_SQL (in
+ * unit order). A reserved place whose filing turns out a duplicate or over the limit is
+ * skipped by the rotation.
+ */
+export const RESERVE_ROTATION_SQL = `
+WITH wanted AS (
+  SELECT * FROM unnest($1::varchar[], $2::int[]) AS w (unit_code, n)
+), rotation AS (
+  SELECT d.unit_code FROM unit_distribution d
+  WHERE d.unit_code IN (SELECT unit_code FROM wanted) AND d.enabled
+  ORDER BY d.unit_code
+  FOR UPDATE
+), officers AS (
+  SELECT u.unit_code, array_agg(u.id ORDER BY u.id) AS ids
+  FROM users u
+  WHERE u.unit_code IN (SELECT unit_code FROM rotation) AND u.role = 'OFFICER' AND u.disabled_at IS NULL
+  GROUP BY u.unit_code
+), bumped AS (
+  UPDATE unit_distribution d SET next_seq = d.next_seq + w.n
+  FROM wanted w
+  WHERE d.unit_code = w.unit_code AND d.enabled AND d.unit_code IN (SELECT unit_code FROM officers)
+  RETURNING d.unit_code, d.next_seq - w.n AS base
+)
+SELECT b.unit_code AS "unitCode", b.base::int AS base, o.ids AS officers
+FROM bumped b JOIN officers o USING (unit_code)`;
+
+/**
  * Gives the open tickets of one official ($1) back to their units, with an ASSIGNEE_CHANGED
  * entry each (no actor, note ACCOUNT_DISABLED), bumping their versions (a change read before
  * it is then TICKET_CHANGED). Found through ix_tickets_open_assignee_due. Closed tickets keep

@@ -24,7 +24,12 @@ import {
   ErasedBatch,
   FileToRemove,
 } from './erasure';
-import { DISTRIBUTE_ARRIVALS_SQL, DISTRIBUTING_UNITS_TTL_MS, RELEASE_ASSIGNEE_SQL } from './assignment';
+import {
+  DISTRIBUTE_ARRIVALS_SQL,
+  DISTRIBUTING_UNITS_TTL_MS,
+  RELEASE_ASSIGNEE_SQL,
+  RESERVE_ROTATION_SQL,
+} from './assignment';
 import { FILE_TICKETS_SQL, Filing, FilingOutcome, filingParameters, identityLocksSql } from './filing';
 import { OPEN_STATUS_SQL, PUBLIC_ACTIONS, TicketAction, TicketStatus } from './ticket-status';
 
@@ -135,11 +140,7 @@ export class TicketStore {
     try {
       // BEGIN and the locks in one round trip (a query without parameters may hold two statements).
       await runner.query(`BEGIN; ${identityLocksSql(filings.map((f) => f.ticket.citizenIdHash!))}`);
-      const outcomes = await this.fileBatch(runner, filings);
-      const handedOut = filings
-        .filter((f) => distributing.has(f.ticket.unitCode) && outcomes.get(f.ticket.trackingCode) === 'created')
-        .map((f) => f.ticket.trackingCode);
-      await this.distributeArrivals(runner, handedOut, null);
+      const outcomes = await this.fileBatch(runner, await this.handOut(runner, filings, distributing));
       await runner.query('COMMIT');
       return outcomes;
     } catch (err) {
@@ -248,6 +249,34 @@ export class TicketStore {
         },
       ]);
       return true;
+    });
+  }
+
+  /**
+   * The filings, those of units in `distributing` with their assignees from their units'
+   * rotations (RESERVE_ROTATION_SQL: only units still on, with an active officer); no
+   * statement when no filing is of such a unit (nearly always).
+   */
+  private async handOut(
+    q: Queryable,
+    filings: readonly Filing[],
+    distributing: ReadonlySet<string>,
+  ): Promise<readonly Filing[]> {
+    const counts = new Map<string, number>();
+    for (const f of filings) {
+      if (distributing.has(f.ticket.unitCode)) counts.set(f.ticket.unitCode, (counts.get(f.ticket.unitCode) ?? 0) + 1);
+    }
+    if (!counts.size) return filings;
+    const rows: { unitCode: string; base: number; officers: string[] }[] = await q.query(RESERVE_ROTATION_SQL, [
+      [...counts.keys()],
+      [...counts.values()],
+    ]);
+    const next = new Map(rows.map((r) => [r.unitCode, { at: r.base, officers: r.officers }]));
+    return filings.map((f) => {
+      const rotation = next.get(f.ticket.unitCode);
+      if (!rotation) return f;
+      const assigneeId = rotation.officers[rotation.at++ % rotation.officers.length];
+      return { ...f, ticket: { ...f.ticket, assigneeId } };
     });
   }
 
