@@ -8,6 +8,7 @@ import { MergedIntoIndex1764450000000 } from './1764450000000-MergedIntoIndex';
 import { OfficialAccounts1765000000000 } from './1765000000000-OfficialAccounts';
 import { AdminReach1765020000000 } from './1765020000000-AdminReach';
 import { ReplyTemplates1765050000000 } from './1765050000000-ReplyTemplates';
+import { PersonalAssignment1765060000000 } from './1765060000000-PersonalAssignment';
 
 /** Every migration, in order. A new migration is added here as well as in its file. */
 export const MIGRATIONS = [
@@ -21,4 +22,5 @@ export const MIGRATIONS = [
   OfficialAccounts1765000000000,
   AdminReach1765020000000,
   ReplyTemplates1765050000000,
+  PersonalAssignment1765060000000,
 ];

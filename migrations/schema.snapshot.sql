@@ -171,6 +171,8 @@ CREATE TABLE ticket_events (
   to_unit_code character varying(5),
   note text,
   is_public boolean NOT NULL DEFAULT false,
+  from_assignee_id uuid,
+  to_assignee_id uuid,
   CONSTRAINT fk_ticket_events_ticket FOREIGN KEY (ticket_id) REFERENCES tickets(id) ON DELETE CASCADE,
   CONSTRAINT pk_ticket_events PRIMARY KEY (id)
 );
@@ -219,10 +221,12 @@ CREATE TABLE tickets (
   merged_into bigint,
   pii_erased_at timestamp with time zone,
   notice_version text NOT NULL,
+  assignee_id uuid,
   CONSTRAINT ck_tickets_issue_type CHECK ((issue_type = ANY (ARRAY['MISSING_DOSE'::text, 'WRONG_DOSE_INFO'::text, 'WRONG_PERSONAL_INFO'::text, 'DUPLICATE_RECORD'::text, 'OTHER'::text]))),
   CONSTRAINT ck_tickets_merged CHECK (((status = 'MERGED'::text) = (merged_into IS NOT NULL))),
   CONSTRAINT ck_tickets_pii_present CHECK (((pii_erased_at IS NOT NULL) OR ((citizen_name IS NOT NULL) AND (citizen_dob IS NOT NULL) AND (citizen_id_enc IS NOT NULL) AND (citizen_id_hash IS NOT NULL)))),
   CONSTRAINT ck_tickets_status CHECK ((status = ANY (ARRAY['ASSIGNED'::text, 'IN_PROGRESS'::text, 'DEFERRED'::text, 'RESOLVED'::text, 'REJECTED'::text, 'MERGED'::text, 'WITHDRAWN'::text]))),
+  CONSTRAINT fk_tickets_assignee FOREIGN KEY (assignee_id) REFERENCES users(id) ON DELETE SET NULL,
   CONSTRAINT fk_tickets_campaign FOREIGN KEY (campaign_code) REFERENCES campaigns(code),
   CONSTRAINT fk_tickets_duplicate_of FOREIGN KEY (duplicate_of) REFERENCES tickets(id),
   CONSTRAINT fk_tickets_merged_into FOREIGN KEY (merged_into) REFERENCES tickets(id),
@@ -233,9 +237,11 @@ CREATE SEQUENCE tickets_id_seq AS bigint START 1 INCREMENT 1 MINVALUE 1 MAXVALUE
 CREATE INDEX ix_tickets_campaign_open ON public.tickets USING btree (campaign_code, province_code) WHERE (status = ANY (ARRAY['ASSIGNED'::text, 'IN_PROGRESS'::text, 'DEFERRED'::text]));
 CREATE INDEX ix_tickets_duplicate_of ON public.tickets USING btree (duplicate_of) WHERE (duplicate_of IS NOT NULL);
 CREATE INDEX ix_tickets_merged_into ON public.tickets USING btree (merged_into) WHERE (merged_into IS NOT NULL);
+CREATE INDEX ix_tickets_open_assignee_due ON public.tickets USING btree (assignee_id, due_at, id) WHERE ((status = ANY (ARRAY['ASSIGNED'::text, 'IN_PROGRESS'::text, 'DEFERRED'::text])) AND (assignee_id IS NOT NULL));
 CREATE INDEX ix_tickets_open_district_due ON public.tickets USING btree (district_code, due_at, id) WHERE (status = ANY (ARRAY['ASSIGNED'::text, 'IN_PROGRESS'::text, 'DEFERRED'::text]));
 CREATE INDEX ix_tickets_open_due ON public.tickets USING btree (due_at, id) WHERE (status = ANY (ARRAY['ASSIGNED'::text, 'IN_PROGRESS'::text, 'DEFERRED'::text]));
 CREATE INDEX ix_tickets_open_province_due ON public.tickets USING btree (province_code, due_at, id) WHERE (status = ANY (ARRAY['ASSIGNED'::text, 'IN_PROGRESS'::text, 'DEFERRED'::text]));
+CREATE INDEX ix_tickets_open_unassigned_unit_due ON public.tickets USING btree (unit_code, due_at, id) WHERE ((status = ANY (ARRAY['ASSIGNED'::text, 'IN_PROGRESS'::text, 'DEFERRED'::text])) AND (assignee_id IS NULL));
 CREATE INDEX ix_tickets_open_unit_due ON public.tickets USING btree (unit_code, due_at, id) WHERE (status = ANY (ARRAY['ASSIGNED'::text, 'IN_PROGRESS'::text, 'DEFERRED'::text]));
 CREATE INDEX ix_tickets_pii_retention ON public.tickets USING btree (campaign_code, closed_at) WHERE ((pii_erased_at IS NULL) AND (closed_at IS NOT NULL));
 CREATE INDEX ix_tickets_province_status_due ON public.tickets USING btree (province_code, status, due_at, id);
@@ -243,6 +249,17 @@ CREATE INDEX ix_tickets_sla_next ON public.tickets USING btree (sla_next_at) WHE
 CREATE INDEX ix_tickets_unit_status_due ON public.tickets USING btree (unit_code, status, due_at, id);
 CREATE UNIQUE INDEX ux_tickets_open_duplicate ON public.tickets USING btree (citizen_id_hash, issue_type, COALESCE((dose_number)::integer, 0), phone_hash) WHERE (status = ANY (ARRAY['ASSIGNED'::text, 'IN_PROGRESS'::text, 'DEFERRED'::text]));
 CREATE UNIQUE INDEX ux_tickets_tracking_code ON public.tickets USING btree (tracking_code);
+
+CREATE TABLE unit_distribution (
+  unit_code character varying(5) NOT NULL,
+  enabled boolean NOT NULL,
+  next_seq bigint NOT NULL DEFAULT 0,
+  updated_at timestamp with time zone NOT NULL,
+  updated_by uuid,
+  CONSTRAINT fk_unit_distribution_unit FOREIGN KEY (unit_code) REFERENCES units(code),
+  CONSTRAINT fk_unit_distribution_updated_by FOREIGN KEY (updated_by) REFERENCES users(id) ON DELETE SET NULL,
+  CONSTRAINT pk_unit_distribution PRIMARY KEY (unit_code)
+);
 
 CREATE TABLE units (
   code character varying(5) NOT NULL,

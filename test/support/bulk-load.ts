@@ -232,6 +232,7 @@ export async function bulkLoadTickets(
           closedAt,
           piiErasedAt: null,
           noticeVersion: PRIVACY_NOTICE_VERSION,
+          assigneeId: null,
         }),
       );
       if (!withEvents) return;

@@ -43,14 +43,24 @@ export const cutoffAlertKey = (campaignCode: string, provinceCode: string) =>
   `${AlertKind.CutoffMissed}-${campaignCode}-${provinceCode}`;
 
 /**
- * Who receives each kind (docs/api.md, "Alerts"), as three equi-joins on the users' partial index
- * (unit_code, role) WHERE disabled_at IS NULL, so a batch of a thousand events stays cheap.
+ * Who receives each kind (docs/api.md, "Alerts"), as equi-joins on the users' partial index
+ * (unit_code, role) WHERE disabled_at IS NULL or their primary key, so a batch of a thousand
+ * events stays cheap. DUE_SOON goes to the ticket's assignee when it has an active one still
+ * in the ticket's unit, else to the unit's officers.
  */
 const RECIPIENTS_SQL = `
+  SELECT ev.id AS event_id, a.id AS user_id, a.email
+  FROM events ev
+  JOIN tickets t ON t.id = ev.ticket_id
+  JOIN users a ON a.id = t.assignee_id AND a.unit_code = ev.unit_code AND a.disabled_at IS NULL
+  WHERE ev.kind = 'DUE_SOON'
+  UNION ALL
   SELECT ev.id AS event_id, u.id AS user_id, u.email
   FROM events ev
   JOIN users u ON u.unit_code = ev.unit_code AND u.role = 'OFFICER' AND u.disabled_at IS NULL
-  WHERE ev.kind = 'DUE_SOON'
+  WHERE ev.kind = 'DUE_SOON' AND NOT EXISTS (
+    SELECT 1 FROM tickets t JOIN users a ON a.id = t.assignee_id
+    WHERE t.id = ev.ticket_id AND a.unit_code = ev.unit_code AND a.disabled_at IS NULL)
   UNION ALL
   SELECT ev.id, u.id, u.email
   FROM events ev
@@ -99,11 +109,11 @@ export class AlertWriter {
         SELECT dedupe_key, kind, ticket_id, deadline_at, unit_code, campaign_code, summary, occurred_at, $2
         FROM input
         ON CONFLICT (dedupe_key) DO NOTHING
-        RETURNING id, kind, unit_code
+        RETURNING id, kind, unit_code, ticket_id
       ), events AS (
-        SELECT id, kind, unit_code FROM inserted
+        SELECT id, kind, unit_code, ticket_id FROM inserted
         UNION ALL
-        SELECT e.id, e.kind, e.unit_code FROM alert_events e JOIN input i ON i.dedupe_key = e.dedupe_key
+        SELECT e.id, e.kind, e.unit_code, e.ticket_id FROM alert_events e JOIN input i ON i.dedupe_key = e.dedupe_key
       ), recipients AS (${RECIPIENTS_SQL}
       ), new_alerts AS (
         INSERT INTO alerts (event_id, recipient_id, created_at, email_status)

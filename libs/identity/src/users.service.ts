@@ -24,6 +24,9 @@ export interface NewUser {
   passwordChangeRequired?: boolean;
 }
 
+/** What happens to an account's belongings when it is disabled (UsersService.onAccountDisabled). */
+export type AccountDisabledListener = (manager: EntityManager, userId: string, now: Date) => Promise<unknown>;
+
 export interface UserListQuery {
   /** Officials of this unit's subtree (a province: all its districts and wards). */
   unitCode?: string;
@@ -109,6 +112,22 @@ export class UsersService {
 
   private staffingChanged(): void {
     for (const listener of this.staffingListeners) listener();
+  }
+
+  private readonly disabledListeners: AccountDisabledListener[] = [];
+
+  /**
+   * Called inside the transaction that disables an account, after its row is updated: the
+   * tickets side subscribes (wired in apps/api, like onStaffingChange) to give the official's
+   * open tickets back to their units, so that a disabled account never keeps one.
+   */
+  onAccountDisabled(listener: AccountDisabledListener): void {
+    this.disabledListeners.push(listener);
+  }
+
+  /** The one hook of disabling an account: run it in the disabling transaction. */
+  private async accountDisabled(manager: EntityManager, userId: string, now: Date): Promise<void> {
+    for (const listener of this.disabledListeners) await listener(manager, userId, now);
   }
 
   /**
@@ -302,18 +321,21 @@ export class UsersService {
    * THE place an account is disabled: no more logins, `session_epoch` bumped in the same UPDATE
    * (every token and refresh session ends), audited. Idempotent: an already disabled account keeps
    * its first date and writes nothing. What else must happen when an official leaves (their open
-   * tickets back to the unit's queue) belongs in this transaction, `m`, after the UPDATE.
+   * tickets back to the unit's queue) runs in this transaction, after the UPDATE: the
+   * onAccountDisabled listeners.
    */
   async disable(actor: AuthUser, id: string, request: AdminRequest = {}): Promise<User> {
     if (id === actor.id) throw new AppError(IdentityErrors.CANNOT_DISABLE_SELF);
     const { user, changed } = await this.db.transaction(async (m) => {
       const before = await this.getManaged(actor, id, m, true);
       if (before.disabledAt) return { user: before, changed: false };
+      const now = this.clock.now();
       const [[user]]: [User[], number] = await m.query(
         `UPDATE users u SET disabled_at = $2, session_epoch = session_epoch + 1 WHERE u.id = $1
          RETURNING ${USER_COLUMNS}`,
-        [id, this.clock.now()],
+        [id, now],
       );
+      await this.accountDisabled(m, id, now);
       await this.audit.record(
         { action: AuditAction.UserDisabled, actor, subject: user, clientAddress: request.clientAddress },
         m,

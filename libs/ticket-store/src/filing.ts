@@ -1,4 +1,5 @@
 import { TICKET_COLUMNS, TICKET_KEYS, TicketRecord, columnArrays, columnNames, unnestColumns } from './ticket-columns';
+import { AssignmentReason } from './assignment';
 import { OPEN_STATUS_SQL, TicketAction, TicketStatus } from './ticket-status';
 
 /** A proof file of a filing, already stored (the file store's key). */
@@ -124,10 +125,15 @@ WITH input AS (
   DO NOTHING
   RETURNING id, tracking_code
 ), events AS (
-  INSERT INTO ticket_events (ticket_id, at, action, to_status, to_unit_code, is_public)
-  SELECT t.id, i.received_at, e.action, i.status, CASE WHEN e.ord = 2 THEN i.unit_code END, true
+  -- FILED and ASSIGNED (public); ASSIGNEE_CHANGED (internal) for a ticket its unit's distribution handed out.
+  INSERT INTO ticket_events (ticket_id, at, action, from_status, to_status, to_unit_code, to_assignee_id, note, is_public)
+  SELECT t.id, i.received_at, e.action, CASE WHEN e.ord = 3 THEN i.status END, i.status,
+         CASE WHEN e.ord = 2 THEN i.unit_code END, CASE WHEN e.ord = 3 THEN i.assignee_id END,
+         CASE WHEN e.ord = 3 THEN '${AssignmentReason.AutoDistribution}' END, e.ord < 3
   FROM ticket t JOIN input i USING (tracking_code),
-       (VALUES (1, '${TicketAction.Filed}'), (2, '${TicketAction.Assigned}')) AS e (ord, action)
+       (VALUES (1, '${TicketAction.Filed}'), (2, '${TicketAction.Assigned}'), (3, '${TicketAction.AssigneeChanged}'))
+         AS e (ord, action)
+  WHERE e.ord < 3 OR i.assignee_id IS NOT NULL
   ORDER BY t.id, e.ord
   RETURNING id
 ), files AS (
@@ -185,6 +191,7 @@ export function newTicketRecord(
     | 'updatedAt'
     | 'closedAt'
     | 'piiErasedAt'
+    | 'assigneeId'
   >,
 ): TicketRecord {
   return {
@@ -201,5 +208,6 @@ export function newTicketRecord(
     updatedAt: fields.receivedAt,
     closedAt: null,
     piiErasedAt: null,
+    assigneeId: null,
   };
 }

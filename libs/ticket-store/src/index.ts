@@ -14,5 +14,11 @@ export {
 } from './filing';
 export type { ErasedBatch, FileToRemove } from './erasure';
 export { CLAIM_ERASABLE_IN_CAMPAIGN_SQL, CLAIM_ERASABLE_OUTSIDE_CAMPAIGNS_SQL, ERASED_TICKET_FIELDS } from './erasure';
+export {
+  AssignmentReason,
+  DISTRIBUTE_ARRIVALS_SQL,
+  DISTRIBUTING_UNITS_TTL_MS,
+  RELEASE_ASSIGNEE_SQL,
+} from './assignment';
 export * from './ticket-store';
 export * from './ticket-store.module';

@@ -66,6 +66,11 @@ export interface TicketRecord {
   piiErasedAt: Date | null;
   /** The privacy notice the citizen accepted when filing ('none': filed before the form showed one). */
   noticeVersion: string;
+  /**
+   * The official of the ticket's unit who has it (users.id); null: the unit's, unassigned.
+   * Every change is an ASSIGNEE_CHANGED history entry; a transfer clears it.
+   */
+  assigneeId: string | null;
 }
 
 /**
@@ -87,6 +92,9 @@ export interface TicketEventRecord {
   note: string | null;
   /** Shown on the citizen's lookup timeline (PUBLIC_ACTIONS). */
   isPublic: boolean;
+  /** ASSIGNEE_CHANGED: who had the ticket before and who has it now (users.id; null: nobody). */
+  fromAssigneeId: string | null;
+  toAssigneeId: string | null;
 }
 
 /** A column's name and its PostgreSQL type (for casts of array parameters and for COPY's text format). */
@@ -136,6 +144,7 @@ export const TICKET_COLUMNS: Columns<TicketRecord> = {
   closedAt: ['closed_at', 'timestamptz'],
   piiErasedAt: ['pii_erased_at', 'timestamptz'],
   noticeVersion: ['notice_version', 'text'],
+  assigneeId: ['assignee_id', 'uuid'],
 };
 
 export const TICKET_EVENT_COLUMNS: Columns<TicketEventRecord> = {
@@ -152,6 +161,8 @@ export const TICKET_EVENT_COLUMNS: Columns<TicketEventRecord> = {
   toUnitCode: ['to_unit_code', 'varchar'],
   note: ['note', 'text'],
   isPublic: ['is_public', 'boolean'],
+  fromAssigneeId: ['from_assignee_id', 'uuid'],
+  toAssigneeId: ['to_assignee_id', 'uuid'],
 };
 
 export const TICKET_KEYS = Object.keys(TICKET_COLUMNS) as (keyof TicketRecord)[];
@@ -162,11 +173,17 @@ export const TICKET_ROW_KEYS = [
   'trackingCode', 'status', 'issueType', 'receivedAt', 'dueAt', 'overdueSince', 'cutoffMissed', 'campaignCode',
   'unitCode', 'districtCode', 'provinceCode', 'citizenName', 'citizenDob', 'citizenIdEnc', 'phoneEnc',
   'citizenIdMasked', 'phoneMasked', 'citizenWardCode', 'doseNumber', 'vaccineCode', 'vaccinatedOn', 'doseWardCode',
-  'facilityName', 'lotNumber', 'description', 'version', 'piiErasedAt',
+  'facilityName', 'lotNumber', 'description', 'version', 'piiErasedAt', 'assigneeId',
 ] as const satisfies readonly (keyof TicketRecord)[]; // prettier-ignore
 
+/** The assignee's username and name, as TICKET_ROW_SELECT reads them (null when unassigned). */
+export interface AssigneeNames {
+  assigneeUsername: string | null;
+  assigneeFullName: string | null;
+}
+
 /** A ticket as the officials' queries read it, with its id (bigint, kept a string). */
-export type TicketRow = { id: string } & Pick<TicketRecord, (typeof TICKET_ROW_KEYS)[number]>;
+export type TicketRow = { id: string } & Pick<TicketRecord, (typeof TICKET_ROW_KEYS)[number]> & AssigneeNames;
 
 /**
  * A select list of `tickets <alias>` producing the given fields under their own names; dates
@@ -176,8 +193,13 @@ export function ticketSelect(keys: readonly (keyof TicketRecord)[], alias = 't')
   return [`${alias}.id`, ...keys.map((k) => selectColumn(alias, k, TICKET_COLUMNS[k]))].join(', ');
 }
 
-/** The select list producing a TicketRow from `tickets t`. */
-export const TICKET_ROW_SELECT = ticketSelect(TICKET_ROW_KEYS);
+/**
+ * The select list producing a TicketRow from `tickets t`: the assignee's names by a primary-key
+ * probe of users per row (no join, so that every `FROM tickets t` query can use it as it is).
+ */
+export const TICKET_ROW_SELECT = `${ticketSelect(TICKET_ROW_KEYS)},
+  (SELECT a.username FROM users a WHERE a.id = t.assignee_id) AS "assigneeUsername",
+  (SELECT a.full_name FROM users a WHERE a.id = t.assignee_id) AS "assigneeFullName"`;
 
 /** The column names of the given fields, in their order. */
 export function columnNames<R>(columns: Columns<R>, keys: readonly (keyof R)[]): string {

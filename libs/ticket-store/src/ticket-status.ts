@@ -54,6 +54,12 @@ export enum TicketAction {
   /** On the kept report of a merge: another report (named in the note) was merged into it. Internal. */
   MergedFrom = 'MERGED_FROM',
   Withdrawn = 'WITHDRAWN',
+  /**
+   * The ticket's assignee changed (from_assignee_id → to_assignee_id): claimed, assigned,
+   * unassigned, handed out by the unit's automatic distribution or released when its official
+   * was disabled (those two with no actor), or cleared by a transfer. Internal.
+   */
+  AssigneeChanged = 'ASSIGNEE_CHANGED',
 }
 
 /** History entries the citizen sees on the lookup timeline; every other entry is internal. */

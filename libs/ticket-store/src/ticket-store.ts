@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { AppConfig, PiiCrypto } from '@phananh/core';
+import { AppConfig, PiiCrypto, TtlCache } from '@phananh/core';
 import { uniqueViolation } from '@phananh/database';
 import { BLIND_INDEXED_COLUMNS, BlindIndexBatch, blindIndexSql } from './blind-index';
 import { FilingBatcher } from './filing-batch';
@@ -24,6 +24,12 @@ import {
   ErasedBatch,
   FileToRemove,
 } from './erasure';
+import {
+  DISTRIBUTE_ARRIVALS_SQL,
+  DISTRIBUTING_UNITS_TTL_MS,
+  RELEASE_ASSIGNEE_SQL,
+  RESERVE_ROTATION_SQL,
+} from './assignment';
 import { FILE_TICKETS_SQL, Filing, FilingOutcome, filingParameters, identityLocksSql } from './filing';
 import { OPEN_STATUS_SQL, PUBLIC_ACTIONS, TicketAction, TicketStatus } from './ticket-status';
 
@@ -66,10 +72,32 @@ export class TicketStore {
     (err) => uniqueViolation(err) !== undefined,
   );
 
+  /**
+   * The units whose automatic distribution is on, trusted for a few seconds: a filing batch
+   * with no ticket for one of them (nearly all, nearly always) skips the distribution
+   * statement, so the filing path pays nothing for the feature. Switching a unit on is seen by
+   * the other processes within DISTRIBUTING_UNITS_TTL_MS; switching it off at once (the
+   * statement itself reads `enabled`).
+   */
+  private readonly distributing = new TtlCache<ReadonlySet<string>>({
+    ttlMs: DISTRIBUTING_UNITS_TTL_MS,
+    load: async () => {
+      const rows: { unitCode: string }[] = await this.db.query(
+        `SELECT unit_code AS "unitCode" FROM unit_distribution WHERE enabled`,
+      );
+      return new Set(rows.map((r) => r.unitCode));
+    },
+  });
+
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     @Inject(AppConfig) private readonly config: AppConfig,
   ) {}
+
+  /** Forgets the cached set of distributing units: call it after switching a unit's distribution. */
+  distributionChanged(): void {
+    this.distributing.invalidate();
+  }
 
   /**
    * Files a report: `created`, or why nothing was written (FILE_TICKETS_SQL). Concurrent
@@ -107,11 +135,12 @@ export class TicketStore {
    * tenth more CPU per report (RELIABILITY.md, the flood of one identity).
    */
   private async fileLocked(filings: readonly Filing[]): Promise<Map<string, FilingOutcome>> {
+    const distributing = await this.distributing.get();
     const runner = this.db.createQueryRunner();
     try {
       // BEGIN and the locks in one round trip (a query without parameters may hold two statements).
       await runner.query(`BEGIN; ${identityLocksSql(filings.map((f) => f.ticket.citizenIdHash!))}`);
-      const outcomes = await this.fileBatch(runner, filings);
+      const outcomes = await this.fileBatch(runner, await this.handOut(runner, filings, distributing));
       await runner.query('COMMIT');
       return outcomes;
     } catch (err) {
@@ -221,6 +250,51 @@ export class TicketStore {
       ]);
       return true;
     });
+  }
+
+  /**
+   * The filings, those of units in `distributing` with their assignees from their units'
+   * rotations (RESERVE_ROTATION_SQL: only units still on, with an active officer); no
+   * statement when no filing is of such a unit (nearly always).
+   */
+  private async handOut(
+    q: Queryable,
+    filings: readonly Filing[],
+    distributing: ReadonlySet<string>,
+  ): Promise<readonly Filing[]> {
+    const counts = new Map<string, number>();
+    for (const f of filings) {
+      if (distributing.has(f.ticket.unitCode)) counts.set(f.ticket.unitCode, (counts.get(f.ticket.unitCode) ?? 0) + 1);
+    }
+    if (!counts.size) return filings;
+    const rows: { unitCode: string; base: number; officers: string[] }[] = await q.query(RESERVE_ROTATION_SQL, [
+      [...counts.keys()],
+      [...counts.values()],
+    ]);
+    const next = new Map(rows.map((r) => [r.unitCode, { at: r.base, officers: r.officers }]));
+    return filings.map((f) => {
+      const rotation = next.get(f.ticket.unitCode);
+      if (!rotation) return f;
+      const assigneeId = rotation.officers[rotation.at++ % rotation.officers.length];
+      return { ...f, ticket: { ...f.ticket, assigneeId } };
+    });
+  }
+
+  /**
+   * Hands the tickets just filed or transferred (by tracking code) to their units' automatic
+   * distribution, inside the transaction `q` that wrote them (DISTRIBUTE_ARRIVALS_SQL): how
+   * many were assigned. `at` is the history entries' instant (null: each ticket's received_at).
+   */
+  async distributeArrivals(q: Queryable, trackingCodes: readonly string[], at: Date | null): Promise<number> {
+    if (!trackingCodes.length) return 0;
+    const [row]: { n: number }[] = await q.query(DISTRIBUTE_ARRIVALS_SQL, [trackingCodes, at]);
+    return row.n;
+  }
+
+  /** Gives a disabled official's open tickets back to their units, with history (RELEASE_ASSIGNEE_SQL): how many. */
+  async releaseAssignee(q: Queryable, userId: string, now: Date): Promise<number> {
+    const [row]: { n: number }[] = await q.query(RELEASE_ASSIGNEE_SQL, [userId, now]);
+    return row.n;
   }
 
   /** Moves tickets up the SLA ladder, set-based (the sweeper's batch). */
@@ -377,6 +451,8 @@ export function ticketEventRecord(e: NewTicketEvent): TicketEventRecord {
     fromUnitCode: null,
     toUnitCode: null,
     note: null,
+    fromAssigneeId: null,
+    toAssigneeId: null,
     ...e,
     isPublic: PUBLIC_ACTIONS.has(e.action),
   };

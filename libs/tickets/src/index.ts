@@ -5,6 +5,7 @@ export * from './possible-duplicates';
 export * from './tickets.errors';
 export * from './tickets.service';
 export * from './ticket-queue.service';
+export * from './ticket-assignment';
 export * from './tickets.module';
 export * from './bulk-actions';
 export * from './reply-templates';

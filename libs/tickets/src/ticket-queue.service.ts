@@ -22,9 +22,13 @@ export interface QueueQuery {
   unitCode?: string;
   campaign?: string;
   issueType?: IssueType;
+  /** `mine`: the caller's own tickets; `unassigned`: those nobody has (the unit's). */
+  assignee?: QueueAssignee;
   cursor?: string;
   limit: number;
 }
+
+export type QueueAssignee = 'mine' | 'unassigned';
 
 export interface QueuePage {
   items: TicketView[];
@@ -44,7 +48,9 @@ export interface QueueSql {
  * The scope is one equality on unit_code, district_code or province_code and, for open
  * tickets, the status predicate is OPEN_STATUS_SQL verbatim, so the planner walks
  * ix_tickets_open_{unit,district,province}_due (or ix_tickets_open_due for an admin) in
- * order and stops after `limit` rows: no sort, however many tickets there are.
+ * order and stops after `limit` rows: no sort, however many tickets there are. `mine` walks
+ * ix_tickets_open_assignee_due, an officer's `unassigned` ix_tickets_open_unassigned_unit_due
+ * (a supervisor's: the scope's index, skipping the assigned ones).
  */
 @Injectable()
 export class TicketQueue {
@@ -93,6 +99,8 @@ export class TicketQueue {
       params.push(query.issueType);
       where.push(`t.issue_type = $${params.length}`);
     }
+    if (query.assignee === 'mine') where.push(`t.assignee_id = $${params.push(user.id)}`);
+    if (query.assignee === 'unassigned') where.push(`t.assignee_id IS NULL`);
     if (cursor) {
       params.push(...cursor);
       where.push(`(t.due_at, t.id) > ($${params.length - 1}, $${params.length})`);

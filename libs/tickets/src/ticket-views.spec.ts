@@ -38,6 +38,9 @@ describe('TicketViews', () => {
     description: null,
     version: 1,
     piiErasedAt: null,
+    assigneeId: null,
+    assigneeUsername: null,
+    assigneeFullName: null,
     ...over,
   });
 

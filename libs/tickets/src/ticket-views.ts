@@ -14,7 +14,17 @@ export interface HistoryEntry {
   /** For a transfer, both units; otherwise null. */
   fromUnitCode: string | null;
   toUnitCode: string | null;
+  /** ASSIGNEE_CHANGED: the usernames of who had the ticket and who has it (null: nobody); otherwise null. */
+  fromAssignee: string | null;
+  toAssignee: string | null;
   note: string | null;
+}
+
+/** The official who has a ticket (personal assignment). */
+export interface AssigneeRef {
+  id: string;
+  username: string;
+  fullName: string;
 }
 
 export interface AttachmentRef {
@@ -65,6 +75,8 @@ export interface TicketView {
   cutoffMissed: boolean;
   campaign: string | null;
   assignedUnit: UnitRef;
+  /** The official of the unit who has it; null: the unit's, unassigned. */
+  assignee: AssigneeRef | null;
   /** fullName, dateOfBirth, citizenId and phone are null once the personal data is erased (personalDataErasedAt). */
   citizen: {
     fullName: string | null;
@@ -97,6 +109,8 @@ export interface EventRow {
   toStatus: string | null;
   fromUnitCode: string | null;
   toUnitCode: string | null;
+  fromAssignee: string | null;
+  toAssignee: string | null;
   note: string | null;
 }
 
@@ -123,6 +137,9 @@ export class TicketViews {
       cutoffMissed: row.cutoffMissed,
       campaign: row.campaignCode,
       assignedUnit: this.reference.unitRef(row.unitCode),
+      assignee: row.assigneeId
+        ? { id: row.assigneeId, username: row.assigneeUsername!, fullName: row.assigneeFullName! }
+        : null,
       citizen: {
         fullName: row.citizenName,
         dateOfBirth: full ? row.citizenDob : (row.citizenDob?.slice(0, 4) ?? null),
@@ -173,6 +190,8 @@ export class TicketViews {
       toStatus: e.toStatus,
       fromUnitCode: e.fromUnitCode,
       toUnitCode: e.toUnitCode,
+      fromAssignee: e.fromAssignee,
+      toAssignee: e.toAssignee,
       note: e.note,
     }));
   }

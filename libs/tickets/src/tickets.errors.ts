@@ -42,6 +42,19 @@ export const TicketErrors = defineErrors({
   },
   // Reply templates: unknown and out of reach (or not managed by the caller) are the same answer.
   TEMPLATE_NOT_FOUND: { status: 404, vi: 'Không tìm thấy mẫu trả lời', en: 'No such reply template' },
+  // Personal assignment.
+  CLAIM_NOT_OWN_UNIT: {
+    status: 403,
+    vi: 'Chỉ cán bộ của đơn vị được giao phản ánh mới nhận được phản ánh này',
+    en: "Only an official of the report's unit can claim it",
+  },
+  ALREADY_ASSIGNED: {
+    status: 409,
+    vi: 'Phản ánh đã được giao cho một cán bộ khác',
+    en: 'The report is already assigned to another official',
+  },
+  // Unknown and outside the caller's reach are the same answer.
+  UNIT_NOT_FOUND: { status: 404, vi: 'Không tìm thấy đơn vị', en: 'No such unit' },
   TICKET_ERASED: {
     status: 409,
     vi: 'Dữ liệu cá nhân của phản ánh đã được xoá khi hết thời hạn lưu trữ: không thể thay đổi phản ánh này nữa',
@@ -86,6 +99,10 @@ export const TicketValidation = registerValidationMessages({
   TEMPLATE_REASON_NOT_REJECTION: {
     vi: 'Chỉ mẫu trả lời từ chối mới gắn với lý do từ chối',
     en: 'Only rejection templates go with a rejection reason',
+  },
+  ASSIGNEE_NOT_IN_UNIT: {
+    vi: 'Chỉ giao được cho một cán bộ đang hoạt động của đơn vị được giao phản ánh',
+    en: "Reports can only be assigned to an active official of the report's unit",
   },
   TRANSFER_OUTSIDE_PROVINCE: {
     vi: 'Chỉ chuyển được cho đơn vị trong tỉnh của mình',

@@ -44,6 +44,8 @@ interface EventFields {
   toStatus?: TicketStatus | null;
   fromUnitCode?: string | null;
   toUnitCode?: string | null;
+  fromAssigneeId?: string | null;
+  toAssigneeId?: string | null;
   note?: string | null;
 }
 
@@ -207,10 +209,12 @@ export class TicketsService {
       case WorkflowAction.Transfer: {
         const target = this.transferTarget(user, row, input.unitCode);
         const lineage = this.reference.lineage(target);
+        // The new unit's ticket: nobody there has it yet (the unit's distribution may hand it out below).
         Object.assign(set, {
           unitCode: target,
           districtCode: lineage.find((u) => u.level === 'district')?.code ?? null,
           provinceCode: lineage[lineage.length - 1].code,
+          assigneeId: null,
         });
         Object.assign(event, { fromUnitCode: row.unitCode, toUnitCode: target, note: input.reason });
         break;
@@ -234,6 +238,8 @@ export class TicketsService {
           rejectionReasonCode: null,
           rejectionNote: null,
         });
+        // Back to whoever had it, unless their account was disabled (or moved) meanwhile: then the unit's.
+        if (row.assigneeId && !(await this.activeInUnit(row.assigneeId, row.unitCode))) set.assigneeId = null;
         event.note = input.reason;
         break;
       }
@@ -245,10 +251,38 @@ export class TicketsService {
     const changes = Object.keys(set).length > 0;
     if (changes) await this.update(m, row, set, now);
     else await this.lockUnerased(m, row.id);
-    const entry = this.event(row.id, user, transition.event, event);
-    if (events) events.push(entry);
-    else await this.store.appendEvents(m, [entry]);
+    const entries = [this.event(row.id, user, transition.event, event)];
+    // An official's ticket given back to the unit (a transfer; a reopen after they left) says so in the history.
+    if (row.assigneeId && set.assigneeId === null) {
+      const { toStatus } = event;
+      entries.push(
+        this.event(row.id, user, TicketAction.AssigneeChanged, {
+          fromStatus: toStatus,
+          toStatus,
+          fromAssigneeId: row.assigneeId,
+        }),
+      );
+    }
+    if (input.action === WorkflowAction.Transfer) {
+      // The transfer's entries go first, then the new unit's distribution may hand the ticket out.
+      await this.store.appendEvents(m, entries);
+      await this.store.distributeArrivals(m, [row.trackingCode], now);
+    } else if (events) events.push(...entries);
+    else await this.store.appendEvents(m, entries);
     return { status: set.status ?? row.status, version: changes ? row.version + 1 : row.version };
+  }
+
+  private async activeInUnit(userId: string, unitCode: string): Promise<boolean> {
+    const rows = await this.db.query(`SELECT 1 FROM users WHERE id = $1 AND unit_code = $2 AND disabled_at IS NULL`, [
+      userId,
+      unitCode,
+    ]);
+    return rows.length > 0;
+  }
+
+  /** The ticket (by id) as an action's answer shows it, whether or not it is still in the caller's reach. */
+  async viewAfterChange(user: AuthUser, id: string): Promise<TicketView> {
+    return this.fullView(user, await this.reload(id), false);
   }
 
   /**
@@ -343,10 +377,13 @@ export class TicketsService {
       this.db.query(
         `SELECT at, action, actor_username AS "actorUsername", actor_role AS "actorRole",
                 actor_unit_code AS "actorUnitCode", from_status AS "fromStatus", to_status AS "toStatus",
-                from_unit_code AS "fromUnitCode", to_unit_code AS "toUnitCode", note, id
+                from_unit_code AS "fromUnitCode", to_unit_code AS "toUnitCode",
+                (SELECT u.username FROM users u WHERE u.id = from_assignee_id) AS "fromAssignee",
+                (SELECT u.username FROM users u WHERE u.id = to_assignee_id) AS "toAssignee", note, id
          FROM ticket_events WHERE ticket_id = $1
          UNION ALL
-         SELECT c.cutoff_at, '${TicketAction.CutoffMissed}', NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL
+         SELECT c.cutoff_at, '${TicketAction.CutoffMissed}', NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+                NULL, NULL
          FROM tickets t JOIN campaigns c ON c.code = t.campaign_code
          WHERE t.id = $1 AND t.cutoff_missed AND NOT EXISTS (
            SELECT 1 FROM ticket_events e WHERE e.ticket_id = t.id AND e.action = '${TicketAction.CutoffMissed}')

@@ -246,6 +246,54 @@ export const ENDPOINT_MATRIX: Record<string, MatrixEntry> = {
     ...MANAGED_TEMPLATE(204),
     request: async (ctx, place) => ({ params: { id: await templateIn(ctx, place) } }),
   },
+  // Personal assignment: an official of the ticket's own unit claims (a district supervisor and
+  // an admin are not of the ward); supervisors in reach assign to an official of the ticket's
+  // unit; the assignee or a supervisor gives it back.
+  'POST /api/v1/tickets/{trackingCode}/claim': {
+    anonymous: 401,
+    officer: { inside: 200, outside: 404 },
+    supervisor: { inside: 403, outside: 404 },
+    admin: 403,
+    request: ticketAction({}),
+  },
+  'POST /api/v1/tickets/{trackingCode}/assign': {
+    anonymous: 401,
+    officer: 403,
+    supervisor: { inside: 200, outside: 404 },
+    admin: { inside: 200, outside: 200 },
+    request: async (ctx, place) => ({
+      params: { trackingCode: (await ctx.ticket(place)).trackingCode },
+      body: { assigneeId: ctx.officials[place === 'inside' ? 'officer' : 'bystander'].user.id },
+    }),
+  },
+  'POST /api/v1/tickets/{trackingCode}/unassign': {
+    ...IN_REACH(),
+    request: async (ctx, place) => {
+      const assigneeId = ctx.officials[place === 'inside' ? 'officer' : 'bystander'].user.id;
+      return { params: { trackingCode: (await ctx.ticket(place, { assigneeId })).trackingCode }, body: {} };
+    },
+  },
+  'GET /api/v1/tickets/{trackingCode}/assignees': {
+    anonymous: 401,
+    officer: 403,
+    supervisor: { inside: 200, outside: 404 },
+    admin: { inside: 200, outside: 200 },
+    request: ticketAction({}),
+  },
+  'GET /api/v1/units/{unitCode}/distribution': {
+    anonymous: 401,
+    officer: 403,
+    supervisor: { inside: 200, outside: 404 },
+    admin: { inside: 200, outside: 200 },
+    request: async (ctx, place) => ({ params: { unitCode: ctx.unit[place] } }),
+  },
+  'PUT /api/v1/units/{unitCode}/distribution': {
+    anonymous: 401,
+    officer: 403,
+    supervisor: { inside: 200, outside: 404 },
+    admin: { inside: 200, outside: 200 },
+    request: async (ctx, place) => ({ params: { unitCode: ctx.unit[place] }, body: { enabled: false } }),
+  },
 
   // Alerts and SLA figures.
   'GET /api/v1/alerts': OFFICIALS(),

@@ -127,4 +127,39 @@ describe('the officials queue on 50,000 tickets: index-ordered, no sort', () => 
     expect(overdue.map((n) => n['Node Type'])).not.toContain('Sort');
     expect(overdue.find((n) => n['Index Name'])).toMatchObject({ 'Index Name': 'ix_tickets_open_district_due' });
   });
+
+  it('serves "mine" from ix_tickets_open_assignee_due and an officer\'s "unassigned" from ix_tickets_open_unassigned_unit_due', async () => {
+    const colleague = '00000000-0000-4000-8000-000000000002';
+    await db.query(
+      `INSERT INTO users (id, username, password_hash, full_name, role, unit_code, created_at)
+       VALUES ($1, 'queue-officer', 'x', 'x', 'OFFICER', '00001', now()),
+              ($2, 'queue-colleague', 'x', 'x', 'OFFICER', '00001', now())`,
+      [officer.id, colleague],
+    );
+    // The busy ward: three tickets in four are someone's (one in four the caller's), the rest the unit's.
+    await db.query(
+      `UPDATE tickets t SET assignee_id = CASE w.n % 4 WHEN 0 THEN $1::uuid WHEN 1 THEN $2::uuid WHEN 2 THEN $2::uuid END
+       FROM (SELECT id, row_number() OVER (ORDER BY id) AS n FROM tickets WHERE unit_code = '00001') w
+       WHERE t.id = w.id`,
+      [officer.id, colleague],
+    );
+    await db.query(`ANALYZE tickets`);
+    for (const [who, filter, index] of [
+      [officer, 'mine', 'ix_tickets_open_assignee_due'],
+      [province, 'mine', 'ix_tickets_open_assignee_due'],
+      [officer, 'unassigned', 'ix_tickets_open_unassigned_unit_due'],
+    ] as const) {
+      const plan = await explain({ ...who, id: officer.id }, { assignee: filter });
+      expect(plan.map((n) => n['Node Type'])).not.toContain('Sort');
+      const scan = plan.find((n) => n['Index Name']);
+      expect(scan).toMatchObject({ 'Node Type': expect.stringMatching(/^Index( Only)? Scan$/), 'Index Name': index });
+      expect(scan!['Actual Rows']).toBeLessThanOrEqual(51);
+    }
+    const mine = await queue.list(officer, { limit: 100, assignee: 'mine' });
+    expect(mine.items.length).toBe(100);
+    expect(mine.items.every((i) => i.assignee?.username === 'queue-officer')).toBe(true);
+    const unassigned = await queue.list(officer, { limit: 100, assignee: 'unassigned' });
+    expect(unassigned.items.length).toBeGreaterThan(0);
+    expect(unassigned.items.every((i) => i.assignee === null && i.assignedUnit.code === '00001')).toBe(true);
+  });
 });

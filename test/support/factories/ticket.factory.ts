@@ -41,6 +41,8 @@ export interface NewTicketOptions {
   closedAt?: Date;
   /** The id of the earlier report it is linked to as a possible duplicate (default none). */
   duplicateOf?: string | null;
+  /** The official who has it (users.id; default none). */
+  assigneeId?: string | null;
 }
 
 const intakePhone = (phone: string) => {
@@ -136,6 +138,7 @@ export async function ticketRecord(t: TicketContext, options: NewTicketOptions =
     closedAt: open ? null : (options.closedAt ?? new Date(receivedAt.getTime() + HOUR_MS)),
     piiErasedAt: null,
     noticeVersion: PRIVACY_NOTICE_VERSION,
+    assigneeId: options.assigneeId ?? null,
   };
 }
 

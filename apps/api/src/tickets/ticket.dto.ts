@@ -53,6 +53,14 @@ export class QueueQueryDto extends PageQueryDto {
   @IsOptional()
   @IsEnum(IssueType)
   issueType?: IssueType;
+
+  @ApiPropertyOptional({
+    enum: ['mine', 'unassigned'],
+    description: '`mine`: the tickets you have; `unassigned`: those no official has (the unit’s)',
+  })
+  @IsOptional()
+  @IsIn(['mine', 'unassigned'])
+  assignee?: 'mine' | 'unassigned';
 }
 
 /** As typed (any case, dashes optional); a code that cannot be one of ours is simply not found. */

@@ -55,6 +55,10 @@ export class HistoryEntryView {
   @ApiProperty({ nullable: true }) toStatus: string | null;
   @ApiProperty({ nullable: true, description: 'Transfers: the unit it came from' }) fromUnitCode: string | null;
   @ApiProperty({ nullable: true, description: 'Transfers: the unit it went to' }) toUnitCode: string | null;
+  @ApiProperty({ nullable: true, type: String, description: 'ASSIGNEE_CHANGED: username of who had it (null: nobody)' })
+  fromAssignee: string | null;
+  @ApiProperty({ nullable: true, type: String, description: 'ASSIGNEE_CHANGED: username of who has it (null: nobody)' })
+  toAssignee: string | null;
   @ApiProperty({ nullable: true }) note: string | null;
 }
 
@@ -95,6 +99,12 @@ export class PossibleDuplicateView {
   @ApiProperty() attachmentCount: number;
 }
 
+export class AssigneeView {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ example: 'hoa.nt' }) username: string;
+  @ApiProperty({ example: 'Nguyễn Thị Hoa' }) fullName: string;
+}
+
 export class TicketView {
   @ApiProperty() trackingCode: string;
   @ApiProperty({ enum: STATUSES }) status: string;
@@ -105,6 +115,12 @@ export class TicketView {
   @ApiProperty() cutoffMissed: boolean;
   @ApiProperty({ nullable: true, example: '2021-11' }) campaign: string | null;
   @ApiProperty({ type: UnitRefView }) assignedUnit: UnitRefView;
+  @ApiProperty({
+    type: AssigneeView,
+    nullable: true,
+    description: 'The official of the unit who has the ticket; null: the unit’s, unassigned',
+  })
+  assignee: AssigneeView | null;
   @ApiProperty({ type: CitizenView }) citizen: CitizenView;
   @ApiProperty({ type: DoseView, nullable: true }) dose: DoseView | null;
   @ApiProperty({ nullable: true }) description: string | null;

@@ -114,6 +114,7 @@ export class TicketsController {
       unitCode: q.unitCode,
       campaign: q.campaign,
       issueType: q.issueType,
+      assignee: q.assignee,
       cursor: q.cursor,
       limit,
     });
@@ -128,6 +129,7 @@ export class TicketsController {
         unitCode: q.unitCode,
         campaign: q.campaign,
         issueType: q.issueType,
+        assignee: q.assignee,
         cursor: q.cursor !== undefined,
         limit,
       },

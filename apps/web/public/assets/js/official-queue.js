@@ -1,6 +1,7 @@
 import { api } from './api.js';
 import { authed, requireSignIn } from './auth.js';
 import { deadlineState, startCountdowns, syncClock } from './clock.js';
+import { assigneeLine } from './assignment.js';
 import { $, $$, announce, fmtDateTime, h, showMessage } from './dom.js';
 import { FieldErrors } from './form-errors.js';
 import { initI18n, onLangChange, t, tOr } from './i18n.js';
@@ -43,6 +44,7 @@ function restoreFilters() {
   $('#f-status').value = q.get('status') ?? '';
   $('#f-issue').value = q.get('issueType') ?? '';
   $('#f-overdue').checked = q.get('overdue') === 'true';
+  $('#f-assignee').value = q.get('assignee') ?? '';
 }
 
 function filterQuery() {
@@ -50,6 +52,7 @@ function filterQuery() {
   if ($('#f-status').value) q.set('status', $('#f-status').value);
   if ($('#f-issue').value) q.set('issueType', $('#f-issue').value);
   if ($('#f-overdue').checked) q.set('overdue', 'true');
+  if ($('#f-assignee').value) q.set('assignee', $('#f-assignee').value);
   return q;
 }
 
@@ -116,7 +119,7 @@ function row(ticket, index) {
       h('span', { class: `badge badge-${ticket.status}` }, tOr(`status.${ticket.status}`, ticket.status)),
       ticket.bulkProblem ? h('span', { class: 'sub failed' }, ticket.bulkProblem) : null,
     ),
-    h('td', {}, ticket.assignedUnit?.name ?? '—'),
+    h('td', {}, ticket.assignedUnit?.name ?? '—', assigneeLine(ticket)),
     h(
       'td',
       {},

@@ -2,6 +2,7 @@ import { ApiError, api } from './api.js';
 import { authed, isSupervisor, requireSignIn, session } from './auth.js';
 import { startCountdowns, syncClock } from './clock.js';
 import { $, fmtBytes, fmtDate, fmtDateTime, h, mount, queryParam, showMessage } from './dom.js';
+import { assignmentBox } from './assignment.js';
 import { FieldErrors, focusField } from './form-errors.js';
 import { initI18n, onLangChange, t, tOr } from './i18n.js';
 import { fillTemplatePicker, loadTemplates } from './templates.js';
@@ -164,6 +165,7 @@ function render() {
           'section',
           { class: 'card', 'aria-labelledby': 'sec-actions' },
           h('h2', { id: 'sec-actions' }, t('ticket.actions')),
+          assignmentBox(tk, act),
           actions(tk),
         ),
         h(
@@ -415,6 +417,9 @@ function history(events) {
           : null,
         e.fromUnitCode && e.toUnitCode
           ? h('span', { class: 'sub' }, t('ticket.transferred', { from: e.fromUnitCode, to: e.toUnitCode }))
+          : null,
+        e.action === 'ASSIGNEE_CHANGED'
+          ? h('span', { class: 'sub' }, t('assign.change', { from: e.fromAssignee ?? '—', to: e.toAssignee ?? '—' }))
           : null,
         e.note ? h('p', { class: 'note' }, e.note) : null,
         h(
