@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { AppError, Clock, CommonErrors, KeysetCursor } from '@phananh/core';
+import { AppError, Clock, CommonErrors, KeysetCursor, UUID } from '@phananh/core';
 import { ReferenceService } from '@phananh/reference';
 import { AlertRow, AlertView, EVENT_COLUMNS, alertView } from './alert-views';
 
@@ -9,8 +9,6 @@ export interface AlertPage {
   items: AlertView[];
   nextCursor: string | null;
 }
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** The last (created_at, id) seen, newest first. */
 const ALERT_CURSOR = new KeysetCursor(['instant', 'uuid']);

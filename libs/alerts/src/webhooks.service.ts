@@ -10,6 +10,7 @@ import {
   KeysetCursor,
   PiiCrypto,
   toVnIso,
+  UUID,
   validationError,
 } from '@phananh/core';
 import type { JobOutcome } from '@phananh/queue';
@@ -64,7 +65,6 @@ interface DeliveryRow {
   delivered_at: Date | null;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const iso = (d: Date | null) => (d ? toVnIso(d) : null);
 /** The last (created_at, id) seen, oldest first. */
 const DELIVERY_CURSOR = new KeysetCursor(['instant', 'uuid']);

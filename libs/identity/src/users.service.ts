@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
 import { AuditAction, AuditEntry, AuditLog, AuditQueryable } from '@phananh/audit';
-import { AppError, Clock, FieldError, validationError } from '@phananh/core';
+import { AppError, Clock, FieldError, UUID, validationError } from '@phananh/core';
 import { ReferenceService } from '@phananh/reference';
 import type { AuthUser } from './auth-user';
 import { IdentityErrors } from './identity.errors';
@@ -78,8 +78,6 @@ const AUDIT_BATCH = 2_000;
 
 /** The fields of an account an admin changes, as the audit log shows them before and after. */
 const CHANGEABLE = ['role', 'unitCode', 'email'] as const;
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 const isUniqueViolation = (e: unknown) =>
   e instanceof QueryFailedError && (e.driverError as { code?: string }).code === '23505';

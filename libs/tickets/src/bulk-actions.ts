@@ -5,6 +5,7 @@ import { AppError, Lang, validationError } from '@phananh/core';
 import { AuthUser } from '@phananh/identity';
 import { NewTicketEvent, TicketStatus, TicketStore } from '@phananh/ticket-store';
 import { ReplyTemplates } from './reply-templates';
+import { TicketAssignments } from './ticket-assignment';
 import { WorkflowAction } from './ticket-transitions';
 import { TicketErrors, TicketValidation } from './tickets.errors';
 import { ChangeOutcome, TicketChange, TicketsService, WorkflowInput } from './tickets.service';
@@ -25,22 +26,30 @@ export interface BulkParams {
   reasonCode?: string;
   note?: string | null;
   unitCode?: string;
+  /** assign: an active official of each ticket's unit, or null (back to the unit). */
+  assigneeId?: string | null;
   /** A reply template whose text is the resolution (resolve) or the note (reject). */
   templateId?: string;
+}
+
+/** The services whose single-ticket methods the bulk actions apply. */
+export interface BulkServices {
+  tickets: TicketsService;
+  assignments: TicketAssignments;
 }
 
 /** How one bulk action acts: `check` once on the request (nothing is done if it throws), `step` on each ticket. */
 export interface BulkAction {
   /** The ticket-independent checks of the parameters, so that a bad request is refused whole (400). */
-  check?(tickets: TicketsService, user: AuthUser, params: BulkParams): void;
+  check?(services: BulkServices, user: AuthUser, params: BulkParams): void;
   /** The single-ticket service method, on one ticket, inside the bulk's transaction. */
-  step(tickets: TicketsService, change: TicketChange, params: BulkParams): Promise<ChangeOutcome>;
+  step(services: BulkServices, change: TicketChange, params: BulkParams): Promise<ChangeOutcome>;
 }
 
 /** A bulk action that is a workflow step (`TicketsService.change`), with its parameters checked as the single action checks them. */
 const workflow = (input: (p: BulkParams) => Exclude<WorkflowInput, { action: WorkflowAction.Merge }>): BulkAction => ({
-  check: (tickets, user, p) => tickets.checkInput(user, input(p)),
-  step: (tickets, change, p) => tickets.change(change, input(p)),
+  check: ({ tickets }, user, p) => tickets.checkInput(user, input(p)),
+  step: ({ tickets }, change, p) => tickets.change(change, input(p)),
 });
 
 /**
@@ -53,6 +62,10 @@ export const BULK_ACTIONS = {
   defer: workflow((p) => ({ action: WorkflowAction.Defer, reason: p.reason ?? '' })),
   reject: workflow((p) => ({ action: WorkflowAction.Reject, reasonCode: p.reasonCode ?? '', note: p.note })),
   transfer: workflow((p) => ({ action: WorkflowAction.Transfer, unitCode: p.unitCode ?? '', reason: p.reason ?? '' })),
+  assign: {
+    check: ({ assignments }, user) => assignments.checkAssigner(user),
+    step: ({ assignments }, change, p) => assignments.assignIn(change, p.assigneeId ?? null),
+  },
 } satisfies Record<string, BulkAction>;
 
 export type BulkActionName = keyof typeof BULK_ACTIONS;
@@ -81,9 +94,14 @@ export class BulkActions {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly tickets: TicketsService,
+    private readonly assignments: TicketAssignments,
     private readonly templates: ReplyTemplates,
     private readonly store: TicketStore,
   ) {}
+
+  private get services(): BulkServices {
+    return { tickets: this.tickets, assignments: this.assignments };
+  }
 
   async run(
     user: AuthUser,
@@ -101,7 +119,7 @@ export class BulkActions {
       seen.add(item.trackingCode);
     });
     const params = await this.withTemplate(user, name, given, lang);
-    action.check?.(this.tickets, user, params);
+    action.check?.(this.services, user, params);
 
     const rows = new Map(
       (await this.tickets.findManyInReach(user, [...seen])).map((r) => [r.trackingCode, r] as const),
@@ -120,7 +138,7 @@ export class BulkActions {
           const appended = events.length;
           try {
             const outcome = await action.step(
-              this.tickets,
+              this.services,
               { q, user, row, expectedVersion: item.version, events },
               params,
             );

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { AppError, Clock, Lang, Localized, validationError } from '@phananh/core';
+import { AppError, Clock, Lang, Localized, UUID, validationError } from '@phananh/core';
 import { AuthUser, Role, unitInReach } from '@phananh/identity';
 import { ReferenceService } from '@phananh/reference';
 import { rejectionReason } from './rejection-reasons';
@@ -206,8 +206,6 @@ export class ReplyTemplates {
     return out;
   }
 }
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 function checkedReason(input: ReplyTemplateInput): string | null {
   const code = input.reasonCode ?? null;

@@ -4,9 +4,9 @@ import { DataSource } from 'typeorm';
 import { AppError, Clock, CommonErrors, validationError } from '@phananh/core';
 import { AuthUser, Role, unitInReach } from '@phananh/identity';
 import { ReferenceService } from '@phananh/reference';
-import { Queryable, TicketAction, TicketRow, TicketStore, isOpen } from '@phananh/ticket-store';
+import { NewTicketEvent, Queryable, TicketAction, TicketRow, TicketStore, isOpen } from '@phananh/ticket-store';
 import { TicketView } from './ticket-views';
-import { TicketsService } from './tickets.service';
+import { ChangeOutcome, TicketChange, TicketsService } from './tickets.service';
 import { TicketErrors, TicketValidation } from './tickets.errors';
 
 /** An official a ticket can be assigned to: active, of the ticket's unit, officer or supervisor. */
@@ -60,8 +60,26 @@ export class TicketAssignments {
 
   /** A supervisor or admin in reach gives the ticket to an active official of its unit, or (null) back to the unit. */
   async assign(user: AuthUser, trackingCode: string, assigneeId: string | null, version?: number) {
-    if (user.role !== Role.Supervisor && user.role !== Role.Admin) throw new AppError(CommonErrors.FORBIDDEN);
+    this.checkAssigner(user);
     return this.change(user, trackingCode, version, () => assigneeId);
+  }
+
+  /** Only supervisors and admins assign (a bulk assign checks it once, before any ticket). */
+  checkAssigner(user: AuthUser): void {
+    if (user.role !== Role.Supervisor && user.role !== Role.Admin) throw new AppError(CommonErrors.FORBIDDEN);
+  }
+
+  /**
+   * `assign` on one ticket already read in reach, inside the caller's transaction: the step of
+   * the bulk action `assign` (BULK_ACTIONS), with the same checks, write and history entry.
+   */
+  async assignIn(c: TicketChange, assigneeId: string | null): Promise<ChangeOutcome> {
+    const { row } = c;
+    if (c.expectedVersion !== row.version) throw new AppError(TicketErrors.TICKET_CHANGED);
+    this.checkAssignable(row);
+    if (assigneeId === row.assigneeId) return { status: row.status, version: row.version };
+    await this.write(c.q, c.user, row, assigneeId, this.clock.now(), c.events);
+    return { status: row.status, version: row.version + 1 };
   }
 
   /** Back to the unit: by the assignee, or by a supervisor or admin in reach. */
@@ -131,41 +149,58 @@ export class TicketAssignments {
   ): Promise<TicketView> {
     const row = await this.tickets.findInReach(user, trackingCode);
     if (version !== undefined && version !== row.version) throw new AppError(TicketErrors.TICKET_CHANGED);
-    if (row.piiErasedAt) throw new AppError(TicketErrors.TICKET_ERASED);
-    if (!isOpen(row.status)) throw new AppError(TicketErrors.TRANSITION_NOT_ALLOWED);
+    this.checkAssignable(row);
     const to = decide(row);
     // Nothing to change (already this official's, or already the unit's): no version bump, no entry.
     if (to === row.assigneeId) return this.tickets.viewAfterChange(user, row.id);
-    const now = this.clock.now();
-    await this.db.transaction(async (m) => {
-      if (to !== null) {
-        const [active] = await m.query(
-          `SELECT id FROM users
-           WHERE id = $1 AND unit_code = $2 AND role = ANY ($3::text[]) AND disabled_at IS NULL
-           FOR SHARE`,
-          [to, row.unitCode, ASSIGNABLE_ROLES],
-        );
-        if (!active) throw validationError([TicketValidation.fieldError('assigneeId', 'ASSIGNEE_NOT_IN_UNIT')]);
-      }
-      if (!(await this.store.update(m, row.id, row.version, { assigneeId: to }, now))) {
-        throw new AppError(TicketErrors.TICKET_CHANGED);
-      }
-      await this.store.appendEvents(m, [
-        {
-          ticketId: row.id,
-          at: now,
-          action: TicketAction.AssigneeChanged,
-          actorUserId: user.id,
-          actorUsername: user.username,
-          actorRole: user.role,
-          actorUnitCode: user.unitCode,
-          fromStatus: row.status,
-          toStatus: row.status,
-          fromAssigneeId: row.assigneeId,
-          toAssigneeId: to,
-        },
-      ]);
-    });
+    await this.db.transaction((m) => this.write(m, user, row, to, this.clock.now()));
     return this.tickets.viewAfterChange(user, row.id);
+  }
+
+  private checkAssignable(row: TicketRow): void {
+    if (row.piiErasedAt) throw new AppError(TicketErrors.TICKET_ERASED);
+    if (!isOpen(row.status)) throw new AppError(TicketErrors.TRANSITION_NOT_ALLOWED);
+  }
+
+  /**
+   * The assignee change in transaction `m`: the new assignee must be an active official of the
+   * ticket's unit (their row locked FOR SHARE), the ticket still at the version read, and an
+   * ASSIGNEE_CHANGED entry appended (into `events` when the caller appends them together).
+   */
+  private async write(
+    m: Queryable,
+    user: AuthUser,
+    row: TicketRow,
+    to: string | null,
+    now: Date,
+    events?: NewTicketEvent[],
+  ): Promise<void> {
+    if (to !== null) {
+      const [active] = await m.query(
+        `SELECT id FROM users
+         WHERE id = $1 AND unit_code = $2 AND role = ANY ($3::text[]) AND disabled_at IS NULL
+         FOR SHARE`,
+        [to, row.unitCode, ASSIGNABLE_ROLES],
+      );
+      if (!active) throw validationError([TicketValidation.fieldError('assigneeId', 'ASSIGNEE_NOT_IN_UNIT')]);
+    }
+    if (!(await this.store.update(m, row.id, row.version, { assigneeId: to }, now))) {
+      throw new AppError(TicketErrors.TICKET_CHANGED);
+    }
+    const entry: NewTicketEvent = {
+      ticketId: row.id,
+      at: now,
+      action: TicketAction.AssigneeChanged,
+      actorUserId: user.id,
+      actorUsername: user.username,
+      actorRole: user.role,
+      actorUnitCode: user.unitCode,
+      fromStatus: row.status,
+      toStatus: row.status,
+      fromAssigneeId: row.assigneeId,
+      toAssigneeId: to,
+    };
+    if (events) events.push(entry);
+    else await this.store.appendEvents(m, [entry]);
   }
 }

@@ -112,6 +112,7 @@ const MANAGED_TEMPLATE = (status: number): MatrixEntry => ({
   officer: 403,
   supervisor: { inside: status, outside: 404 },
   admin: { inside: status, outside: status },
+  provincialAdmin: { inside: status, outside: 404 },
 });
 
 const report = (citizenId: string) => ({
@@ -236,6 +237,7 @@ export const ENDPOINT_MATRIX: Record<string, MatrixEntry> = {
     officer: 403,
     supervisor: { inside: 201, outside: 400 },
     admin: { inside: 201, outside: 201 },
+    provincialAdmin: { inside: 201, outside: 400 },
     request: async (ctx, place) => ({ body: { ...TEMPLATE_BODY, unitCode: ctx.unit[place] } }),
   },
   'PUT /api/v1/reply-templates/{id}': {
@@ -261,6 +263,7 @@ export const ENDPOINT_MATRIX: Record<string, MatrixEntry> = {
     officer: 403,
     supervisor: { inside: 200, outside: 404 },
     admin: { inside: 200, outside: 200 },
+    provincialAdmin: { inside: 200, outside: 404 },
     request: async (ctx, place) => ({
       params: { trackingCode: (await ctx.ticket(place)).trackingCode },
       body: { assigneeId: ctx.officials[place === 'inside' ? 'officer' : 'bystander'].user.id },
@@ -278,6 +281,7 @@ export const ENDPOINT_MATRIX: Record<string, MatrixEntry> = {
     officer: 403,
     supervisor: { inside: 200, outside: 404 },
     admin: { inside: 200, outside: 200 },
+    provincialAdmin: { inside: 200, outside: 404 },
     request: ticketAction({}),
   },
   'GET /api/v1/units/{unitCode}/distribution': {
@@ -285,6 +289,7 @@ export const ENDPOINT_MATRIX: Record<string, MatrixEntry> = {
     officer: 403,
     supervisor: { inside: 200, outside: 404 },
     admin: { inside: 200, outside: 200 },
+    provincialAdmin: { inside: 200, outside: 404 },
     request: async (ctx, place) => ({ params: { unitCode: ctx.unit[place] } }),
   },
   'PUT /api/v1/units/{unitCode}/distribution': {
@@ -292,6 +297,7 @@ export const ENDPOINT_MATRIX: Record<string, MatrixEntry> = {
     officer: 403,
     supervisor: { inside: 200, outside: 404 },
     admin: { inside: 200, outside: 200 },
+    provincialAdmin: { inside: 200, outside: 404 },
     request: async (ctx, place) => ({ params: { unitCode: ctx.unit[place] }, body: { enabled: false } }),
   },
 

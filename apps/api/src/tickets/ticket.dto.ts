@@ -20,6 +20,7 @@ import { normalizeTrackingCode } from '@phananh/reports';
 import { BULK_ACTION_NAMES, BULK_MAX_ITEMS, BulkActionName, REJECTION_REASONS } from '@phananh/tickets';
 import { IssueType, TicketStatus } from '@phananh/ticket-store';
 import { PageQueryDto } from '../http/page-query.dto';
+import { UUID } from '@phananh/core';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 
@@ -228,6 +229,16 @@ export class BulkActionDto {
   @ValidateIf((o: BulkActionDto) => o.action === 'transfer')
   @Matches(/^\d{2,5}$/)
   unitCode?: string;
+
+  @ApiPropertyOptional({
+    type: String,
+    nullable: true,
+    description: 'assign: an active officer or supervisor of each ticket’s unit; null gives them back to their units',
+  })
+  @ValidateIf((o: BulkActionDto) => o.action === 'assign' && o.assigneeId !== null)
+  @IsString()
+  @Matches(UUID)
+  assigneeId?: string | null;
 
   @ApiPropertyOptional({ ...TEMPLATE_ID, description: `resolve and reject: ${TEMPLATE_ID.description}` })
   @IsOptional()

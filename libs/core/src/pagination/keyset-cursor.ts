@@ -7,7 +7,8 @@ export type CursorPart = 'instant' | 'bigint' | 'uuid' | 'text';
 type PartValue<P extends CursorPart> = P extends 'instant' ? Date : string;
 export type CursorValues<P extends readonly CursorPart[]> = { -readonly [I in keyof P]: PartValue<P[I]> };
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** A UUID as PostgreSQL prints one (any case): checked before a value reaches a `uuid` column. */
+export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Each part's value from the decoded JSON, or undefined when it is not one this codec writes. */
 const READ: Record<CursorPart, (raw: unknown) => Date | string | undefined> = {
