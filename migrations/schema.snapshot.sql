@@ -135,6 +135,11 @@ CREATE TABLE identity_province_codes (
   CONSTRAINT pk_identity_province_codes PRIMARY KEY (cccd_code)
 );
 
+CREATE TABLE ticket_event_outbox (
+  event_id bigint NOT NULL,
+  CONSTRAINT pk_ticket_event_outbox PRIMARY KEY (event_id)
+) WITH (autovacuum_vacuum_scale_factor=0, autovacuum_vacuum_threshold=1000);
+
 CREATE TABLE ticket_events (
   id bigint NOT NULL GENERATED ALWAYS AS IDENTITY,
   ticket_id bigint NOT NULL,
