@@ -7,6 +7,7 @@ import { AuditLog1764430000000 } from './1764430000000-AuditLog';
 import { MergedIntoIndex1764450000000 } from './1764450000000-MergedIntoIndex';
 import { OfficialAccounts1765000000000 } from './1765000000000-OfficialAccounts';
 import { TicketEventOutbox1765030000000 } from './1765030000000-TicketEventOutbox';
+import { CitizenMessages1765030100000 } from './1765030100000-CitizenMessages';
 
 /** Every migration, in order. A new migration is added here as well as in its file. */
 export const MIGRATIONS = [
@@ -19,4 +20,5 @@ export const MIGRATIONS = [
   MergedIntoIndex1764450000000,
   OfficialAccounts1765000000000,
   TicketEventOutbox1765030000000,
+  CitizenMessages1765030100000,
 ];

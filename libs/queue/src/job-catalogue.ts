@@ -20,6 +20,10 @@ export enum JobName {
   TicketEventRelay = 'ticket-event-relay',
   /** Every relay sink re-enqueues its deliveries still pending in PostgreSQL (repeatable). */
   RelayRedeliver = 'relay-redeliver',
+  /** One attempt of one message to a citizen (SMS or e-mail). */
+  CitizenMessage = 'citizen-message',
+  /** The lost-code SMS: the codes of a citizen's open reports, to the phone on file. */
+  ResendCodes = 'resend-codes',
 }
 
 /** A job's payload: ids and instants only, never personal data. The database holds the truth. */
@@ -35,6 +39,9 @@ export interface JobPayloads {
   [JobName.PiiRetention]: Record<string, never>;
   [JobName.TicketEventRelay]: Record<string, never>;
   [JobName.RelayRedeliver]: Record<string, never>;
+  [JobName.CitizenMessage]: { deliveryId: string };
+  /** The id of the request's row (resend_code_requests), which holds blind indexes only. */
+  [JobName.ResendCodes]: { requestId: string };
 }
 
 export const JOB_QUEUE: Record<JobName, QueueName> = {
@@ -47,6 +54,8 @@ export const JOB_QUEUE: Record<JobName, QueueName> = {
   [JobName.PiiRetention]: QueueName.Maintenance,
   [JobName.TicketEventRelay]: QueueName.Events,
   [JobName.RelayRedeliver]: QueueName.Events,
+  [JobName.CitizenMessage]: QueueName.Messages,
+  [JobName.ResendCodes]: QueueName.Messages,
 };
 
 /**
