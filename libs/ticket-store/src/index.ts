@@ -9,6 +9,7 @@ export {
   IDEMPOTENCY_CONSTRAINT,
   OPEN_DUPLICATE_CONSTRAINT,
   TRACKING_CODE_CONSTRAINT,
+  filingParameters,
   identityLocksSql,
   newTicketRecord,
 } from './filing';
