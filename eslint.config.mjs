@@ -21,7 +21,7 @@ const clockOnly = {
  * and gets its whole pattern list.
  */
 const INFRASTRUCTURE_LIBS = ['core', 'database', 'queue', 'platform', 'reference', 'redis'];
-const DOMAIN_LIBS = ['identity', 'routing', 'reports', 'tickets', 'ticket-store', 'sla', 'alerts', 'audit'];
+const DOMAIN_LIBS = ['identity', 'routing', 'reports', 'tickets', 'ticket-store', 'sla', 'alerts', 'audit', 'messages'];
 const ARCHITECTURE = '(README, "Architecture")';
 const layerRules = {
   libsNoAppsOrTest: {

@@ -61,6 +61,8 @@ const PGBENCH_VALUES: Record<keyof TicketRecord, string> = {
   piiErasedAt: 'NULL',
   noticeVersion: `'${PRIVACY_NOTICE_VERSION}'`,
   assigneeId: 'NULL',
+  emailEnc: 'NULL',
+  lang: `'vi'`,
 };
 const PGBENCH_SCRIPT = `INSERT INTO tickets (${columnNames(TICKET_COLUMNS, TICKET_KEYS)})
 VALUES (${TICKET_KEYS.map((k) => PGBENCH_VALUES[k]).join(', ')});

@@ -7,6 +7,8 @@ import { AuditLog1764430000000 } from './1764430000000-AuditLog';
 import { MergedIntoIndex1764450000000 } from './1764450000000-MergedIntoIndex';
 import { OfficialAccounts1765000000000 } from './1765000000000-OfficialAccounts';
 import { AdminReach1765020000000 } from './1765020000000-AdminReach';
+import { TicketEventOutbox1765030000000 } from './1765030000000-TicketEventOutbox';
+import { CitizenMessages1765030100000 } from './1765030100000-CitizenMessages';
 import { ReplyTemplates1765050000000 } from './1765050000000-ReplyTemplates';
 import { PersonalAssignment1765060000000 } from './1765060000000-PersonalAssignment';
 
@@ -21,6 +23,8 @@ export const MIGRATIONS = [
   MergedIntoIndex1764450000000,
   OfficialAccounts1765000000000,
   AdminReach1765020000000,
+  TicketEventOutbox1765030000000,
+  CitizenMessages1765030100000,
   ReplyTemplates1765050000000,
   PersonalAssignment1765060000000,
 ];

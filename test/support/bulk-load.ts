@@ -233,6 +233,8 @@ export async function bulkLoadTickets(
           piiErasedAt: null,
           noticeVersion: PRIVACY_NOTICE_VERSION,
           assigneeId: null,
+          emailEnc: null,
+          lang: 'vi',
         }),
       );
       if (!withEvents) return;

@@ -3,6 +3,7 @@ import { AdminApiModule } from './admin/admin-api.module';
 import { AlertsApiModule } from './alerts/alerts-api.module';
 import { AuthApiModule } from './auth/auth-api.module';
 import { QueuesDashboardModule } from './queues-dashboard/queues-dashboard.module';
+import { MessagesApiModule } from './messages/messages-api.module';
 import { ReportsApiModule } from './reports/reports-api.module';
 import { SlaApiModule } from './sla/sla-api.module';
 import { TicketsApiModule } from './tickets/tickets-api.module';
@@ -14,6 +15,7 @@ export const API_FEATURES: Type[] = [
   AuthApiModule,
   AdminApiModule,
   ReportsApiModule,
+  MessagesApiModule,
   TicketsApiModule,
   WebModule,
   AlertsApiModule,

@@ -8,4 +8,7 @@ export * from './alerts.errors';
 export * from './webhooks.service';
 export * from './webhook-signature';
 export * from './address-guard';
+export * from './mailer';
+export { postJson } from './webhook-http';
+export type { PostOutcome } from './webhook-http';
 export * from './alerts.module';

@@ -1,4 +1,5 @@
 import { OPEN_STATUS_SQL, TicketAction } from './ticket-status';
+import { outboxInsertSql } from './relay';
 
 /** How long a process trusts its set of units with automatic distribution on (TicketStore). */
 export const DISTRIBUTING_UNITS_TTL_MS = 3_000;
@@ -63,7 +64,9 @@ WITH arrived AS (
          p.assignee, '${AssignmentReason.AutoDistribution}', false
   FROM picked p JOIN assigned USING (id)
   ORDER BY p.id
-  RETURNING id
+  RETURNING id, action
+), relayed AS (
+  ${outboxInsertSql('events')}
 )
 SELECT count(*)::int AS n FROM assigned`;
 
@@ -114,6 +117,8 @@ WITH released AS (
   INSERT INTO ticket_events (ticket_id, at, action, from_status, to_status, from_assignee_id, note, is_public)
   SELECT id, $2, '${TicketAction.AssigneeChanged}', status, status, $1, '${AssignmentReason.AccountDisabled}', false
   FROM released ORDER BY id
-  RETURNING id
+  RETURNING id, action
+), relayed AS (
+  ${outboxInsertSql('events')}
 )
 SELECT count(*)::int AS n FROM released`;

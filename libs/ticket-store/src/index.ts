@@ -9,6 +9,7 @@ export {
   IDEMPOTENCY_CONSTRAINT,
   OPEN_DUPLICATE_CONSTRAINT,
   TRACKING_CODE_CONSTRAINT,
+  filingParameters,
   identityLocksSql,
   newTicketRecord,
 } from './filing';
@@ -22,3 +23,5 @@ export {
 } from './assignment';
 export * from './ticket-store';
 export * from './ticket-store.module';
+export * from './relay';
+export * from './ticket-event-relay';

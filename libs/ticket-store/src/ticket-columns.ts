@@ -71,6 +71,10 @@ export interface TicketRecord {
    * Every change is an ASSIGNEE_CHANGED history entry; a transfer clears it.
    */
   assigneeId: string | null;
+  /** The citizen's e-mail address for messages, if given (AES-256-GCM, PiiCrypto); erased with the rest. */
+  emailEnc: Buffer | null;
+  /** The language of the filing ('vi' or 'en'): its messages are written in it. */
+  lang: string;
 }
 
 /**
@@ -145,6 +149,8 @@ export const TICKET_COLUMNS: Columns<TicketRecord> = {
   piiErasedAt: ['pii_erased_at', 'timestamptz'],
   noticeVersion: ['notice_version', 'text'],
   assigneeId: ['assignee_id', 'uuid'],
+  emailEnc: ['email_enc', 'bytea'],
+  lang: ['lang', 'text'],
 };
 
 export const TICKET_EVENT_COLUMNS: Columns<TicketEventRecord> = {

@@ -441,12 +441,15 @@ describe('POST /api/v1/reports (docs/api.md, "Public")', () => {
       const body = reportBody() as ReportBody & Record<string, unknown>;
       body.issueType = 'COMPLAINT';
       body.urgent = true;
-      (body.citizen as Record<string, unknown>).email = 'a@b.vn';
+      // (citizen.email is a field since issue 15: a malformed one is its own error.)
+      (body.citizen as Record<string, unknown>).nickname = 'An';
+      (body.citizen as Record<string, unknown>).email = 'not an address';
       (body.dose as Record<string, unknown>).batch = 'x';
       const res = await file(body).expect(400);
       expect(fieldCodes(res.body).sort()).toEqual(
         [
-          'citizen.email:whitelistValidation',
+          'citizen.nickname:whitelistValidation',
+          'citizen.email:isEmail',
           'dose.batch:whitelistValidation',
           'issueType:isEnum',
           'urgent:whitelistValidation',

@@ -43,6 +43,10 @@ export interface NewTicketOptions {
   duplicateOf?: string | null;
   /** The official who has it (users.id; default none). */
   assigneeId?: string | null;
+  /** The citizen's e-mail for messages (default none). */
+  email?: string;
+  /** The filing's language (default vi). */
+  lang?: 'vi' | 'en';
 }
 
 const intakePhone = (phone: string) => {
@@ -139,6 +143,8 @@ export async function ticketRecord(t: TicketContext, options: NewTicketOptions =
     piiErasedAt: null,
     noticeVersion: PRIVACY_NOTICE_VERSION,
     assigneeId: options.assigneeId ?? null,
+    emailEnc: options.email ? pii.encrypt(options.email) : null,
+    lang: options.lang ?? 'vi',
   };
 }
 

@@ -148,9 +148,52 @@ export class EnvDto {
   @IsUrl({ protocols: ['smtp', 'smtps'], require_tld: false, require_protocol: true })
   SMTP_URL?: string;
 
-  @Env({ description: 'Sender of alert e-mail' })
+  @Env({ description: 'Sender of alert e-mail and of messages to citizens' })
   @IsString()
   SMTP_FROM = 'phananh <no-reply@phananh.local>';
+
+  @Env({
+    description:
+      'URL of the SMS gateway (a generic JSON gateway: POST `{ to, text, reference }`, see docs/api.md "Messages to citizens"); unset: no SMS',
+  })
+  @IsOptional()
+  @IsUrl({ protocols: ['http', 'https'], require_tld: false, require_protocol: true })
+  SMS_GATEWAY_URL?: string;
+
+  @Env({ description: 'Bearer token sent to the SMS gateway (`Authorization: Bearer …`)', sensitive: true })
+  @IsOptional()
+  @IsString()
+  SMS_GATEWAY_TOKEN?: string;
+
+  @Env({
+    description:
+      'Secret signing each SMS gateway request: `X-Signature: sha256=<hex HMAC-SHA256 of "<X-Timestamp>.<body>">`',
+    sensitive: true,
+  })
+  @IsOptional()
+  @IsString()
+  SMS_GATEWAY_SECRET?: string;
+
+  @Env({ description: 'Real milliseconds the SMS gateway has to answer one request' })
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  @Max(60_000)
+  SMS_GATEWAY_TIMEOUT_MS = 10_000;
+
+  @Env({
+    description:
+      'Attempts per message to a citizen (SMS or e-mail) before it is kept as DEAD (exponential back-off from DELIVERY_BACKOFF_MS)',
+  })
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(30)
+  MESSAGE_ATTEMPTS = 6;
+
+  @Env({ description: "The service's public address, for the links in messages to citizens (status page, opt-out)" })
+  @IsUrl({ protocols: ['http', 'https'], require_tld: false, require_protocol: true })
+  PUBLIC_BASE_URL = 'http://localhost:3000';
 
   @Env({ description: 'Directory of the local attachment store' })
   @IsString()
@@ -235,6 +278,15 @@ export class EnvDto {
 
   @Env({
     description:
+      'Lost-code requests (`POST /api/v1/reports/resend-code`) allowed per client address and, separately, per identity number per hour',
+  })
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  RATE_LIMIT_RESEND_CODES_PER_HOUR = 5;
+
+  @Env({
+    description:
       'Open reports one identity number may have at once: the next filing is refused (409 `too-many-open-reports`) until one is closed or withdrawn',
   })
   @Transform(toInt)
@@ -278,6 +330,16 @@ export class EnvDto {
   @Min(50)
   @Max(60_000)
   SLA_SWEEP_INTERVAL_MS = 250;
+
+  @Env({
+    description:
+      'Real milliseconds between two runs of the ticket-event relay (`ticket-event-relay`), which hands new ticket events to their consumers (citizen messages, webhooks): a message leaves up to this long after its event; an idle run is one index probe',
+  })
+  @Transform(toInt)
+  @IsInt()
+  @Min(50)
+  @Max(60_000)
+  RELAY_INTERVAL_MS = 500;
 
   @Env({
     description:
