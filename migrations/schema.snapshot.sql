@@ -135,6 +135,36 @@ CREATE TABLE identity_province_codes (
   CONSTRAINT pk_identity_province_codes PRIMARY KEY (cccd_code)
 );
 
+CREATE TABLE open311_api_keys (
+  id uuid NOT NULL DEFAULT gen_random_uuid(),
+  name text NOT NULL,
+  key_hash bytea NOT NULL,
+  key_prefix text NOT NULL,
+  requests_per_minute integer NOT NULL,
+  created_by uuid,
+  created_at timestamp with time zone NOT NULL,
+  revoked_by uuid,
+  revoked_at timestamp with time zone,
+  CONSTRAINT ck_open311_api_keys_rate CHECK (((requests_per_minute >= 1) AND (requests_per_minute <= 100000))),
+  CONSTRAINT fk_open311_api_keys_created_by FOREIGN KEY (created_by) REFERENCES users(id) ON DELETE SET NULL,
+  CONSTRAINT fk_open311_api_keys_revoked_by FOREIGN KEY (revoked_by) REFERENCES users(id) ON DELETE SET NULL,
+  CONSTRAINT pk_open311_api_keys PRIMARY KEY (id),
+  CONSTRAINT ux_open311_api_keys_hash UNIQUE (key_hash)
+);
+CREATE INDEX ix_open311_api_keys_created ON public.open311_api_keys USING btree (created_at DESC, id DESC);
+
+CREATE TABLE open311_tokens (
+  token text NOT NULL,
+  ticket_id bigint NOT NULL,
+  api_key_id uuid NOT NULL,
+  created_at timestamp with time zone NOT NULL,
+  CONSTRAINT fk_open311_tokens_api_key FOREIGN KEY (api_key_id) REFERENCES open311_api_keys(id),
+  CONSTRAINT fk_open311_tokens_ticket FOREIGN KEY (ticket_id) REFERENCES tickets(id) ON DELETE CASCADE,
+  CONSTRAINT pk_open311_tokens PRIMARY KEY (token)
+);
+CREATE INDEX ix_open311_tokens_api_key ON public.open311_tokens USING btree (api_key_id);
+CREATE INDEX ix_open311_tokens_ticket ON public.open311_tokens USING btree (ticket_id);
+
 CREATE TABLE ticket_events (
   id bigint NOT NULL GENERATED ALWAYS AS IDENTITY,
   ticket_id bigint NOT NULL,
@@ -218,6 +248,7 @@ CREATE INDEX ix_tickets_open_province_due ON public.tickets USING btree (provinc
 CREATE INDEX ix_tickets_open_unit_due ON public.tickets USING btree (unit_code, due_at, id) WHERE (status = ANY (ARRAY['ASSIGNED'::text, 'IN_PROGRESS'::text, 'DEFERRED'::text]));
 CREATE INDEX ix_tickets_pii_retention ON public.tickets USING btree (campaign_code, closed_at) WHERE ((pii_erased_at IS NULL) AND (closed_at IS NOT NULL));
 CREATE INDEX ix_tickets_province_status_due ON public.tickets USING btree (province_code, status, due_at, id);
+CREATE INDEX ix_tickets_received ON public.tickets USING btree (received_at, id);
 CREATE INDEX ix_tickets_sla_next ON public.tickets USING btree (sla_next_at) WHERE (sla_next_at IS NOT NULL);
 CREATE INDEX ix_tickets_unit_status_due ON public.tickets USING btree (unit_code, status, due_at, id);
 CREATE UNIQUE INDEX ux_tickets_open_duplicate ON public.tickets USING btree (citizen_id_hash, issue_type, COALESCE((dose_number)::integer, 0), phone_hash) WHERE (status = ANY (ARRAY['ASSIGNED'::text, 'IN_PROGRESS'::text, 'DEFERRED'::text]));

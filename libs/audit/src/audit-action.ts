@@ -11,4 +11,8 @@ export enum AuditAction {
   Export = 'EXPORT',
   /** A page of the officials' queue (masked identity numbers, names, years of birth). */
   QueuePage = 'QUEUE_PAGE',
+  /** An Open311 api key issued to a partner system (details: keyId, name, requestsPerMinute; never the key). */
+  Open311KeyIssued = 'OPEN311_KEY_ISSUED',
+  /** An Open311 api key revoked (details: keyId, name). */
+  Open311KeyRevoked = 'OPEN311_KEY_REVOKED',
 }

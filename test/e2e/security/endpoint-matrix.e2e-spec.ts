@@ -55,7 +55,7 @@ describe('endpoint × role matrix', () => {
           let req = t.http[method.toLowerCase() as 'get' | 'post' | 'put' | 'patch' | 'delete'](path);
           if (caller !== 'anonymous') req = req.set('Authorization', ctx.officials[caller].bearer);
           if (spec.query) req = req.query(spec.query);
-          const res = await (spec.body ? req.send(spec.body) : req);
+          const res = await (spec.form ? req.type('form').send(spec.form) : spec.body ? req.send(spec.body) : req);
           calls++;
           const want = expected(entry, caller, place);
           if (res.status !== want) {

@@ -10,6 +10,8 @@ export interface MatrixRequest {
   query?: Record<string, string>;
   /** Sent as JSON. */
   body?: object;
+  /** Sent as application/x-www-form-urlencoded (Open311 GeoReport v2 posts). */
+  form?: Record<string, string>;
 }
 
 export interface MatrixEntry {
