@@ -6,6 +6,7 @@ import { PersonalDataRetention1764420000000 } from './1764420000000-PersonalData
 import { AuditLog1764430000000 } from './1764430000000-AuditLog';
 import { MergedIntoIndex1764450000000 } from './1764450000000-MergedIntoIndex';
 import { OfficialAccounts1765000000000 } from './1765000000000-OfficialAccounts';
+import { TicketEventOutbox1765030000000 } from './1765030000000-TicketEventOutbox';
 import { Open3111765040000000 } from './1765040000000-Open311';
 
 /** Every migration, in order. A new migration is added here as well as in its file. */
@@ -18,5 +19,6 @@ export const MIGRATIONS = [
   AuditLog1764430000000,
   MergedIntoIndex1764450000000,
   OfficialAccounts1765000000000,
+  TicketEventOutbox1765030000000,
   Open3111765040000000,
 ];

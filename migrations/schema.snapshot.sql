@@ -165,6 +165,11 @@ CREATE TABLE open311_tokens (
 CREATE INDEX ix_open311_tokens_api_key ON public.open311_tokens USING btree (api_key_id);
 CREATE INDEX ix_open311_tokens_ticket ON public.open311_tokens USING btree (ticket_id);
 
+CREATE TABLE ticket_event_outbox (
+  event_id bigint NOT NULL,
+  CONSTRAINT pk_ticket_event_outbox PRIMARY KEY (event_id)
+) WITH (autovacuum_vacuum_scale_factor=0, autovacuum_vacuum_threshold=1000);
+
 CREATE TABLE ticket_events (
   id bigint NOT NULL GENERATED ALWAYS AS IDENTITY,
   ticket_id bigint NOT NULL,

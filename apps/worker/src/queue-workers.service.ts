@@ -10,6 +10,8 @@ const CONCURRENCY: Record<QueueName, number> = {
   [QueueName.Alerts]: 10,
   [QueueName.Webhooks]: 10,
   [QueueName.Maintenance]: 1,
+  [QueueName.Events]: 2,
+  [QueueName.Messages]: 10,
 };
 
 /**

@@ -6,7 +6,7 @@ import { CampaignCutoffService } from '@phananh/sla';
 
 /** How often the worker re-asserts its repeatable jobs, so that a flushed Redis gets them back. */
 export const SCHEDULE_REPAIR_MS = 30_000;
-/** How often PENDING e-mails and webhook deliveries are re-enqueued from PostgreSQL (real time). */
+/** How often PENDING e-mails, webhook deliveries and relay sinks' deliveries are re-enqueued from PostgreSQL (real time). */
 export const DELIVERY_REPAIR_MS = 10_000;
 
 /**
@@ -49,6 +49,11 @@ export class SchedulesService implements OnApplicationBootstrap, OnApplicationSh
     return sweepIntervalMs(this.config.SLA_SWEEP_INTERVAL_MS, this.clock.speed);
   }
 
+  /** Real time, whatever the clock's speed: messages and webhooks are sent in real time. */
+  private get relayEvery(): number {
+    return this.config.RELAY_INTERVAL_MS;
+  }
+
   async onApplicationBootstrap(): Promise<void> {
     await this.register();
     const every = Math.max(2 * this.sweepEvery, 100);
@@ -71,15 +76,19 @@ export class SchedulesService implements OnApplicationBootstrap, OnApplicationSh
       .catch(() => undefined);
     await this.queues.schedule(JobName.SlaSweep, {}, this.sweepEvery).catch(() => undefined);
     await this.queues.schedule(JobName.DeliveryRepair, {}, DELIVERY_REPAIR_MS).catch(() => undefined);
+    await this.queues.schedule(JobName.TicketEventRelay, {}, this.relayEvery).catch(() => undefined);
+    await this.queues.schedule(JobName.RelayRedeliver, {}, DELIVERY_REPAIR_MS).catch(() => undefined);
     await this.cutoffs
       .scheduleAll()
       .catch((err: Error) => this.logger.warn({ err: err.message }, 'could not schedule campaign cutoffs'));
   }
 
   private async ensureSlaSchedulers(): Promise<void> {
-    const wanted: [JobName.SlaSweep | JobName.DeliveryRepair, number][] = [
+    const wanted: [JobName, number][] = [
       [JobName.SlaSweep, this.sweepEvery],
       [JobName.DeliveryRepair, DELIVERY_REPAIR_MS],
+      [JobName.TicketEventRelay, this.relayEvery],
+      [JobName.RelayRedeliver, DELIVERY_REPAIR_MS],
     ];
     try {
       for (const [name, every] of wanted) {

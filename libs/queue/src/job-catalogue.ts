@@ -16,6 +16,10 @@ export enum JobName {
   DeliveryRepair = 'delivery-repair',
   /** Erases the personal data of tickets past RETENTION_DAYS, and their proof files (repeatable). */
   PiiRetention = 'pii-retention',
+  /** Drains the ticket-event outbox into the sinks (repeatable, every RELAY_INTERVAL_MS). */
+  TicketEventRelay = 'ticket-event-relay',
+  /** Every relay sink re-enqueues its deliveries still pending in PostgreSQL (repeatable). */
+  RelayRedeliver = 'relay-redeliver',
 }
 
 /** A job's payload: ids and instants only, never personal data. The database holds the truth. */
@@ -29,6 +33,8 @@ export interface JobPayloads {
   [JobName.WebhookDeliver]: { deliveryId: string; round: number };
   [JobName.DeliveryRepair]: Record<string, never>;
   [JobName.PiiRetention]: Record<string, never>;
+  [JobName.TicketEventRelay]: Record<string, never>;
+  [JobName.RelayRedeliver]: Record<string, never>;
 }
 
 export const JOB_QUEUE: Record<JobName, QueueName> = {
@@ -39,6 +45,8 @@ export const JOB_QUEUE: Record<JobName, QueueName> = {
   [JobName.WebhookDeliver]: QueueName.Webhooks,
   [JobName.DeliveryRepair]: QueueName.Alerts,
   [JobName.PiiRetention]: QueueName.Maintenance,
+  [JobName.TicketEventRelay]: QueueName.Events,
+  [JobName.RelayRedeliver]: QueueName.Events,
 };
 
 /**

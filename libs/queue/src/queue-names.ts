@@ -7,4 +7,8 @@ export enum QueueName {
   Alerts = 'alerts',
   Webhooks = 'webhooks',
   Maintenance = 'maintenance',
+  /** The ticket-event relay and its sinks' redelivery. */
+  Events = 'events',
+  /** Messages to citizens (SMS, e-mail). */
+  Messages = 'messages',
 }

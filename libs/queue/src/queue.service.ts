@@ -25,12 +25,16 @@ export class QueueService {
     @InjectQueue(QueueName.Alerts) alerts: Queue,
     @InjectQueue(QueueName.Webhooks) webhooks: Queue,
     @InjectQueue(QueueName.Maintenance) maintenance: Queue,
+    @InjectQueue(QueueName.Events) events: Queue,
+    @InjectQueue(QueueName.Messages) messages: Queue,
   ) {
     this.queues = {
       [QueueName.Sla]: sla,
       [QueueName.Alerts]: alerts,
       [QueueName.Webhooks]: webhooks,
       [QueueName.Maintenance]: maintenance,
+      [QueueName.Events]: events,
+      [QueueName.Messages]: messages,
     };
     // Without a listener BullMQ prints every reconnection failure as a raw stack trace on stderr.
     for (const queue of Object.values(this.queues)) queue.on('error', (err) => this.warn(queue.name, err));

@@ -1,4 +1,5 @@
 import { TICKET_COLUMNS, TICKET_KEYS, TicketRecord, columnArrays, columnNames, unnestColumns } from './ticket-columns';
+import { outboxInsertSql } from './relay';
 import { OPEN_STATUS_SQL, TicketAction, TicketStatus } from './ticket-status';
 
 /** A proof file of a filing, already stored (the file store's key). */
@@ -65,8 +66,8 @@ const EARLIER_OPEN = `SELECT o.id FROM tickets o
 
 /**
  * One statement files any number of reports: the tickets (with their SLA columns, which is
- * all the SLA sweeper needs to pick them up), each one's public FILED and ASSIGNED events, its
- * proof files and its retry receipt. Data-modifying CTEs run once and together, so either all
+ * all the SLA sweeper needs to pick them up), each one's public FILED and ASSIGNED events (and
+ * their rows in the relay's outbox, relay.ts), its proof files and its retry receipt. Data-modifying CTEs run once and together, so either all
  * of it is committed or none. It answers one row per input row, in input order, with its
  * outcome (FilingOutcome):
  *
@@ -129,7 +130,9 @@ WITH input AS (
   FROM ticket t JOIN input i USING (tracking_code),
        (VALUES (1, '${TicketAction.Filed}'), (2, '${TicketAction.Assigned}')) AS e (ord, action)
   ORDER BY t.id, e.ord
-  RETURNING id
+  RETURNING id, action
+), relayed AS (
+  ${outboxInsertSql('events')}
 ), files AS (
   INSERT INTO attachments (ticket_id, content_type, size, sha256, storage_key, created_at)
   SELECT t.id, f.content_type, f.size, f.sha256, f.storage_key, i.received_at

@@ -16,3 +16,5 @@ export type { ErasedBatch, FileToRemove } from './erasure';
 export { CLAIM_ERASABLE_IN_CAMPAIGN_SQL, CLAIM_ERASABLE_OUTSIDE_CAMPAIGNS_SQL, ERASED_TICKET_FIELDS } from './erasure';
 export * from './ticket-store';
 export * from './ticket-store.module';
+export * from './relay';
+export * from './ticket-event-relay';

@@ -25,6 +25,7 @@ import {
   FileToRemove,
 } from './erasure';
 import { FILE_TICKETS_SQL, Filing, FilingOutcome, filingParameters, identityLocksSql } from './filing';
+import { CLAIM_RELAY_BATCH_SQL, RelayedTicketEvent, outboxInsertSql } from './relay';
 import { OPEN_STATUS_SQL, PUBLIC_ACTIONS, TicketAction, TicketStatus } from './ticket-status';
 
 /** Anything that runs SQL: the DataSource, or a transaction's EntityManager. */
@@ -135,16 +136,32 @@ export class TicketStore {
     return rows.map((r) => r.id);
   }
 
-  /** Appends history entries, in the given order. */
+  /**
+   * Appends history entries, in the given order, and queues the relayed ones (RELAYED_ACTIONS)
+   * in the relay's outbox in the same statement: whoever calls this inside a transaction gets
+   * both or neither.
+   */
   async appendEvents(q: Queryable, events: readonly NewTicketEvent[]): Promise<void> {
     if (!events.length) return;
     const records = events.map(ticketEventRecord);
     const columns = columnNames(TICKET_EVENT_COLUMNS, TICKET_EVENT_KEYS);
     await q.query(
-      `INSERT INTO ticket_events (${columns})
-       SELECT ${columns} FROM ${unnestColumns(TICKET_EVENT_COLUMNS, TICKET_EVENT_KEYS, 1, 'e')} ORDER BY ord`,
+      `WITH appended AS (
+         INSERT INTO ticket_events (${columns})
+         SELECT ${columns} FROM ${unnestColumns(TICKET_EVENT_COLUMNS, TICKET_EVENT_KEYS, 1, 'e')} ORDER BY ord
+         RETURNING id, action
+       )
+       ${outboxInsertSql('appended')}`,
       columnArrays(TICKET_EVENT_KEYS, records),
     );
+  }
+
+  /**
+   * Claims and removes up to `limit` relayed events from the outbox (oldest first, skipping
+   * those another relay holds), inside the caller's transaction `q`: a rollback puts them back.
+   */
+  async claimRelayBatch(q: Queryable, limit: number): Promise<RelayedTicketEvent[]> {
+    return q.query(CLAIM_RELAY_BATCH_SQL, [limit]);
   }
 
   /**

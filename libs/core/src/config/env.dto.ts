@@ -281,6 +281,16 @@ export class EnvDto {
 
   @Env({
     description:
+      'Real milliseconds between two runs of the ticket-event relay (`ticket-event-relay`), which hands new ticket events to their consumers (citizen messages, webhooks): a message leaves up to this long after its event; an idle run is one index probe',
+  })
+  @Transform(toInt)
+  @IsInt()
+  @Min(50)
+  @Max(60_000)
+  RELAY_INTERVAL_MS = 500;
+
+  @Env({
+    description:
       "Real milliseconds a job's lock lasts unless its worker renews it: a worker that dies mid-job hands the job to another after about twice this",
   })
   @Transform(toInt)

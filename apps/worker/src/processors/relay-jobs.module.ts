@@ -1,0 +1,16 @@
+import { Module, Type } from '@nestjs/common';
+import { TicketEventRelayModule } from '@phananh/ticket-store';
+import { RelayProcessor } from './relay.processor';
+
+/**
+ * The modules that provide ticket-event sinks (@TicketEventSinkProvider): the relay finds every
+ * such provider of the worker's module graph; a new sink's module is added here.
+ */
+export const RELAY_SINK_MODULES: Type[] = [];
+
+/** The ticket-event relay's jobs: drain the outbox into the sinks, and redeliver what Redis lost. */
+@Module({
+  imports: [TicketEventRelayModule, ...RELAY_SINK_MODULES],
+  providers: [RelayProcessor],
+})
+export class RelayJobsModule {}
