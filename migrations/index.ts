@@ -8,6 +8,7 @@ import { MergedIntoIndex1764450000000 } from './1764450000000-MergedIntoIndex';
 import { OfficialAccounts1765000000000 } from './1765000000000-OfficialAccounts';
 import { TicketEventOutbox1765030000000 } from './1765030000000-TicketEventOutbox';
 import { Open3111765040000000 } from './1765040000000-Open311';
+import { EventWebhooks1765040000001 } from './1765040000001-EventWebhooks';
 
 /** Every migration, in order. A new migration is added here as well as in its file. */
 export const MIGRATIONS = [
@@ -21,4 +22,5 @@ export const MIGRATIONS = [
   OfficialAccounts1765000000000,
   TicketEventOutbox1765030000000,
   Open3111765040000000,
+  EventWebhooks1765040000001,
 ];

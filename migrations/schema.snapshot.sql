@@ -118,6 +118,41 @@ CREATE TABLE campaigns (
 );
 CREATE INDEX ix_campaigns_intake ON public.campaigns USING btree (intake_from, intake_to);
 
+CREATE TABLE event_webhook_deliveries (
+  id uuid NOT NULL DEFAULT gen_random_uuid(),
+  webhook_id uuid NOT NULL,
+  event_id bigint NOT NULL,
+  status text NOT NULL DEFAULT 'PENDING'::text,
+  round integer NOT NULL DEFAULT 0,
+  attempts integer NOT NULL DEFAULT 0,
+  last_status integer,
+  last_error text,
+  created_at timestamp with time zone NOT NULL,
+  last_attempt_at timestamp with time zone,
+  delivered_at timestamp with time zone,
+  CONSTRAINT ck_event_webhook_deliveries_status CHECK ((status = ANY (ARRAY['PENDING'::text, 'DELIVERED'::text, 'DEAD'::text]))),
+  CONSTRAINT fk_event_webhook_deliveries_event FOREIGN KEY (event_id) REFERENCES ticket_events(id) ON DELETE CASCADE,
+  CONSTRAINT fk_event_webhook_deliveries_webhook FOREIGN KEY (webhook_id) REFERENCES event_webhooks(id) ON DELETE CASCADE,
+  CONSTRAINT pk_event_webhook_deliveries PRIMARY KEY (id),
+  CONSTRAINT ux_event_webhook_deliveries_webhook_event UNIQUE (webhook_id, event_id)
+);
+CREATE INDEX ix_event_webhook_deliveries_event ON public.event_webhook_deliveries USING btree (event_id);
+CREATE INDEX ix_event_webhook_deliveries_status ON public.event_webhook_deliveries USING btree (status, created_at, id);
+
+CREATE TABLE event_webhooks (
+  id uuid NOT NULL DEFAULT gen_random_uuid(),
+  url text NOT NULL,
+  secret_enc bytea NOT NULL,
+  events text[] NOT NULL,
+  include_personal_data boolean NOT NULL DEFAULT false,
+  created_by uuid,
+  created_at timestamp with time zone NOT NULL,
+  disabled_at timestamp with time zone,
+  CONSTRAINT ck_event_webhooks_events CHECK (((cardinality(events) > 0) AND (events <@ ARRAY['FILED'::text, 'ASSIGNED'::text, 'TRANSFERRED'::text, 'DEFERRED'::text, 'RESOLVED'::text, 'REJECTED'::text, 'REOPENED'::text, 'WITHDRAWN'::text, 'MERGED'::text]))),
+  CONSTRAINT fk_event_webhooks_created_by FOREIGN KEY (created_by) REFERENCES users(id) ON DELETE SET NULL,
+  CONSTRAINT pk_event_webhooks PRIMARY KEY (id)
+);
+
 CREATE TABLE idempotency_keys (
   key text NOT NULL,
   request_hash bytea NOT NULL,

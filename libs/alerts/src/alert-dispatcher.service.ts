@@ -5,6 +5,7 @@ import { DataSource } from 'typeorm';
 import { AppConfig } from '@phananh/core';
 import { JobName, QueueService } from '@phananh/queue';
 import { RecordedAlerts } from './alert-writer';
+import { deliveryJobOptions } from './webhook-delivery';
 
 /**
  * E-mail is tried 5 times, webhooks WEBHOOK_ATTEMPTS times, both with exponential back-off from
@@ -35,7 +36,7 @@ export class AlertDispatcher {
   ) {}
 
   private backoff(attempts: number): JobsOptions {
-    return { attempts, backoff: { type: 'exponential', delay: this.config.DELIVERY_BACKOFF_MS } };
+    return deliveryJobOptions(this.config, attempts);
   }
 
   async dispatch(recorded: Pick<RecordedAlerts, 'emailAlertIds' | 'deliveries'>): Promise<void> {

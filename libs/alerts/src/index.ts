@@ -7,5 +7,8 @@ export * from './alerts.service';
 export * from './alerts.errors';
 export * from './webhooks.service';
 export * from './webhook-signature';
+export * from './webhook-delivery';
 export * from './address-guard';
+export * from './event-webhooks.service';
+export * from './event-webhook.sink';
 export * from './alerts.module';

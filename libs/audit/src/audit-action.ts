@@ -15,4 +15,6 @@ export enum AuditAction {
   Open311KeyIssued = 'OPEN311_KEY_ISSUED',
   /** An Open311 api key revoked (details: keyId, name). */
   Open311KeyRevoked = 'OPEN311_KEY_REVOKED',
+  /** A lifecycle webhook's personal-data flag set or cleared (details: webhookId, url, from, to). */
+  EventWebhookPersonalData = 'EVENT_WEBHOOK_PERSONAL_DATA',
 }

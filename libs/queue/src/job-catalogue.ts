@@ -20,6 +20,8 @@ export enum JobName {
   TicketEventRelay = 'ticket-event-relay',
   /** Every relay sink re-enqueues its deliveries still pending in PostgreSQL (repeatable). */
   RelayRedeliver = 'relay-redeliver',
+  /** One attempt of one lifecycle-event (CloudEvents) webhook delivery; BullMQ retries with back-off. */
+  EventWebhookDeliver = 'event-webhook-deliver',
 }
 
 /** A job's payload: ids and instants only, never personal data. The database holds the truth. */
@@ -35,6 +37,7 @@ export interface JobPayloads {
   [JobName.PiiRetention]: Record<string, never>;
   [JobName.TicketEventRelay]: Record<string, never>;
   [JobName.RelayRedeliver]: Record<string, never>;
+  [JobName.EventWebhookDeliver]: { deliveryId: string; round: number };
 }
 
 export const JOB_QUEUE: Record<JobName, QueueName> = {
@@ -47,6 +50,7 @@ export const JOB_QUEUE: Record<JobName, QueueName> = {
   [JobName.PiiRetention]: QueueName.Maintenance,
   [JobName.TicketEventRelay]: QueueName.Events,
   [JobName.RelayRedeliver]: QueueName.Events,
+  [JobName.EventWebhookDeliver]: QueueName.Webhooks,
 };
 
 /**

@@ -80,15 +80,13 @@ async function alertFor(ctx: MatrixContext, recipientId: string): Promise<string
 /** A fresh Open311 api key, issued as the matrix's admin would. */
 async function open311Key(ctx: MatrixContext): Promise<{ id: string; key: string }> {
   const admin = ctx.officials.admin;
-  return ctx.t.app
-    .get(Open311KeysService)
-    .issue(
-      { name: 'Matrix partner', requestsPerMinute: 1000 },
-      {
-        actor: { id: admin.user.id, username: admin.username, role: admin.user.role, unitCode: null },
-        clientAddress: null,
-      },
-    );
+  return ctx.t.app.get(Open311KeysService).issue(
+    { name: 'Matrix partner', requestsPerMinute: 1000 },
+    {
+      actor: { id: admin.user.id, username: admin.username, role: admin.user.role, unitCode: null },
+      clientAddress: null,
+    },
+  );
 }
 
 const report = (citizenId: string) => ({
@@ -259,6 +257,29 @@ export const ENDPOINT_MATRIX: Record<string, MatrixEntry> = {
   'GET /api/v1/admin/webhooks': ADMIN_ONLY(),
   'GET /api/v1/admin/webhook-deliveries': ADMIN_ONLY(),
   'GET /api/v1/admin/audit': ADMIN_ONLY(),
+  'POST /api/v1/admin/event-webhooks': {
+    ...ADMIN_ONLY(201),
+    request: async () => ({
+      body: { url: 'http://127.0.0.1:9/matrix-events', secret: 'matrix-secret', events: ['RESOLVED'] },
+    }),
+  },
+  'GET /api/v1/admin/event-webhooks': ADMIN_ONLY(),
+  'POST /api/v1/admin/event-webhooks/{id}/personal-data': {
+    ...ADMIN_ONLY(),
+    request: async (ctx) => {
+      const [hook] = await ctx.t.db.query(
+        `INSERT INTO event_webhooks (url, secret_enc, events, created_at)
+         VALUES ('http://127.0.0.1:9/matrix-events', '\\x00', '{RESOLVED}', now()) RETURNING id`,
+      );
+      return { params: { id: hook.id }, body: { includePersonalData: true } };
+    },
+  },
+  'GET /api/v1/admin/event-webhook-deliveries': ADMIN_ONLY(),
+  'POST /api/v1/admin/event-webhook-deliveries/{id}/retry': {
+    // No dead delivery exists here, so an admin gets 404; the retry itself is tested in lifecycle-webhooks.e2e-spec.ts.
+    ...ADMIN_ONLY(404),
+    request: async () => ({ params: { id: randomUUID() } }),
+  },
   'POST /api/v1/admin/open311-keys': {
     ...ADMIN_ONLY(201),
     request: async () => ({ body: { name: 'Matrix partner' } }),

@@ -1,4 +1,5 @@
 import { Module, Type } from '@nestjs/common';
+import { AlertsModule } from '@phananh/alerts';
 import { TicketEventRelayModule } from '@phananh/ticket-store';
 import { RelayProcessor } from './relay.processor';
 
@@ -6,7 +7,7 @@ import { RelayProcessor } from './relay.processor';
  * The modules that provide ticket-event sinks (@TicketEventSinkProvider): the relay finds every
  * such provider of the worker's module graph; a new sink's module is added here.
  */
-export const RELAY_SINK_MODULES: Type[] = [];
+export const RELAY_SINK_MODULES: Type[] = [AlertsModule];
 
 /** The ticket-event relay's jobs: drain the outbox into the sinks, and redeliver what Redis lost. */
 @Module({
