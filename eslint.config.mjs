@@ -21,7 +21,18 @@ const clockOnly = {
  * and gets its whole pattern list.
  */
 const INFRASTRUCTURE_LIBS = ['core', 'database', 'queue', 'platform', 'reference', 'redis'];
-const DOMAIN_LIBS = ['identity', 'routing', 'reports', 'tickets', 'ticket-store', 'sla', 'alerts', 'audit', 'open311'];
+const DOMAIN_LIBS = [
+  'identity',
+  'routing',
+  'reports',
+  'tickets',
+  'ticket-store',
+  'sla',
+  'alerts',
+  'audit',
+  'open311',
+  'messages',
+];
 const ARCHITECTURE = '(README, "Architecture")';
 const layerRules = {
   libsNoAppsOrTest: {

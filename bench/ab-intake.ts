@@ -21,10 +21,11 @@ async function main(): Promise<void> {
       seconds: { type: 'string', default: '10' },
       connections: { type: 'string', default: '32' },
       tickets: { type: 'string', default: '100000' },
+      database: { type: 'string', default: AB_DB },
     },
   });
   if (!values.before || !values.after) throw new Error('--before=<root> and --after=<root> are required');
-  const url = await resetBenchDatabase(AB_DB);
+  const url = await resetBenchDatabase(values.database);
   const campaign = await withClient(url, (c) => bulkCampaign(c, '2021-11'));
   await bulkLoadTickets(url, benchPii(), {
     count: Number(values.tickets),
@@ -54,7 +55,7 @@ async function main(): Promise<void> {
             seconds: Number(values.seconds),
             serialStart: (serial += 500_000),
             pids: [api.proc.pid!],
-            database: AB_DB,
+            database: values.database,
           });
           results[which].push(r);
           process.stderr.write(

@@ -60,6 +60,8 @@ const PGBENCH_VALUES: Record<keyof TicketRecord, string> = {
   closedAt: 'NULL',
   piiErasedAt: 'NULL',
   noticeVersion: `'${PRIVACY_NOTICE_VERSION}'`,
+  emailEnc: 'NULL',
+  lang: `'vi'`,
 };
 const PGBENCH_SCRIPT = `INSERT INTO tickets (${columnNames(TICKET_COLUMNS, TICKET_KEYS)})
 VALUES (${TICKET_KEYS.map((k) => PGBENCH_VALUES[k]).join(', ')});

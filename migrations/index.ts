@@ -7,6 +7,7 @@ import { AuditLog1764430000000 } from './1764430000000-AuditLog';
 import { MergedIntoIndex1764450000000 } from './1764450000000-MergedIntoIndex';
 import { OfficialAccounts1765000000000 } from './1765000000000-OfficialAccounts';
 import { TicketEventOutbox1765030000000 } from './1765030000000-TicketEventOutbox';
+import { CitizenMessages1765030100000 } from './1765030100000-CitizenMessages';
 import { Open3111765040000000 } from './1765040000000-Open311';
 import { EventWebhooks1765040000001 } from './1765040000001-EventWebhooks';
 
@@ -21,6 +22,7 @@ export const MIGRATIONS = [
   MergedIntoIndex1764450000000,
   OfficialAccounts1765000000000,
   TicketEventOutbox1765030000000,
+  CitizenMessages1765030100000,
   Open3111765040000000,
   EventWebhooks1765040000001,
 ];

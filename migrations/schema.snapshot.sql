@@ -170,6 +170,34 @@ CREATE TABLE identity_province_codes (
   CONSTRAINT pk_identity_province_codes PRIMARY KEY (cccd_code)
 );
 
+CREATE TABLE message_deliveries (
+  id uuid NOT NULL DEFAULT gen_random_uuid(),
+  event_id bigint NOT NULL,
+  ticket_id bigint NOT NULL,
+  channel text NOT NULL,
+  action text NOT NULL,
+  status text NOT NULL DEFAULT 'PENDING'::text,
+  attempts integer NOT NULL DEFAULT 0,
+  last_error text,
+  created_at timestamp with time zone NOT NULL,
+  last_attempt_at timestamp with time zone,
+  sent_at timestamp with time zone,
+  CONSTRAINT ck_message_deliveries_channel CHECK ((channel = ANY (ARRAY['SMS'::text, 'EMAIL'::text]))),
+  CONSTRAINT ck_message_deliveries_status CHECK ((status = ANY (ARRAY['PENDING'::text, 'SENT'::text, 'SKIPPED'::text, 'DEAD'::text]))),
+  CONSTRAINT fk_message_deliveries_ticket FOREIGN KEY (ticket_id) REFERENCES tickets(id) ON DELETE CASCADE,
+  CONSTRAINT pk_message_deliveries PRIMARY KEY (id)
+);
+CREATE INDEX ix_message_deliveries_pending ON public.message_deliveries USING btree (created_at) WHERE (status = 'PENDING'::text);
+CREATE INDEX ix_message_deliveries_ticket ON public.message_deliveries USING btree (ticket_id);
+CREATE UNIQUE INDEX ux_message_deliveries_event_channel ON public.message_deliveries USING btree (event_id, channel);
+
+CREATE TABLE message_opt_outs (
+  ticket_id bigint NOT NULL,
+  created_at timestamp with time zone NOT NULL,
+  CONSTRAINT fk_message_opt_outs_ticket FOREIGN KEY (ticket_id) REFERENCES tickets(id) ON DELETE CASCADE,
+  CONSTRAINT pk_message_opt_outs PRIMARY KEY (ticket_id)
+);
+
 CREATE TABLE open311_api_keys (
   id uuid NOT NULL DEFAULT gen_random_uuid(),
   name text NOT NULL,
@@ -199,6 +227,17 @@ CREATE TABLE open311_tokens (
 );
 CREATE INDEX ix_open311_tokens_api_key ON public.open311_tokens USING btree (api_key_id);
 CREATE INDEX ix_open311_tokens_ticket ON public.open311_tokens USING btree (ticket_id);
+
+CREATE TABLE resend_code_requests (
+  id uuid NOT NULL DEFAULT gen_random_uuid(),
+  citizen_id_hash bytea NOT NULL,
+  phone_hash bytea NOT NULL,
+  lang text NOT NULL,
+  attempts integer NOT NULL DEFAULT 0,
+  created_at timestamp with time zone NOT NULL,
+  CONSTRAINT pk_resend_code_requests PRIMARY KEY (id)
+);
+CREATE INDEX ix_resend_code_requests_created ON public.resend_code_requests USING btree (created_at);
 
 CREATE TABLE ticket_event_outbox (
   event_id bigint NOT NULL,
@@ -268,7 +307,10 @@ CREATE TABLE tickets (
   merged_into bigint,
   pii_erased_at timestamp with time zone,
   notice_version text NOT NULL,
+  email_enc bytea,
+  lang text NOT NULL DEFAULT 'vi'::text,
   CONSTRAINT ck_tickets_issue_type CHECK ((issue_type = ANY (ARRAY['MISSING_DOSE'::text, 'WRONG_DOSE_INFO'::text, 'WRONG_PERSONAL_INFO'::text, 'DUPLICATE_RECORD'::text, 'OTHER'::text]))),
+  CONSTRAINT ck_tickets_lang CHECK ((lang = ANY (ARRAY['vi'::text, 'en'::text]))),
   CONSTRAINT ck_tickets_merged CHECK (((status = 'MERGED'::text) = (merged_into IS NOT NULL))),
   CONSTRAINT ck_tickets_pii_present CHECK (((pii_erased_at IS NOT NULL) OR ((citizen_name IS NOT NULL) AND (citizen_dob IS NOT NULL) AND (citizen_id_enc IS NOT NULL) AND (citizen_id_hash IS NOT NULL)))),
   CONSTRAINT ck_tickets_status CHECK ((status = ANY (ARRAY['ASSIGNED'::text, 'IN_PROGRESS'::text, 'DEFERRED'::text, 'RESOLVED'::text, 'REJECTED'::text, 'MERGED'::text, 'WITHDRAWN'::text]))),

@@ -232,6 +232,8 @@ export async function bulkLoadTickets(
           closedAt,
           piiErasedAt: null,
           noticeVersion: PRIVACY_NOTICE_VERSION,
+          emailEnc: null,
+          lang: 'vi',
         }),
       );
       if (!withEvents) return;

@@ -4,6 +4,7 @@ import { AlertsApiModule } from './alerts/alerts-api.module';
 import { AuthApiModule } from './auth/auth-api.module';
 import { Open311ApiModule } from './open311/open311-api.module';
 import { QueuesDashboardModule } from './queues-dashboard/queues-dashboard.module';
+import { MessagesApiModule } from './messages/messages-api.module';
 import { ReportsApiModule } from './reports/reports-api.module';
 import { SlaApiModule } from './sla/sla-api.module';
 import { TicketsApiModule } from './tickets/tickets-api.module';
@@ -15,6 +16,7 @@ export const API_FEATURES: Type[] = [
   AuthApiModule,
   AdminApiModule,
   ReportsApiModule,
+  MessagesApiModule,
   TicketsApiModule,
   WebModule,
   AlertsApiModule,

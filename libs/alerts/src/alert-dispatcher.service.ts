@@ -5,7 +5,6 @@ import { DataSource } from 'typeorm';
 import { AppConfig } from '@phananh/core';
 import { JobName, QueueService } from '@phananh/queue';
 import { RecordedAlerts } from './alert-writer';
-import { deliveryJobOptions } from './webhook-delivery';
 
 /**
  * E-mail is tried 5 times, webhooks WEBHOOK_ATTEMPTS times, both with exponential back-off from
@@ -15,6 +14,15 @@ import { deliveryJobOptions } from './webhook-delivery';
 export const EMAIL_ATTEMPTS = 5;
 /** How many pending deliveries one repair pass re-enqueues. */
 const REPAIR_BATCH = 1000;
+
+/**
+ * The retry policy of every delivery (alert e-mail, webhooks, messages to citizens): `attempts`
+ * tries with exponential back-off from DELIVERY_BACKOFF_MS. The handler counts each attempt in
+ * PostgreSQL and, at the last, records the row DEAD/FAILED and throws UnrecoverableError.
+ */
+export function deliveryRetries(config: Pick<AppConfig, 'DELIVERY_BACKOFF_MS'>, attempts: number): JobsOptions {
+  return { attempts, backoff: { type: 'exponential', delay: config.DELIVERY_BACKOFF_MS } };
+}
 
 export const emailJobId = (alertId: string) => `alert-email-${alertId}`;
 export const webhookJobId = (deliveryId: string, round: number) => `webhook-${deliveryId}-${round}`;
@@ -36,7 +44,7 @@ export class AlertDispatcher {
   ) {}
 
   private backoff(attempts: number): JobsOptions {
-    return deliveryJobOptions(this.config, attempts);
+    return deliveryRetries(this.config, attempts);
   }
 
   async dispatch(recorded: Pick<RecordedAlerts, 'emailAlertIds' | 'deliveries'>): Promise<void> {

@@ -1,7 +1,6 @@
-import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { UnrecoverableError } from 'bullmq';
-import { Transporter, createTransport } from 'nodemailer';
 import { DataSource } from 'typeorm';
 import { AppConfig, Clock, VN_OFFSET_MS } from '@phananh/core';
 import type { JobOutcome } from '@phananh/queue';
@@ -9,6 +8,7 @@ import { ReferenceService } from '@phananh/reference';
 import { AlertKind } from './alert-kind';
 import { EMAIL_ATTEMPTS } from './alert-dispatcher.service';
 import { EVENT_COLUMNS, EventRow, unitRef } from './alert-views';
+import { Mailer } from './mailer';
 
 interface EmailRow extends EventRow {
   alert_id: string;
@@ -47,24 +47,14 @@ export function vnDateTime(instant: Date): string {
  * deadline — never the citizen's identity number or phone, which it does not even read.
  */
 @Injectable()
-export class AlertEmailService implements OnApplicationShutdown {
-  private transport: Transporter | null = null;
-
+export class AlertEmailService {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     @Inject(AppConfig) private readonly config: AppConfig,
     @Inject(Clock) private readonly clock: Clock,
     private readonly reference: ReferenceService,
+    private readonly mailer: Mailer,
   ) {}
-
-  private transporter(): Transporter {
-    this.transport ??= createTransport(this.config.SMTP_URL!, { from: this.config.SMTP_FROM });
-    return this.transport;
-  }
-
-  onApplicationShutdown(): void {
-    this.transport?.close();
-  }
 
   /** Sends one alert's e-mail. Each call counts as an attempt in PostgreSQL, which decides when to give up. */
   async send(alertId: string): Promise<JobOutcome> {
@@ -88,7 +78,7 @@ export class AlertEmailService implements OnApplicationShutdown {
       return 'skipped';
     }
     try {
-      await this.transporter().sendMail({
+      await this.mailer.send({
         to: { name: row.full_name, address: row.email },
         ...composeEmail(this.reference, row),
       });

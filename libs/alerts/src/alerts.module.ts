@@ -4,6 +4,7 @@ import { AlertDispatcher } from './alert-dispatcher.service';
 import { AlertEmailService } from './alert-email.service';
 import { AlertWriter } from './alert-writer';
 import { AlertsService } from './alerts.service';
+import { Mailer } from './mailer';
 import { WebhooksService } from './webhooks.service';
 import { EventWebhooksService } from './event-webhooks.service';
 import { EventWebhookSink } from './event-webhook.sink';
@@ -12,6 +13,7 @@ import { EventWebhookSink } from './event-webhook.sink';
 @Module({
   imports: [AuditModule],
   providers: [
+    Mailer,
     AlertWriter,
     AlertDispatcher,
     AlertsService,
@@ -20,6 +22,14 @@ import { EventWebhookSink } from './event-webhook.sink';
     EventWebhooksService,
     EventWebhookSink,
   ],
-  exports: [AlertWriter, AlertDispatcher, AlertsService, AlertEmailService, WebhooksService, EventWebhooksService],
+  exports: [
+    Mailer,
+    AlertWriter,
+    AlertDispatcher,
+    AlertsService,
+    AlertEmailService,
+    WebhooksService,
+    EventWebhooksService,
+  ],
 })
 export class AlertsModule {}

@@ -17,7 +17,8 @@ import { ReferenceService } from '@phananh/reference';
 import { RelayedTicketEvent, TicketAction } from '@phananh/ticket-store';
 import { AddressNotAllowedError, assertPublicUrl } from './address-guard';
 import { AlertsErrors, AlertsValidation } from './alerts.errors';
-import { DeliveryStatus, attemptSignedPost, deliveryJobOptions, recordDeliverySql } from './webhook-delivery';
+import { deliveryRetries } from './alert-dispatcher.service';
+import { DeliveryStatus, attemptSignedPost, recordDeliverySql } from './webhook-delivery';
 
 /** The ticket events a lifecycle webhook can subscribe to (the TicketAction of each). */
 export const LIFECYCLE_EVENTS = [
@@ -357,7 +358,7 @@ export class EventWebhooksService {
           data: { deliveryId: id, round },
           options: {
             jobId: eventWebhookJobId(id, round),
-            ...deliveryJobOptions(this.config, this.config.WEBHOOK_ATTEMPTS),
+            ...deliveryRetries(this.config, this.config.WEBHOOK_ATTEMPTS),
           },
         })),
       );

@@ -11,4 +11,7 @@ export * from './webhook-delivery';
 export * from './address-guard';
 export * from './event-webhooks.service';
 export * from './event-webhook.sink';
+export * from './mailer';
+export { postJson } from './webhook-http';
+export type { PostOutcome } from './webhook-http';
 export * from './alerts.module';

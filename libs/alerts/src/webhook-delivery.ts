@@ -1,5 +1,4 @@
 import { UnrecoverableError } from 'bullmq';
-import type { JobsOptions } from 'bullmq';
 import { AppConfig } from '@phananh/core';
 import type { JobOutcome } from '@phananh/queue';
 import { postJson } from './webhook-http';
@@ -9,15 +8,6 @@ export type DeliveryStatus = 'PENDING' | 'DELIVERED' | 'DEAD';
 
 /** Records what an attempt came to on the delivery's row. */
 export type RecordAttempt = (status: DeliveryStatus, httpStatus: number | null, error: string | null) => Promise<void>;
-
-/**
- * BullMQ options of a delivery job: `attempts` tries with exponential back-off from
- * DELIVERY_BACKOFF_MS (real time). Every signed delivery (alert webhooks, lifecycle events) and
- * the alert e-mail use it.
- */
-export function deliveryJobOptions(config: AppConfig, attempts: number): JobsOptions {
-  return { attempts, backoff: { type: 'exponential', delay: config.DELIVERY_BACKOFF_MS } };
-}
 
 /** The SQL that records an attempt on a delivery table (webhook_deliveries, event_webhook_deliveries). */
 export const recordDeliverySql = (table: string) =>

@@ -22,6 +22,10 @@ export enum JobName {
   RelayRedeliver = 'relay-redeliver',
   /** One attempt of one lifecycle-event (CloudEvents) webhook delivery; BullMQ retries with back-off. */
   EventWebhookDeliver = 'event-webhook-deliver',
+  /** One attempt of one message to a citizen (SMS or e-mail). */
+  CitizenMessage = 'citizen-message',
+  /** The lost-code SMS: the codes of a citizen's open reports, to the phone on file. */
+  ResendCodes = 'resend-codes',
 }
 
 /** A job's payload: ids and instants only, never personal data. The database holds the truth. */
@@ -38,6 +42,9 @@ export interface JobPayloads {
   [JobName.TicketEventRelay]: Record<string, never>;
   [JobName.RelayRedeliver]: Record<string, never>;
   [JobName.EventWebhookDeliver]: { deliveryId: string; round: number };
+  [JobName.CitizenMessage]: { deliveryId: string };
+  /** The id of the request's row (resend_code_requests), which holds blind indexes only. */
+  [JobName.ResendCodes]: { requestId: string };
 }
 
 export const JOB_QUEUE: Record<JobName, QueueName> = {
@@ -51,6 +58,8 @@ export const JOB_QUEUE: Record<JobName, QueueName> = {
   [JobName.TicketEventRelay]: QueueName.Events,
   [JobName.RelayRedeliver]: QueueName.Events,
   [JobName.EventWebhookDeliver]: QueueName.Webhooks,
+  [JobName.CitizenMessage]: QueueName.Messages,
+  [JobName.ResendCodes]: QueueName.Messages,
 };
 
 /**

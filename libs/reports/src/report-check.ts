@@ -38,6 +38,8 @@ export interface ValidReport {
     dateOfBirth: string;
     citizenId: string;
     phone: string | null;
+    /** For messages about the report, if given. */
+    email: string | null;
     wardCode: string | null;
   };
   issueType: IssueType;
@@ -167,6 +169,7 @@ export async function checkReport(plain: unknown, ctx: CheckContext): Promise<Va
       dateOfBirth: citizen.dateOfBirth,
       citizenId: citizen.citizenId,
       phone: phone && 'phone' in phone ? phone.phone : null,
+      email: citizen.email ?? null,
       wardCode: citizen.wardCode ?? null,
     },
     issueType: dto.issueType,

@@ -3,6 +3,7 @@ import {
   AppError,
   Clock,
   FieldError,
+  Lang,
   PiiCrypto,
   maskCitizenId,
   maskPhone,
@@ -52,6 +53,8 @@ export interface FileReportCommand {
   body: unknown;
   files?: IncomingFile[];
   idempotencyKey?: string;
+  /** The filing's language (Accept-Language): its messages to the citizen are written in it. Default vi. */
+  lang?: Lang;
 }
 
 export type FileOutcome = 'created' | 'duplicate' | 'replayed';
@@ -119,7 +122,7 @@ export class ReportsService {
     const stored = await this.storeFiles(files, types);
     try {
       for (let attempt = 1; ; attempt++) {
-        const { row, receipt } = await this.newTicket(report, unit, citizenIdHash);
+        const { row, receipt } = await this.newTicket(report, unit, citizenIdHash, command.lang ?? 'vi');
         let outcome: FilingOutcome;
         try {
           outcome = await this.tickets.file({
@@ -171,6 +174,7 @@ export class ReportsService {
     report: ValidReport,
     unit: Unit,
     citizenIdHash: Buffer,
+    lang: Lang,
   ): Promise<{ row: TicketRecord; receipt: ReportReceiptDto }> {
     const receivedAt = this.clock.now();
     const campaign = await this.campaigns.campaignAt(receivedAt);
@@ -195,6 +199,8 @@ export class ReportsService {
       phoneHash: citizen.phone ? this.pii.blindIndex(citizen.phone) : null,
       citizenIdMasked: maskCitizenId(citizen.citizenId),
       phoneMasked: citizen.phone ? maskPhone(citizen.phone) : null,
+      emailEnc: citizen.email ? this.pii.encrypt(citizen.email) : null,
+      lang,
       citizenWardCode: citizen.wardCode,
       doseNumber: dose?.doseNumber ?? null,
       vaccineCode: dose?.vaccineCode ?? null,

@@ -9,7 +9,7 @@ import { OPEN_STATUS_SQL } from './ticket-status';
  */
 export const ERASED_TICKET_FIELDS = [
   'citizenName', 'citizenDob', 'citizenIdEnc', 'citizenIdHash', 'citizenIdMasked', 'phoneEnc', 'phoneHash', 'phoneMasked',
-  'facilityName', 'lotNumber', 'description', 'resolution', 'rejectionNote',
+  'facilityName', 'lotNumber', 'description', 'resolution', 'rejectionNote', 'emailEnc',
 ] as const satisfies readonly (keyof TicketRecord)[]; // prettier-ignore
 
 /**

@@ -66,6 +66,10 @@ export interface TicketRecord {
   piiErasedAt: Date | null;
   /** The privacy notice the citizen accepted when filing ('none': filed before the form showed one). */
   noticeVersion: string;
+  /** The citizen's e-mail address for messages, if given (AES-256-GCM, PiiCrypto); erased with the rest. */
+  emailEnc: Buffer | null;
+  /** The language of the filing ('vi' or 'en'): its messages are written in it. */
+  lang: string;
 }
 
 /**
@@ -136,6 +140,8 @@ export const TICKET_COLUMNS: Columns<TicketRecord> = {
   closedAt: ['closed_at', 'timestamptz'],
   piiErasedAt: ['pii_erased_at', 'timestamptz'],
   noticeVersion: ['notice_version', 'text'],
+  emailEnc: ['email_enc', 'bytea'],
+  lang: ['lang', 'text'],
 };
 
 export const TICKET_EVENT_COLUMNS: Columns<TicketEventRecord> = {

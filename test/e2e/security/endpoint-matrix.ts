@@ -143,6 +143,24 @@ export const ENDPOINT_MATRIX: Record<string, MatrixEntry> = {
       return { body: { trackingCode: ticket.trackingCode, citizenId } };
     },
   },
+  // The same 202 for anyone, matched or not (the SMS goes to the phone on file).
+  'POST /api/v1/reports/resend-code': {
+    ...PUBLIC(202),
+    request: async (ctx) => {
+      const citizenId = ctx.citizenId();
+      await ctx.ticket('inside', { citizenId });
+      return { body: { citizenId, phone: '0912345678' } };
+    },
+  },
+  // Opting out of a report's messages with its identity number, as the status page does.
+  'POST /api/v1/reports/opt-out': {
+    ...PUBLIC(200),
+    request: async (ctx) => {
+      const citizenId = ctx.citizenId();
+      const ticket = await ctx.ticket('inside', { citizenId });
+      return { body: { trackingCode: ticket.trackingCode, citizenId } };
+    },
+  },
 
   // Officials: login and self.
   'POST /api/v1/auth/login': {

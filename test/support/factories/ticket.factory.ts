@@ -41,6 +41,10 @@ export interface NewTicketOptions {
   closedAt?: Date;
   /** The id of the earlier report it is linked to as a possible duplicate (default none). */
   duplicateOf?: string | null;
+  /** The citizen's e-mail for messages (default none). */
+  email?: string;
+  /** The filing's language (default vi). */
+  lang?: 'vi' | 'en';
 }
 
 const intakePhone = (phone: string) => {
@@ -136,6 +140,8 @@ export async function ticketRecord(t: TicketContext, options: NewTicketOptions =
     closedAt: open ? null : (options.closedAt ?? new Date(receivedAt.getTime() + HOUR_MS)),
     piiErasedAt: null,
     noticeVersion: PRIVACY_NOTICE_VERSION,
+    emailEnc: options.email ? pii.encrypt(options.email) : null,
+    lang: options.lang ?? 'vi',
   };
 }
 

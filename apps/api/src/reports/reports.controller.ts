@@ -110,6 +110,7 @@ export class ReportsController {
         body,
         files: files ?? [],
         idempotencyKey: Array.isArray(key) ? key.join(', ') : key,
+        lang: langFrom(req.headers['accept-language']),
       });
     } catch (err) {
       // A flood of one identity shows on the dashboards, without saying whose.

@@ -148,9 +148,52 @@ export class EnvDto {
   @IsUrl({ protocols: ['smtp', 'smtps'], require_tld: false, require_protocol: true })
   SMTP_URL?: string;
 
-  @Env({ description: 'Sender of alert e-mail' })
+  @Env({ description: 'Sender of alert e-mail and of messages to citizens' })
   @IsString()
   SMTP_FROM = 'phananh <no-reply@phananh.local>';
+
+  @Env({
+    description:
+      'URL of the SMS gateway (a generic JSON gateway: POST `{ to, text, reference }`, see docs/api.md "Messages to citizens"); unset: no SMS',
+  })
+  @IsOptional()
+  @IsUrl({ protocols: ['http', 'https'], require_tld: false, require_protocol: true })
+  SMS_GATEWAY_URL?: string;
+
+  @Env({ description: 'Bearer token sent to the SMS gateway (`Authorization: Bearer …`)', sensitive: true })
+  @IsOptional()
+  @IsString()
+  SMS_GATEWAY_TOKEN?: string;
+
+  @Env({
+    description:
+      'Secret signing each SMS gateway request: `X-Signature: sha256=<hex HMAC-SHA256 of "<X-Timestamp>.<body>">`',
+    sensitive: true,
+  })
+  @IsOptional()
+  @IsString()
+  SMS_GATEWAY_SECRET?: string;
+
+  @Env({ description: 'Real milliseconds the SMS gateway has to answer one request' })
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  @Max(60_000)
+  SMS_GATEWAY_TIMEOUT_MS = 10_000;
+
+  @Env({
+    description:
+      'Attempts per message to a citizen (SMS or e-mail) before it is kept as DEAD (exponential back-off from DELIVERY_BACKOFF_MS)',
+  })
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(30)
+  MESSAGE_ATTEMPTS = 6;
+
+  @Env({ description: "The service's public address, for the links in messages to citizens (status page, opt-out)" })
+  @IsUrl({ protocols: ['http', 'https'], require_tld: false, require_protocol: true })
+  PUBLIC_BASE_URL = 'http://localhost:3000';
 
   @Env({ description: 'Directory of the local attachment store' })
   @IsString()
@@ -232,6 +275,15 @@ export class EnvDto {
   @IsInt()
   @Min(1)
   RATE_LIMIT_LOOKUPS_PER_MINUTE = 20;
+
+  @Env({
+    description:
+      'Lost-code requests (`POST /api/v1/reports/resend-code`) allowed per client address and, separately, per identity number per hour',
+  })
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  RATE_LIMIT_RESEND_CODES_PER_HOUR = 5;
 
   @Env({
     description:

@@ -2,6 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
   IsDefined,
+  IsEmail,
   IsEnum,
   IsInt,
   IsObject,
@@ -60,6 +61,19 @@ export class CitizenDto {
   @EmptyAsAbsent()
   @MaxLength(32)
   phone?: string;
+
+  @ApiPropertyOptional({
+    description:
+      "E-mail address for messages about this report (assigned, transferred, deferred, resolved, rejected), in the filing's language (Accept-Language). Stored encrypted, erased with the rest",
+    example: 'an.nguyen@example.vn',
+    maxLength: 254,
+  })
+  @IsOptional()
+  @IsString()
+  @EmptyAsAbsent()
+  @MaxLength(254)
+  @IsEmail()
+  email?: string;
 
   @ApiPropertyOptional({
     description: 'Ward of residence (5-digit ward code, or an island district); required when there is no dose',

@@ -69,6 +69,37 @@ form.addEventListener('submit', async (event) => {
   }
 });
 
+/** Opting out of this report's SMS and e-mail (tracking code + identity number, as found). */
+function optOutPart() {
+  if (!shownWith) return null;
+  return h(
+    'div',
+    { class: 'opt-out' },
+    h('button', { type: 'button', id: 'opt-out', class: 'btn btn-quiet', onclick: optOut }, t('optOut.button')),
+  );
+}
+
+async function optOut() {
+  const button = $('#opt-out');
+  button.disabled = true;
+  message.hidden = true;
+  try {
+    await api('/api/v1/reports/opt-out', {
+      method: 'POST',
+      body: { trackingCode: shownWith.trackingCode, citizenId: shownWith.citizenId },
+    });
+    showMessage(message, 'ok', t('optOut.done'));
+  } catch (e) {
+    button.disabled = false;
+    showMessage(
+      message,
+      'error',
+      e.userMessage,
+      e.status === 429 ? t('err.retryAfter', { s: e.retryAfter ?? 60 }) : (e.problem?.detail ?? ''),
+    );
+  }
+}
+
 /** Withdrawal, for an open report: a button, then a confirmation in place (keyboard focus moves to it). */
 function withdrawPart(r) {
   if (!OPEN.includes(r.status) || !shownWith) return null;
@@ -244,6 +275,7 @@ function render() {
         ]
       : null,
     withdrawPart(r),
+    optOutPart(),
   );
   result.hidden = false;
 }

@@ -185,6 +185,14 @@ const vi = {
   'withdraw.yes': 'Đồng ý rút lại',
   'withdraw.no': 'Không, giữ phản ánh',
   'withdraw.done': 'Đã rút lại phản ánh.',
+  'optOut.button': 'Ngừng nhận tin nhắn và thư về phản ánh này',
+  'optOut.done': 'Bạn sẽ không nhận thêm tin nhắn hay thư nào về phản ánh này.',
+  'optOut.pageTitle': 'Ngừng nhận tin về phản ánh',
+  'optOut.h1': 'Ngừng nhận tin về phản ánh',
+  'optOut.lead':
+    'Bạn sẽ không nhận thêm tin nhắn SMS hay thư điện tử nào về phản ánh này. Phản ánh vẫn được xử lý bình thường.',
+  'optOut.confirm': 'Ngừng nhận tin',
+  'optOut.badLink': 'Đường dẫn không đầy đủ. Bạn có thể ngừng nhận tin từ trang tra cứu.',
 
   'auth.title': 'Đăng nhập',
   'auth.hint': 'Dành cho cán bộ các cơ sở y tế xử lý phản ánh.',
@@ -543,6 +551,13 @@ const en = {
   'withdraw.yes': 'Yes, withdraw it',
   'withdraw.no': 'No, keep it',
   'withdraw.done': 'The report was withdrawn.',
+  'optOut.button': 'Stop text messages and e-mails about this report',
+  'optOut.done': 'You will get no more text messages or e-mails about this report.',
+  'optOut.pageTitle': 'Stop messages about a report',
+  'optOut.h1': 'Stop messages about a report',
+  'optOut.lead': 'You will get no more text messages or e-mails about this report. It is still handled as usual.',
+  'optOut.confirm': 'Stop messages',
+  'optOut.badLink': 'This link is incomplete. You can stop messages from the status page.',
 
   'auth.title': 'Sign in',
   'auth.hint': 'For officials of the health units that handle reports.',
