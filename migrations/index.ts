@@ -9,6 +9,8 @@ import { OfficialAccounts1765000000000 } from './1765000000000-OfficialAccounts'
 import { AdminReach1765020000000 } from './1765020000000-AdminReach';
 import { TicketEventOutbox1765030000000 } from './1765030000000-TicketEventOutbox';
 import { CitizenMessages1765030100000 } from './1765030100000-CitizenMessages';
+import { Open3111765040000000 } from './1765040000000-Open311';
+import { EventWebhooks1765040000001 } from './1765040000001-EventWebhooks';
 import { ReplyTemplates1765050000000 } from './1765050000000-ReplyTemplates';
 import { PersonalAssignment1765060000000 } from './1765060000000-PersonalAssignment';
 
@@ -25,6 +27,8 @@ export const MIGRATIONS = [
   AdminReach1765020000000,
   TicketEventOutbox1765030000000,
   CitizenMessages1765030100000,
+  Open3111765040000000,
+  EventWebhooks1765040000001,
   ReplyTemplates1765050000000,
   PersonalAssignment1765060000000,
 ];

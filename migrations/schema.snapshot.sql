@@ -120,6 +120,41 @@ CREATE TABLE campaigns (
 );
 CREATE INDEX ix_campaigns_intake ON public.campaigns USING btree (intake_from, intake_to);
 
+CREATE TABLE event_webhook_deliveries (
+  id uuid NOT NULL DEFAULT gen_random_uuid(),
+  webhook_id uuid NOT NULL,
+  event_id bigint NOT NULL,
+  status text NOT NULL DEFAULT 'PENDING'::text,
+  round integer NOT NULL DEFAULT 0,
+  attempts integer NOT NULL DEFAULT 0,
+  last_status integer,
+  last_error text,
+  created_at timestamp with time zone NOT NULL,
+  last_attempt_at timestamp with time zone,
+  delivered_at timestamp with time zone,
+  CONSTRAINT ck_event_webhook_deliveries_status CHECK ((status = ANY (ARRAY['PENDING'::text, 'DELIVERED'::text, 'DEAD'::text]))),
+  CONSTRAINT fk_event_webhook_deliveries_event FOREIGN KEY (event_id) REFERENCES ticket_events(id) ON DELETE CASCADE,
+  CONSTRAINT fk_event_webhook_deliveries_webhook FOREIGN KEY (webhook_id) REFERENCES event_webhooks(id) ON DELETE CASCADE,
+  CONSTRAINT pk_event_webhook_deliveries PRIMARY KEY (id),
+  CONSTRAINT ux_event_webhook_deliveries_webhook_event UNIQUE (webhook_id, event_id)
+);
+CREATE INDEX ix_event_webhook_deliveries_event ON public.event_webhook_deliveries USING btree (event_id);
+CREATE INDEX ix_event_webhook_deliveries_status ON public.event_webhook_deliveries USING btree (status, created_at, id);
+
+CREATE TABLE event_webhooks (
+  id uuid NOT NULL DEFAULT gen_random_uuid(),
+  url text NOT NULL,
+  secret_enc bytea NOT NULL,
+  events text[] NOT NULL,
+  include_personal_data boolean NOT NULL DEFAULT false,
+  created_by uuid,
+  created_at timestamp with time zone NOT NULL,
+  disabled_at timestamp with time zone,
+  CONSTRAINT ck_event_webhooks_events CHECK (((cardinality(events) > 0) AND (events <@ ARRAY['FILED'::text, 'ASSIGNED'::text, 'TRANSFERRED'::text, 'DEFERRED'::text, 'RESOLVED'::text, 'REJECTED'::text, 'REOPENED'::text, 'WITHDRAWN'::text, 'MERGED'::text]))),
+  CONSTRAINT fk_event_webhooks_created_by FOREIGN KEY (created_by) REFERENCES users(id) ON DELETE SET NULL,
+  CONSTRAINT pk_event_webhooks PRIMARY KEY (id)
+);
+
 CREATE TABLE idempotency_keys (
   key text NOT NULL,
   request_hash bytea NOT NULL,
@@ -164,6 +199,36 @@ CREATE TABLE message_opt_outs (
   CONSTRAINT fk_message_opt_outs_ticket FOREIGN KEY (ticket_id) REFERENCES tickets(id) ON DELETE CASCADE,
   CONSTRAINT pk_message_opt_outs PRIMARY KEY (ticket_id)
 );
+
+CREATE TABLE open311_api_keys (
+  id uuid NOT NULL DEFAULT gen_random_uuid(),
+  name text NOT NULL,
+  key_hash bytea NOT NULL,
+  key_prefix text NOT NULL,
+  requests_per_minute integer NOT NULL,
+  created_by uuid,
+  created_at timestamp with time zone NOT NULL,
+  revoked_by uuid,
+  revoked_at timestamp with time zone,
+  CONSTRAINT ck_open311_api_keys_rate CHECK (((requests_per_minute >= 1) AND (requests_per_minute <= 100000))),
+  CONSTRAINT fk_open311_api_keys_created_by FOREIGN KEY (created_by) REFERENCES users(id) ON DELETE SET NULL,
+  CONSTRAINT fk_open311_api_keys_revoked_by FOREIGN KEY (revoked_by) REFERENCES users(id) ON DELETE SET NULL,
+  CONSTRAINT pk_open311_api_keys PRIMARY KEY (id),
+  CONSTRAINT ux_open311_api_keys_hash UNIQUE (key_hash)
+);
+CREATE INDEX ix_open311_api_keys_created ON public.open311_api_keys USING btree (created_at DESC, id DESC);
+
+CREATE TABLE open311_tokens (
+  token text NOT NULL,
+  ticket_id bigint NOT NULL,
+  api_key_id uuid NOT NULL,
+  created_at timestamp with time zone NOT NULL,
+  CONSTRAINT fk_open311_tokens_api_key FOREIGN KEY (api_key_id) REFERENCES open311_api_keys(id),
+  CONSTRAINT fk_open311_tokens_ticket FOREIGN KEY (ticket_id) REFERENCES tickets(id) ON DELETE CASCADE,
+  CONSTRAINT pk_open311_tokens PRIMARY KEY (token)
+);
+CREATE INDEX ix_open311_tokens_api_key ON public.open311_tokens USING btree (api_key_id);
+CREATE INDEX ix_open311_tokens_ticket ON public.open311_tokens USING btree (ticket_id);
 
 CREATE TABLE reply_templates (
   id uuid NOT NULL DEFAULT gen_random_uuid(),
@@ -292,6 +357,7 @@ CREATE INDEX ix_tickets_open_unassigned_unit_due ON public.tickets USING btree (
 CREATE INDEX ix_tickets_open_unit_due ON public.tickets USING btree (unit_code, due_at, id) WHERE (status = ANY (ARRAY['ASSIGNED'::text, 'IN_PROGRESS'::text, 'DEFERRED'::text]));
 CREATE INDEX ix_tickets_pii_retention ON public.tickets USING btree (campaign_code, closed_at) WHERE ((pii_erased_at IS NULL) AND (closed_at IS NOT NULL));
 CREATE INDEX ix_tickets_province_status_due ON public.tickets USING btree (province_code, status, due_at, id);
+CREATE INDEX ix_tickets_received ON public.tickets USING btree (received_at, id);
 CREATE INDEX ix_tickets_sla_next ON public.tickets USING btree (sla_next_at) WHERE (sla_next_at IS NOT NULL);
 CREATE INDEX ix_tickets_unit_status_due ON public.tickets USING btree (unit_code, status, due_at, id);
 CREATE UNIQUE INDEX ux_tickets_open_duplicate ON public.tickets USING btree (citizen_id_hash, issue_type, COALESCE((dose_number)::integer, 0), phone_hash) WHERE (status = ANY (ARRAY['ASSIGNED'::text, 'IN_PROGRESS'::text, 'DEFERRED'::text]));

@@ -8,6 +8,7 @@ import { Logger } from 'nestjs-pino';
 import { PlatformOptions } from '@phananh/platform';
 import { ApiModule } from './api.module';
 import { parserError, sendProblem } from './http/problem';
+import { geoReportParserErrors, isGeoReport } from './open311/georeport-errors';
 
 /** Limit on JSON bodies (docs/api.md, "Errors": over 100 kB is 413). */
 export const JSON_LIMIT = '100kb';
@@ -37,7 +38,17 @@ export async function createApiApp(options: PlatformOptions, extra: DynamicModul
     next();
   });
   app.use(express.json({ limit: JSON_LIMIT, type: ['application/json', 'application/*+json'] }));
+  // Open311 GeoReport v2 posts form fields (nowhere else takes them); `attribute[code]` keys stay flat.
+  app.use(
+    express.urlencoded({
+      extended: false,
+      limit: JSON_LIMIT,
+      parameterLimit: 100,
+      type: (req) => isGeoReport(req as Request) && !!(req as Request).is('application/x-www-form-urlencoded'),
+    }),
+  );
   app.use((err: unknown, req: Request, res: Response, next: NextFunction) => {
+    if (isGeoReport(req)) return geoReportParserErrors(err, req, res, next);
     const problem = parserError(err);
     if (problem) return sendProblem(req, res, problem);
     next(err);

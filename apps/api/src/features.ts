@@ -2,6 +2,7 @@ import { Type } from '@nestjs/common';
 import { AdminApiModule } from './admin/admin-api.module';
 import { AlertsApiModule } from './alerts/alerts-api.module';
 import { AuthApiModule } from './auth/auth-api.module';
+import { Open311ApiModule } from './open311/open311-api.module';
 import { QueuesDashboardModule } from './queues-dashboard/queues-dashboard.module';
 import { MessagesApiModule } from './messages/messages-api.module';
 import { ReportsApiModule } from './reports/reports-api.module';
@@ -21,5 +22,6 @@ export const API_FEATURES: Type[] = [
   AlertsApiModule,
   SlaApiModule,
   WebhooksApiModule,
+  Open311ApiModule,
   QueuesDashboardModule,
 ];

@@ -1,6 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { UnrecoverableError } from 'bullmq';
 import { DataSource } from 'typeorm';
 import {
   AppConfig,
@@ -20,8 +19,7 @@ import { AlertDispatcher } from './alert-dispatcher.service';
 import { AlertKind } from './alert-kind';
 import { EVENT_COLUMNS, EventRow, webhookBody } from './alert-views';
 import { AlertsErrors, AlertsValidation } from './alerts.errors';
-import { postJson } from './webhook-http';
-import { signWebhookBody } from './webhook-signature';
+import { DeliveryStatus, attemptSignedPost, recordDeliverySql } from './webhook-delivery';
 
 export interface WebhookView {
   id: string;
@@ -32,8 +30,6 @@ export interface WebhookView {
   createdAt: string;
   disabledAt: string | null;
 }
-
-export type DeliveryStatus = 'PENDING' | 'DELIVERED' | 'DEAD';
 
 export interface DeliveryView {
   id: string;
@@ -253,38 +249,21 @@ export class WebhooksService {
       return 'skipped';
     }
     const body = JSON.stringify(webhookBody(this.reference, row));
-    const outcome = await postJson(
-      new URL(row.url),
-      body,
+    return attemptSignedPost(
       {
-        'User-Agent': 'phananh-webhooks/1',
-        'X-Signature': signWebhookBody(this.pii.decrypt(row.secret_enc), body),
-        'X-Delivery-Id': deliveryId,
-        'X-Delivery-Attempt': String(row.attempts),
-        'X-Event-Kind': row.kind,
+        url: row.url,
+        secret: this.pii.decrypt(row.secret_enc),
+        body,
+        headers: { 'X-Delivery-Id': deliveryId, 'X-Delivery-Attempt': String(row.attempts), 'X-Event-Kind': row.kind },
+        attempts: row.attempts,
       },
-      { timeoutMs: this.config.WEBHOOK_TIMEOUT_MS, allowPrivate: this.config.WEBHOOK_ALLOW_PRIVATE },
+      this.config,
+      (status, httpStatus, error) => this.record(deliveryId, status, httpStatus, error),
     );
-    if (outcome.status !== null && outcome.status >= 200 && outcome.status < 300) {
-      await this.record(deliveryId, 'DELIVERED', outcome.status, null);
-      return { status: outcome.status, attempts: row.attempts };
-    }
-    const error = outcome.error ?? `HTTP ${outcome.status}`;
-    if (row.attempts >= this.config.WEBHOOK_ATTEMPTS) {
-      await this.record(deliveryId, 'DEAD', outcome.status, error);
-      throw new UnrecoverableError(`delivery dead after ${row.attempts} attempts: ${error}`);
-    }
-    await this.record(deliveryId, 'PENDING', outcome.status, error);
-    throw new Error(`delivery attempt ${row.attempts} failed: ${error}`);
   }
 
   private async record(id: string, status: DeliveryStatus, httpStatus: number | null, error: string | null) {
-    await this.db.query(
-      `UPDATE webhook_deliveries SET status = $2, last_status = $3, last_error = $4,
-              delivered_at = CASE WHEN $2 = 'DELIVERED' THEN $5::timestamptz END
-       WHERE id = $1`,
-      [id, status, httpStatus, error, this.clock.now()],
-    );
+    await this.db.query(recordDeliverySql('webhook_deliveries'), [id, status, httpStatus, error, this.clock.now()]);
   }
 }
 

@@ -21,4 +21,10 @@ export enum AuditAction {
   UserDisabled = 'USER_DISABLED',
   /** A disabled account enabled again. */
   UserEnabled = 'USER_ENABLED',
+  /** An Open311 api key issued to a partner system (details: keyId, name, requestsPerMinute; never the key). */
+  Open311KeyIssued = 'OPEN311_KEY_ISSUED',
+  /** An Open311 api key revoked (details: keyId, name). */
+  Open311KeyRevoked = 'OPEN311_KEY_REVOKED',
+  /** A lifecycle webhook's personal-data flag set or cleared (details: webhookId, url, from, to). */
+  EventWebhookPersonalData = 'EVENT_WEBHOOK_PERSONAL_DATA',
 }

@@ -20,6 +20,8 @@ export enum JobName {
   TicketEventRelay = 'ticket-event-relay',
   /** Every relay sink re-enqueues its deliveries still pending in PostgreSQL (repeatable). */
   RelayRedeliver = 'relay-redeliver',
+  /** One attempt of one lifecycle-event (CloudEvents) webhook delivery; BullMQ retries with back-off. */
+  EventWebhookDeliver = 'event-webhook-deliver',
   /** One attempt of one message to a citizen (SMS or e-mail). */
   CitizenMessage = 'citizen-message',
   /** The lost-code SMS: the codes of a citizen's open reports, to the phone on file. */
@@ -39,6 +41,7 @@ export interface JobPayloads {
   [JobName.PiiRetention]: Record<string, never>;
   [JobName.TicketEventRelay]: Record<string, never>;
   [JobName.RelayRedeliver]: Record<string, never>;
+  [JobName.EventWebhookDeliver]: { deliveryId: string; round: number };
   [JobName.CitizenMessage]: { deliveryId: string };
   /** The id of the request's row (resend_code_requests), which holds blind indexes only. */
   [JobName.ResendCodes]: { requestId: string };
@@ -54,6 +57,7 @@ export const JOB_QUEUE: Record<JobName, QueueName> = {
   [JobName.PiiRetention]: QueueName.Maintenance,
   [JobName.TicketEventRelay]: QueueName.Events,
   [JobName.RelayRedeliver]: QueueName.Events,
+  [JobName.EventWebhookDeliver]: QueueName.Webhooks,
   [JobName.CitizenMessage]: QueueName.Messages,
   [JobName.ResendCodes]: QueueName.Messages,
 };

@@ -61,9 +61,11 @@ describe('endpoint × role matrix', () => {
           if (spec.query) req = req.query(spec.query);
           const res = await (spec.csv !== undefined
             ? req.set('Content-Type', 'text/csv').send(spec.csv)
-            : spec.body
-              ? req.send(spec.body)
-              : req);
+            : spec.form
+              ? req.type('form').send(spec.form)
+              : spec.body
+                ? req.send(spec.body)
+                : req);
           calls++;
           const want = expected(entry, caller, place);
           if (res.status !== want) {

@@ -27,6 +27,7 @@
  * Use the helpers below for the common shapes and add your routes when you add controllers.
  */
 import { randomUUID } from 'node:crypto';
+import { Open311KeysService } from '@phananh/open311';
 import { PRIVACY_NOTICE_VERSION } from '@phananh/reports';
 import { TicketStatus } from '@phananh/ticket-store';
 import type { MatrixContext, MatrixEntry, Place } from './endpoint-matrix.types';
@@ -114,6 +115,18 @@ const MANAGED_TEMPLATE = (status: number): MatrixEntry => ({
   admin: { inside: status, outside: status },
   provincialAdmin: { inside: status, outside: 404 },
 });
+
+/** A fresh Open311 api key, issued as the matrix's admin would. */
+async function open311Key(ctx: MatrixContext): Promise<{ id: string; key: string }> {
+  const admin = ctx.officials.admin;
+  return ctx.t.app.get(Open311KeysService).issue(
+    { name: 'Matrix partner', requestsPerMinute: 1000 },
+    {
+      actor: { id: admin.user.id, username: admin.username, role: admin.user.role, unitCode: null },
+      clientAddress: null,
+    },
+  );
+}
 
 const report = (citizenId: string) => ({
   citizen: { fullName: 'Nguyễn Văn An', dateOfBirth: '1990-05-17', citizenId, phone: '0912345678' },
@@ -384,6 +397,82 @@ export const ENDPOINT_MATRIX: Record<string, MatrixEntry> = {
   'GET /api/v1/admin/webhooks': ADMIN_ONLY(),
   'GET /api/v1/admin/webhook-deliveries': ADMIN_ONLY(),
   'GET /api/v1/admin/audit': ADMIN_ONLY(),
+  'POST /api/v1/admin/event-webhooks': {
+    ...ADMIN_ONLY(201),
+    request: async () => ({
+      body: { url: 'http://127.0.0.1:9/matrix-events', secret: 'matrix-secret', events: ['RESOLVED'] },
+    }),
+  },
+  'GET /api/v1/admin/event-webhooks': ADMIN_ONLY(),
+  'POST /api/v1/admin/event-webhooks/{id}/personal-data': {
+    ...ADMIN_ONLY(),
+    request: async (ctx) => {
+      const [hook] = await ctx.t.db.query(
+        `INSERT INTO event_webhooks (url, secret_enc, events, created_at)
+         VALUES ('http://127.0.0.1:9/matrix-events', '\\x00', '{RESOLVED}', now()) RETURNING id`,
+      );
+      return { params: { id: hook.id }, body: { includePersonalData: true } };
+    },
+  },
+  'GET /api/v1/admin/event-webhook-deliveries': ADMIN_ONLY(),
+  'POST /api/v1/admin/event-webhook-deliveries/{id}/retry': {
+    // No dead delivery exists here, so an admin gets 404; the retry itself is tested in lifecycle-webhooks.e2e-spec.ts.
+    ...ADMIN_ONLY(404),
+    request: async () => ({ params: { id: randomUUID() } }),
+  },
+  'POST /api/v1/admin/open311-keys': {
+    ...ADMIN_ONLY(201),
+    request: async () => ({ body: { name: 'Matrix partner' } }),
+  },
+  'GET /api/v1/admin/open311-keys': ADMIN_ONLY(),
+  'POST /api/v1/admin/open311-keys/{id}/revoke': {
+    ...ADMIN_ONLY(),
+    request: async (ctx) => ({ params: { id: (await open311Key(ctx)).id } }),
+  },
+
+  // Open311 GeoReport v2: public reads; a POST needs an api_key (not an official's login), checked in open311.e2e-spec.ts.
+  'GET /open311/v2/discovery': PUBLIC(),
+  'GET /open311/v2/discovery.{format}': { ...PUBLIC(), request: async () => ({ params: { format: 'xml' } }) },
+  'GET /open311/v2/services.{format}': { ...PUBLIC(), request: async () => ({ params: { format: 'json' } }) },
+  'GET /open311/v2/services/{serviceCode}.{format}': {
+    ...PUBLIC(),
+    request: async () => ({ params: { serviceCode: 'MISSING_DOSE', format: 'xml' } }),
+  },
+  'POST /open311/v2/requests.{format}': {
+    ...PUBLIC(201),
+    request: async (ctx) => ({
+      params: { format: 'json' },
+      form: {
+        api_key: (await open311Key(ctx)).key,
+        service_code: 'MISSING_DOSE',
+        address_id: ctx.unit.inside,
+        'attribute[full_name]': 'Nguyễn Văn An',
+        'attribute[date_of_birth]': '1990-05-17',
+        'attribute[citizen_id]': ctx.citizenId(),
+        'attribute[dose_number]': '2',
+        'attribute[vaccine_code]': 'COMIRNATY',
+        'attribute[vaccinated_on]': '2021-10-20',
+        'attribute[consent_notice_version]': PRIVACY_NOTICE_VERSION,
+      },
+    }),
+  },
+  'GET /open311/v2/requests.{format}': { ...PUBLIC(), request: async () => ({ params: { format: 'json' } }) },
+  'GET /open311/v2/requests/{id}.{format}': {
+    ...PUBLIC(),
+    request: async (ctx) => ({ params: { id: (await ctx.ticket('inside')).id, format: 'json' } }),
+  },
+  'GET /open311/v2/tokens/{token}.{format}': {
+    ...PUBLIC(),
+    request: async (ctx) => {
+      const [key, ticket] = await Promise.all([open311Key(ctx), ctx.ticket('inside')]);
+      const token = `matrix${randomUUID().replace(/-/g, '')}`;
+      await ctx.t.db.query(
+        `INSERT INTO open311_tokens (token, ticket_id, api_key_id, created_at) VALUES ($1, $2, $3, $4)`,
+        [token, ticket.id, key.id, ctx.t.clock.now()],
+      );
+      return { params: { token, format: 'xml' } };
+    },
+  },
   'POST /api/v1/admin/webhook-deliveries/{id}/retry': {
     // No dead delivery exists here, so an admin gets 404; the retry itself is tested with the webhooks.
     ...ADMIN_ONLY(404),

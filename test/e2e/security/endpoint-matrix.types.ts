@@ -12,6 +12,8 @@ export interface MatrixRequest {
   body?: object;
   /** Sent as text/csv instead (a file upload such as the officials' import). */
   csv?: string;
+  /** Sent as application/x-www-form-urlencoded (Open311 GeoReport v2 posts). */
+  form?: Record<string, string>;
 }
 
 export interface MatrixEntry {

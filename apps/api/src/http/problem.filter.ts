@@ -20,38 +20,50 @@ function isUnstorableText(err: unknown): boolean {
   return ['22021', '22P05'].includes((err as { code?: string })?.code ?? '');
 }
 
+/** An exception as the error the client gets, and the errorId of a 500 (which is also logged). */
+export interface ClassifiedError {
+  error: AppError;
+  errorId?: string;
+}
+
+const logger = new Logger('Problem');
+
+/**
+ * What any exception means for the client: AppErrors as they are, parser and Nest errors by
+ * their status, PostgreSQL refusing a character as a 400, a lost dependency as 503 with
+ * Retry-After, anything else a 500 whose errorId is logged. Shared by every error format
+ * (problem+json here, the GeoReport error list of /open311).
+ */
+export function classifyError(exception: unknown): ClassifiedError {
+  if (exception instanceof AppError) return { error: exception };
+  const parsed = parserError(exception);
+  if (parsed) return { error: parsed };
+  if (exception instanceof HttpException) {
+    const status = exception.getStatus();
+    const headers: Record<string, string> = {};
+    if (status === 429) headers['Retry-After'] = String(retryAfterOf(exception) ?? 60);
+    return { error: new AppError(genericFor(status), undefined, [], headers) };
+  }
+  if (isUnstorableText(exception)) return { error: new AppError(CommonErrors.VALIDATION_FAILED) };
+  if (isUnavailable(exception)) {
+    logger.warn({ err: exception }, 'dependency unavailable');
+    return { error: new AppError(CommonErrors.SERVICE_UNAVAILABLE, undefined, [], { 'Retry-After': '5' }) };
+  }
+  const errorId = newErrorId();
+  logger.error({ err: exception, errorId }, 'unhandled error');
+  return { error: new AppError(CommonErrors.INTERNAL), errorId };
+}
+
 /** Every error leaves the API as application/problem+json; a 500 carries an errorId that is also logged. */
 @Catch()
 export class ProblemFilter implements ExceptionFilter {
-  private readonly logger = new Logger('Problem');
-
   catch(exception: unknown, host: ArgumentsHost): void {
     const ctx = host.switchToHttp();
     const req = ctx.getRequest<Request>();
     const res = ctx.getResponse<Response>();
     if (res.headersSent) return;
-
-    if (exception instanceof AppError) return sendProblem(req, res, exception);
-    const parsed = parserError(exception);
-    if (parsed) return sendProblem(req, res, parsed);
-    if (exception instanceof HttpException) {
-      const status = exception.getStatus();
-      const headers: Record<string, string> = {};
-      if (status === 429) headers['Retry-After'] = String(retryAfterOf(exception) ?? 60);
-      return sendProblem(req, res, new AppError(genericFor(status), undefined, [], headers));
-    }
-    if (isUnstorableText(exception)) return sendProblem(req, res, new AppError(CommonErrors.VALIDATION_FAILED));
-    if (isUnavailable(exception)) {
-      this.logger.warn({ err: exception }, 'dependency unavailable');
-      return sendProblem(
-        req,
-        res,
-        new AppError(CommonErrors.SERVICE_UNAVAILABLE, undefined, [], { 'Retry-After': '5' }),
-      );
-    }
-    const errorId = newErrorId();
-    this.logger.error({ err: exception, errorId }, 'unhandled error');
-    sendProblem(req, res, new AppError(CommonErrors.INTERNAL), { errorId });
+    const { error, errorId } = classifyError(exception);
+    sendProblem(req, res, error, errorId ? { errorId } : {});
   }
 }
 

@@ -42,7 +42,7 @@ export function sendProblem(req: Request, res: Response, error: AppError, extra:
 /** Errors from Express's own parsers (body-parser, multer) in problem form; undefined when not one of them. */
 export function parserError(err: unknown): AppError | undefined {
   const e = err as { type?: string; status?: number; code?: string; name?: string };
-  if (e?.type === 'entity.too.large' || e?.code === 'LIMIT_FILE_SIZE')
+  if (e?.type === 'entity.too.large' || e?.type === 'parameters.too.many' || e?.code === 'LIMIT_FILE_SIZE')
     return new AppError(CommonErrors.PAYLOAD_TOO_LARGE);
   if (e?.type === 'entity.parse.failed') return new AppError(CommonErrors.MALFORMED_JSON);
   if (e?.type === 'encoding.unsupported' || e?.type === 'charset.unsupported')

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { AlertDispatcher, AlertEmailService, WebhooksService } from '@phananh/alerts';
+import { AlertDispatcher, AlertEmailService, EventWebhooksService, WebhooksService } from '@phananh/alerts';
 import { JobHandler, JobName, JobOutcome, JobPayloads } from '@phananh/queue';
 
 /** The delivery queues' handlers: dispatch only, the channels live in libs/alerts. */
@@ -9,6 +9,7 @@ export class AlertsProcessor {
     private readonly email: AlertEmailService,
     private readonly webhooks: WebhooksService,
     private readonly dispatcher: AlertDispatcher,
+    private readonly eventWebhooks: EventWebhooksService,
   ) {}
 
   @JobHandler(JobName.AlertEmail)
@@ -19,6 +20,12 @@ export class AlertsProcessor {
   @JobHandler(JobName.WebhookDeliver)
   deliverWebhook(data: JobPayloads[JobName.WebhookDeliver]): Promise<JobOutcome> {
     return this.webhooks.deliver(data.deliveryId, data.round);
+  }
+
+  /** One attempt of a lifecycle (CloudEvents) webhook delivery; its deliveries are written by the relay's sink. */
+  @JobHandler(JobName.EventWebhookDeliver)
+  deliverEventWebhook(data: JobPayloads[JobName.EventWebhookDeliver]): Promise<JobOutcome> {
+    return this.eventWebhooks.deliver(data.deliveryId, data.round);
   }
 
   @JobHandler(JobName.DeliveryRepair)
