@@ -11,4 +11,8 @@ export enum AuditAction {
   Export = 'EXPORT',
   /** A page of the officials' queue (masked identity numbers, names, years of birth). */
   QueuePage = 'QUEUE_PAGE',
+  /** An admin gave an official a one-time temporary password (to change at the next sign-in). */
+  PasswordReset = 'PASSWORD_RESET',
+  /** An admin removed an official's second factor (to enrol again). */
+  TwoFactorReset = 'TWO_FACTOR_RESET',
 }

@@ -5,6 +5,8 @@ export * from './identity.errors';
 export * from './passwords';
 export * from './users.service';
 export * from './login-limiter';
+export * from './sessions.service';
+export * from './two-factor.service';
 export * from './auth.service';
 export * from './auth.guard';
 export * from './auth.decorators';

@@ -1,7 +1,8 @@
 import { Module } from '@nestjs/common';
 import { AuditModule } from '@phananh/audit';
+import { AccountSecurityController } from './account-security.controller';
 import { AdminController } from './admin.controller';
 import { AuditController } from './audit.controller';
 
-@Module({ imports: [AuditModule], controllers: [AdminController, AuditController] })
+@Module({ imports: [AuditModule], controllers: [AdminController, AccountSecurityController, AuditController] })
 export class AdminApiModule {}
