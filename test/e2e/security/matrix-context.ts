@@ -17,6 +17,10 @@ export async function matrixContext(t: TestApp): Promise<MatrixContext> {
     unit: { inside: '00001', outside: '00037' },
     ticket: (place, options = {}) => newTicket(t, { unitCode: ctx.unit[place], ...options }),
     attachment: (ticket) => newAttachment(t, ticket, PNG, 'image/png'),
+    fresh: (caller, options = {}) => {
+      const standing = ctx.officials[caller].user;
+      return newOfficial(t, { role: standing.role, unitCode: standing.unitCode, ...options });
+    },
     newUser: async () => (await newOfficial(t, { role: Role.Officer, unitCode: '00004' })).user,
     citizenId: randomCitizenId,
   };
