@@ -18,7 +18,7 @@ export interface NewOfficialOptions {
    * get an official who can work. `false` leaves a role that needs one at the enrolment gate.
    */
   twoFactor?: boolean;
-  /** Leave the account at the forced password change (as an admin's creation or reset does). */
+  /** Leave the account at the forced password change (as an admin's creation or reset does); default false. */
   passwordChangeRequired?: boolean;
 }
 
@@ -68,9 +68,12 @@ export async function newOfficial(t: TestApp, options: NewOfficialOptions = {}):
     totpSecret = (await twoFactor.start(user)).secret;
     recoveryCodes = await twoFactor.confirm(user.id, totpCode(t, totpSecret));
   }
-  if (options.passwordChangeRequired) {
-    await t.db.query(`UPDATE users SET password_change_required = true WHERE id = $1`, [user.id]);
-  }
+  // Set either way: account creation may itself require the change (as an admin's creation does),
+  // and a test not about it needs an official who can work.
+  await t.db.query(`UPDATE users SET password_change_required = $2 WHERE id = $1`, [
+    user.id,
+    options.passwordChangeRequired ?? false,
+  ]);
   user = (await t.app.get(UsersService).byId(user.id))!;
   const { accessToken } = auth.issue(user);
   return { user, username, password, token: accessToken, bearer: `Bearer ${accessToken}`, totpSecret, recoveryCodes };
