@@ -17,8 +17,9 @@ const swc = [
     module: { type: 'commonjs' },
   },
 ];
-// NestJS 12 and a few of its companions ship as ES modules; Jest's CommonJS runtime needs them transformed.
-const esmPackages = ['@nestjs', '@bull-board'].join('|');
+// NestJS 12 and a few of its companions ship as ES modules, as do otplib's base32 and HMAC
+// (@scure/base, @noble/hashes): Jest's CommonJS runtime needs them transformed.
+const esmPackages = ['@nestjs', '@bull-board', '@otplib', '@scure', '@noble'].join('|');
 const common = {
   transform: { '^.+\\.ts$': swc, '^.+\\.m?js$': ['@swc/jest', { swcrc: false, jsc: { target: 'es2022' }, module: { type: 'commonjs' } }] },
   transformIgnorePatterns: [`/node_modules/(?!(${esmPackages})/)`],

@@ -6,6 +6,7 @@ import { PersonalDataRetention1764420000000 } from './1764420000000-PersonalData
 import { AuditLog1764430000000 } from './1764430000000-AuditLog';
 import { MergedIntoIndex1764450000000 } from './1764450000000-MergedIntoIndex';
 import { OfficialAccounts1765000000000 } from './1765000000000-OfficialAccounts';
+import { SignInSecurity1765010000000 } from './1765010000000-SignInSecurity';
 import { AdminReach1765020000000 } from './1765020000000-AdminReach';
 import { TicketEventOutbox1765030000000 } from './1765030000000-TicketEventOutbox';
 import { CitizenMessages1765030100000 } from './1765030100000-CitizenMessages';
@@ -24,6 +25,7 @@ export const MIGRATIONS = [
   AuditLog1764430000000,
   MergedIntoIndex1764450000000,
   OfficialAccounts1765000000000,
+  SignInSecurity1765010000000,
   AdminReach1765020000000,
   TicketEventOutbox1765030000000,
   CitizenMessages1765030100000,

@@ -103,6 +103,23 @@ ALTER TABLE audit_log ENABLE ALWAYS TRIGGER tr_audit_log_append_only;
 CREATE TRIGGER tr_audit_log_no_truncate BEFORE TRUNCATE ON public.audit_log FOR EACH STATEMENT EXECUTE FUNCTION audit_log_append_only();
 ALTER TABLE audit_log ENABLE ALWAYS TRIGGER tr_audit_log_no_truncate;
 
+CREATE TABLE auth_sessions (
+  id uuid NOT NULL DEFAULT gen_random_uuid(),
+  user_id uuid NOT NULL,
+  epoch integer NOT NULL,
+  token_hash bytea NOT NULL,
+  created_at timestamp with time zone NOT NULL,
+  last_used_at timestamp with time zone NOT NULL,
+  expires_at timestamp with time zone NOT NULL,
+  revoked_at timestamp with time zone,
+  revoked_reason text,
+  user_agent text,
+  CONSTRAINT ck_auth_sessions_user_agent CHECK ((length(user_agent) <= 200)),
+  CONSTRAINT fk_auth_sessions_user FOREIGN KEY (user_id) REFERENCES users(id) ON DELETE CASCADE,
+  CONSTRAINT pk_auth_sessions PRIMARY KEY (id)
+);
+CREATE INDEX ix_auth_sessions_user ON public.auth_sessions USING btree (user_id, created_at DESC);
+
 CREATE TABLE campaigns (
   code text NOT NULL,
   name text NOT NULL,
@@ -390,6 +407,14 @@ CREATE TABLE units (
 CREATE INDEX ix_units_parent ON public.units USING btree (parent_code);
 CREATE UNIQUE INDEX ux_units_path ON public.units USING btree (path);
 
+CREATE TABLE user_recovery_codes (
+  user_id uuid NOT NULL,
+  code_hash bytea NOT NULL,
+  used_at timestamp with time zone,
+  CONSTRAINT fk_user_recovery_codes_user FOREIGN KEY (user_id) REFERENCES users(id) ON DELETE CASCADE,
+  CONSTRAINT pk_user_recovery_codes PRIMARY KEY (user_id, code_hash)
+);
+
 CREATE TABLE users (
   id uuid NOT NULL DEFAULT gen_random_uuid(),
   username text NOT NULL,
@@ -404,6 +429,10 @@ CREATE TABLE users (
   password_change_required boolean NOT NULL DEFAULT false,
   last_login_at timestamp with time zone,
   totp_enrolled_at timestamp with time zone,
+  totp_secret bytea,
+  totp_pending_secret bytea,
+  totp_last_step bigint NOT NULL DEFAULT 0,
+  password_changed_at timestamp with time zone,
   CONSTRAINT ck_users_role CHECK ((role = ANY (ARRAY['OFFICER'::text, 'SUPERVISOR'::text, 'ADMIN'::text]))),
   CONSTRAINT ck_users_unit CHECK (((role = 'ADMIN'::text) OR (unit_code IS NOT NULL))),
   CONSTRAINT fk_users_unit FOREIGN KEY (unit_code) REFERENCES units(code),

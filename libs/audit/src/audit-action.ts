@@ -27,4 +27,8 @@ export enum AuditAction {
   Open311KeyRevoked = 'OPEN311_KEY_REVOKED',
   /** A lifecycle webhook's personal-data flag set or cleared (details: webhookId, url, from, to). */
   EventWebhookPersonalData = 'EVENT_WEBHOOK_PERSONAL_DATA',
+  /** An admin gave an official a one-time temporary password (to change at the next sign-in). */
+  PasswordReset = 'PASSWORD_RESET',
+  /** An admin removed an official's second factor (to enrol again). */
+  TwoFactorReset = 'TWO_FACTOR_RESET',
 }

@@ -2,16 +2,28 @@ import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
 import { AppError, CommonErrors } from '@phananh/core';
-import type { AuthUser } from './auth-user';
+import type { AuthSession, AuthUser } from './auth-user';
 import { AuthService } from './auth.service';
 import { IdentityErrors } from './identity.errors';
 import { Role } from './role';
 
 export const ROLES_KEY = 'phananh:roles';
+export const ALLOW_PENDING_KEY = 'phananh:allow-pending';
 
-export type AuthenticatedRequest = Request & { authUser?: AuthUser };
+export type AuthenticatedRequest = Request & { authUser?: AuthUser; authSession?: AuthSession };
 
-/** Bearer token → AuthUser on the request; then the roles named by @Auth(...) (none named: any official). */
+/**
+ * The gate: while the account must change its password or enrol a second factor, only the
+ * endpoints marked @AllowPending() (me, change password, enrolment, logout) answer; every other
+ * one is 403 with the step to take. Checked here, so no endpoint can forget it.
+ */
+export function pendingStep(session: AuthSession): AppError | null {
+  if (session.passwordChangeRequired) return new AppError(IdentityErrors.PASSWORD_CHANGE_REQUIRED);
+  if (session.twoFactorEnrolmentRequired) return new AppError(IdentityErrors.TWO_FACTOR_ENROLMENT_REQUIRED);
+  return null;
+}
+
+/** Bearer token → AuthUser on the request; the gate (see pendingStep); then the roles named by @Auth(...) (none named: any official). */
 @Injectable()
 export class AuthGuard implements CanActivate {
   constructor(
@@ -24,15 +36,17 @@ export class AuthGuard implements CanActivate {
     const match = /^Bearer ([A-Za-z0-9._~+/=-]+)$/.exec(req.headers.authorization ?? '');
     if (!match) throw new AppError(IdentityErrors.TOKEN_INVALID, undefined, [], { 'WWW-Authenticate': 'Bearer' });
     try {
-      req.authUser = await this.auth.authenticate(match[1]);
+      const { user, session } = await this.auth.authenticateSession(match[1]);
+      req.authUser = user;
+      req.authSession = session;
     } catch (e) {
       if (e instanceof AppError) throw new AppError(e.def, undefined, [], { 'WWW-Authenticate': 'Bearer' });
       throw e;
     }
-    const roles = this.reflector.getAllAndOverride<Role[] | undefined>(ROLES_KEY, [
-      context.getHandler(),
-      context.getClass(),
-    ]);
+    const targets = [context.getHandler(), context.getClass()];
+    const pending = pendingStep(req.authSession);
+    if (pending && !this.reflector.getAllAndOverride<boolean | undefined>(ALLOW_PENDING_KEY, targets)) throw pending;
+    const roles = this.reflector.getAllAndOverride<Role[] | undefined>(ROLES_KEY, targets);
     if (roles?.length && !roles.includes(req.authUser.role)) throw new AppError(CommonErrors.FORBIDDEN);
     return true;
   }

@@ -7,6 +7,8 @@ import { AdminBootstrap } from './admin-bootstrap.service';
 import { AuthGuard } from './auth.guard';
 import { AuthService } from './auth.service';
 import { LoginLimiter } from './login-limiter';
+import { SessionsService } from './sessions.service';
+import { TwoFactorService } from './two-factor.service';
 import { UsersService } from './users.service';
 
 /**
@@ -29,7 +31,7 @@ import { UsersService } from './users.service';
       }),
     }),
   ],
-  providers: [UsersService, AuthService, AuthGuard, LoginLimiter, AdminBootstrap],
-  exports: [UsersService, AuthService, AuthGuard, LoginLimiter],
+  providers: [UsersService, AuthService, AuthGuard, LoginLimiter, SessionsService, TwoFactorService, AdminBootstrap],
+  exports: [UsersService, AuthService, AuthGuard, LoginLimiter, SessionsService, TwoFactorService],
 })
 export class IdentityModule {}

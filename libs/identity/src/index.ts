@@ -6,6 +6,8 @@ export * from './passwords';
 export * from './users.service';
 export * from './officials-import';
 export * from './login-limiter';
+export * from './sessions.service';
+export * from './two-factor.service';
 export * from './auth.service';
 export * from './auth.guard';
 export * from './auth.decorators';

@@ -2,7 +2,16 @@ import { Controller, Get, INestApplication, Module, Param, Post } from '@nestjs/
 import { FakeClock } from '@phananh/core';
 import { Role } from '@phananh/identity';
 import { QueueName, QueueService } from '@phananh/queue';
-import { LogCapture, Official, TestApp, createTestApp, isolatedEnv, newOfficial, testConfig } from '@test/support';
+import {
+  LogCapture,
+  Official,
+  TestApp,
+  createTestApp,
+  isolatedEnv,
+  newOfficial,
+  signIn,
+  testConfig,
+} from '@test/support';
 import { createApiApp } from '../../../apps/api/src/create-api-app';
 import { ENDPOINT_MATRIX } from './endpoint-matrix';
 import { matrixGaps, mountedPrefixes, servedRoutes } from './served-routes';
@@ -96,7 +105,9 @@ describe('endpoint coverage', () => {
 
     it('asks anyone without credentials, or with wrong ones, to log in (401), on every path', async () => {
       for (const [method, path] of PATHS) {
-        for (const authorization of [undefined, 'Bearer not.a.token', basic(people.admin, 'wrong-password')]) {
+        // A wrong password for a name of its own on each path: the point is the 401, not the growing delay.
+        const wrong = basic({ ...people.admin, username: `nobody${path.replace(/\W/g, '-')}` }, 'wrong-password');
+        for (const authorization of [undefined, 'Bearer not.a.token', wrong]) {
           const req = t.http[method](path);
           const res = await (authorization ? req.set('Authorization', authorization) : req);
           expect([path, res.status]).toEqual([path, 401]);
@@ -108,10 +119,14 @@ describe('endpoint coverage', () => {
 
     it('refuses officers and supervisors (403), by token or by password, and changes nothing', async () => {
       for (const who of ['officer', 'supervisor']) {
-        for (const authorization of [people[who].bearer, basic(people[who])]) {
+        // A supervisor has a second factor (REQUIRE_2FA_ROLES): Basic has no code step, so the password alone is 401.
+        for (const [authorization, status] of [
+          [people[who].bearer, 403],
+          [basic(people[who]), who === 'supervisor' ? 401 : 403],
+        ] as const) {
           for (const [method, path] of PATHS) {
             const res = await t.http[method](path).set('Authorization', authorization);
-            expect([who, path, res.status]).toEqual([who, path, 403]);
+            expect([who, path, res.status]).toEqual([who, path, status]);
           }
         }
       }
@@ -119,7 +134,13 @@ describe('endpoint coverage', () => {
     });
 
     it('lets an admin in, and keeps the session in an HttpOnly, SameSite=Strict cookie for this path only', async () => {
-      const res = await t.http.get('/admin/queues/api/queues').set('Authorization', basic(people.admin)).expect(200);
+      // The password alone is not enough for an admin with a second factor; a signed-in admin's token is.
+      await t.http.get('/admin/queues/api/queues').set('Authorization', basic(people.admin)).expect(401);
+      const signedIn = await signIn(t, people.admin);
+      const res = await t.http
+        .get('/admin/queues/api/queues')
+        .set('Authorization', `Bearer ${signedIn.body.accessToken}`)
+        .expect(200);
       const cookie = String(res.headers['set-cookie']);
       expect(cookie).toMatch(/^phananh_queues=/);
       expect(cookie).toMatch(/HttpOnly/i);
@@ -129,6 +150,13 @@ describe('endpoint coverage', () => {
       await t.http.get('/admin/queues/api/queues').set('Cookie', session).expect(200);
       // The cookie is no key to the API.
       await t.http.get('/api/v1/auth/me').set('Cookie', session).expect(401);
+    });
+
+    it('lets an admin without a factor in by password only when the role does not require one', async () => {
+      const pending = await newOfficial(t, { role: Role.Admin, twoFactor: false });
+      // The enrolment gate holds here too.
+      await t.http.get('/admin/queues/api/queues').set('Authorization', basic(pending)).expect(403);
+      await t.http.get('/admin/queues/api/queues').set('Authorization', pending.bearer).expect(403);
     });
   });
 });

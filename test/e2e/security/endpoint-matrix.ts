@@ -28,8 +28,10 @@
  */
 import { randomUUID } from 'node:crypto';
 import { Open311KeysService } from '@phananh/open311';
+import { SessionsService, TwoFactorService } from '@phananh/identity';
 import { PRIVACY_NOTICE_VERSION } from '@phananh/reports';
 import { TicketStatus } from '@phananh/ticket-store';
+import { totpCode } from '@test/support';
 import type { MatrixContext, MatrixEntry, Place } from './endpoint-matrix.types';
 
 export type { Caller, MatrixContext, MatrixEntry, MatrixRequest, Place } from './endpoint-matrix.types';
@@ -209,6 +211,80 @@ export const ENDPOINT_MATRIX: Record<string, MatrixEntry> = {
     }),
   },
   'GET /api/v1/auth/me': OFFICIALS(),
+  // The code step: a fresh official with a factor signs in with a password, then a code from its key.
+  'POST /api/v1/auth/login/code': {
+    ...PUBLIC(200),
+    request: async (ctx) => {
+      const o = await ctx.fresh('officer', { twoFactor: true });
+      const first = await ctx.t.http.post('/api/v1/auth/login').send({ username: o.username, password: o.password });
+      return { body: { challenge: first.body.challenge, recoveryCode: o.recoveryCodes[0] } };
+    },
+  },
+  'POST /api/v1/auth/refresh': {
+    ...PUBLIC(200),
+    request: async (ctx) => {
+      const o = await ctx.fresh('officer');
+      const first = await ctx.t.http.post('/api/v1/auth/login').send({ username: o.username, password: o.password });
+      return { body: { refreshToken: first.body.refreshToken } };
+    },
+  },
+  'POST /api/v1/auth/logout': OFFICIALS(204),
+  // These end the caller's sessions or change its password: a fresh official of the caller's role each time.
+  'POST /api/v1/auth/logout-everywhere': {
+    ...OFFICIALS(204),
+    request: async (ctx, _place, caller) => ({
+      authorization: caller === 'anonymous' ? undefined : (await ctx.fresh(caller)).bearer,
+    }),
+  },
+  'POST /api/v1/auth/password': {
+    ...OFFICIALS(200),
+    request: async (ctx, _place, caller) => {
+      if (caller === 'anonymous') return { body: { currentPassword: 'x', newPassword: 'mot-mat-khau-moi-du-dai' } };
+      const o = await ctx.fresh(caller);
+      return { authorization: o.bearer, body: { currentPassword: o.password, newPassword: 'mot-mat-khau-moi-du-dai' } };
+    },
+  },
+  // Replacing an enrolled factor needs the password (supervisors and admins have one).
+  'POST /api/v1/auth/2fa/enrolment': {
+    ...OFFICIALS(201),
+    request: async (ctx, _place, caller) => ({
+      body: caller === 'anonymous' ? {} : { password: ctx.officials[caller].password },
+    }),
+  },
+  'POST /api/v1/auth/2fa/enrolment/confirm': {
+    ...OFFICIALS(200),
+    request: async (ctx, _place, caller) => {
+      if (caller === 'anonymous') return { body: { code: '123456' } };
+      const o = await ctx.fresh(caller, { twoFactor: false });
+      const { secret } = await ctx.t.app.get(TwoFactorService).start(o.user);
+      return { authorization: o.bearer, body: { code: totpCode(ctx.t, secret) } };
+    },
+  },
+  // Removing the own factor: not for the roles that must have one (REQUIRE_2FA_ROLES).
+  'POST /api/v1/auth/2fa/remove': {
+    anonymous: 401,
+    officer: 204,
+    supervisor: 409,
+    admin: 409,
+    request: async (ctx, _place, caller) => {
+      if (caller === 'anonymous') return { body: { password: 'x' } };
+      const o = await ctx.fresh(caller, { twoFactor: true });
+      return { authorization: o.bearer, body: { password: o.password } };
+    },
+  },
+  'GET /api/v1/auth/sessions': OFFICIALS(),
+  // inside: a session of the caller; outside: one of another official (404 even for an admin).
+  'DELETE /api/v1/auth/sessions/{id}': {
+    anonymous: 401,
+    officer: { inside: 204, outside: 404 },
+    supervisor: { inside: 204, outside: 404 },
+    admin: { inside: 204, outside: 404 },
+    request: async (ctx, place, caller) => {
+      const owner = place === 'inside' && caller !== 'anonymous' ? ctx.officials[caller] : ctx.officials.bystander;
+      const session = await ctx.t.app.get(SessionsService).start(owner.user.id, owner.user.sessionEpoch, null);
+      return { params: { id: session.id } };
+    },
+  },
 
   // Officials: the queue and the workflow.
   'GET /api/v1/tickets': OFFICIALS(),
@@ -374,6 +450,8 @@ export const ENDPOINT_MATRIX: Record<string, MatrixEntry> = {
   'POST /api/v1/admin/users/{id}/enable': { ...ADMIN_REACH(), request: userTarget() },
   'POST /api/v1/admin/users/import/dry-run': { ...ADMIN_ONLY(), request: async () => ({ csv: importFile() }) },
   'POST /api/v1/admin/users/import': { ...ADMIN_ONLY(201), request: async () => ({ csv: importFile() }) },
+  'POST /api/v1/admin/users/{id}/reset-password': { ...ADMIN_REACH(), request: userTarget() },
+  'POST /api/v1/admin/users/{id}/reset-2fa': { ...ADMIN_REACH(204), request: userTarget() },
   'GET /api/v1/admin/campaigns': ADMIN_ONLY(),
   'POST /api/v1/admin/campaigns': {
     ...NATIONAL_ADMIN_ONLY(201),

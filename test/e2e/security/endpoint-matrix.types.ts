@@ -1,4 +1,4 @@
-import type { NewTicketOptions, Official, TestApp, TestTicket } from '@test/support';
+import type { NewOfficialOptions, NewTicketOptions, Official, TestApp, TestTicket } from '@test/support';
 import type { User } from '@phananh/identity';
 
 export type Caller = 'anonymous' | 'officer' | 'supervisor' | 'admin' | 'provincialAdmin';
@@ -14,6 +14,11 @@ export interface MatrixRequest {
   csv?: string;
   /** Sent as application/x-www-form-urlencoded (Open311 GeoReport v2 posts). */
   form?: Record<string, string>;
+  /**
+   * The caller's credentials for this call instead of the standing ones (e.g. a fresh official of
+   * the caller's role, for routes that end the caller's sessions); ignored for anonymous calls.
+   */
+  authorization?: string;
 }
 
 export interface MatrixEntry {
@@ -40,6 +45,8 @@ export interface MatrixContext {
   ticket(place: Place, options?: NewTicketOptions): Promise<TestTicket>;
   /** A small PNG attached to the ticket. */
   attachment(ticket: TestTicket): Promise<{ id: string }>;
+  /** A fresh official of the caller's role and unit (with a factor when the role needs one, unless told). */
+  fresh(caller: Exclude<Caller, 'anonymous'>, options?: NewOfficialOptions): Promise<Official>;
   /** A fresh official's account (e.g. to disable): in ward 00004, or with 'outside' in the place's outside ward. */
   newUser(place?: Place): Promise<User>;
   /** A valid identity number nobody has used yet. */

@@ -201,7 +201,17 @@ describe('HTTP hardening', () => {
   describe('access tokens', () => {
     const claims = (o: Official, extra: object = {}) => {
       const now = Math.floor(clock.now().getTime() / 1000);
-      return { sub: o.user.id, role: 'ADMIN', unit: null, iat: now, exp: now + 600, ...extra };
+      // A token as the service signs them (type, the account's session epoch), with the role raised.
+      return {
+        typ: 'access',
+        sub: o.user.id,
+        ep: o.user.sessionEpoch,
+        role: 'ADMIN',
+        unit: null,
+        iat: now,
+        exp: now + 600,
+        ...extra,
+      };
     };
     const refused = async (token: string) => {
       const res = await t.http.get('/api/v1/auth/me').set('Authorization', `Bearer ${token}`);

@@ -18,6 +18,10 @@ export async function matrixContext(t: TestApp): Promise<MatrixContext> {
     unit: { inside: '00001', outside: '00037' },
     ticket: (place, options = {}) => newTicket(t, { unitCode: ctx.unit[place], ...options }),
     attachment: (ticket) => newAttachment(t, ticket, PNG, 'image/png'),
+    fresh: (caller, options = {}) => {
+      const standing = ctx.officials[caller].user;
+      return newOfficial(t, { role: standing.role, unitCode: standing.unitCode, ...options });
+    },
     newUser: async (place = 'inside') =>
       (await newOfficial(t, { role: Role.Officer, unitCode: place === 'inside' ? '00004' : ctx.unit.outside })).user,
     citizenId: randomCitizenId,

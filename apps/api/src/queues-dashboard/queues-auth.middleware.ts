@@ -1,7 +1,7 @@
 import { Inject, Injectable, NestMiddleware } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
 import { AppConfig, AppError, CommonErrors } from '@phananh/core';
-import { AuthService, isNationalAdmin } from '@phananh/identity';
+import { AuthService, isNationalAdmin, pendingStep } from '@phananh/identity';
 
 const COOKIE = 'phananh_queues';
 const BASE_PATH = '/admin/queues';
@@ -41,7 +41,8 @@ export class QueuesAuthMiddleware implements NestMiddleware {
       if (colon > 0) {
         token = await this.auth
           .login(plain.slice(0, colon), plain.slice(colon + 1), req.ip ?? 'unknown')
-          .then((t) => t.accessToken)
+          // An account with a second factor cannot sign in with Basic (no code step): its token only.
+          .then((t) => ('accessToken' in t ? t.accessToken : undefined))
           .catch((err: unknown) => {
             if (err instanceof AppError && err.def.status === 429) throw err;
             return undefined;
@@ -49,12 +50,16 @@ export class QueuesAuthMiddleware implements NestMiddleware {
       }
     }
     token ??= cookie(req, COOKIE);
-    const user = token ? await this.auth.authenticate(token).catch(() => undefined) : undefined;
-    if (!user) {
+    const signedIn = token ? await this.auth.authenticateSession(token).catch(() => undefined) : undefined;
+    const user = signedIn?.user;
+    if (!signedIn || !user) {
       throw new AppError(CommonErrors.UNAUTHORIZED, undefined, [], {
         'WWW-Authenticate': 'Basic realm="phananh queues", charset="UTF-8"',
       });
     }
+    // The gate holds here too: a password to change or a factor to enrol comes first.
+    const pending = pendingStep(signedIn.session);
+    if (pending) throw pending;
     // The queues are the whole country's: a provincial admin does not run them.
     if (!isNationalAdmin(user)) throw new AppError(CommonErrors.FORBIDDEN);
     if (cookie(req, COOKIE) !== token) {

@@ -136,12 +136,33 @@ export class EnvDto {
   @MinLength(32)
   JWT_SECRET?: string;
 
-  @Env({ description: 'Lifetime of an access token, in seconds' })
+  @Env({
+    description:
+      'Lifetime of an access token, in seconds: short, since the pages renew it silently with the refresh token',
+  })
   @Transform(toInt)
   @IsInt()
   @Min(60)
   @Max(86_400)
-  JWT_TTL_SECONDS = 3600;
+  JWT_TTL_SECONDS = 900;
+
+  @Env({
+    description:
+      'Lifetime of a sign-in session (its refresh token), in hours from the sign-in: one shift without the password again',
+  })
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(720)
+  SESSION_TTL_HOURS = 12;
+
+  @Env({
+    description:
+      'Roles that must enrol a second factor (TOTP) before they can do anything else, comma-separated (empty: none)',
+  })
+  @IsString()
+  @Matches(/^((OFFICER|SUPERVISOR|ADMIN)(,(OFFICER|SUPERVISOR|ADMIN))*)?$/)
+  REQUIRE_2FA_ROLES = 'ADMIN,SUPERVISOR';
 
   @Env({ description: 'SMTP URL for alert e-mail (unset: no e-mail)', sensitive: true })
   @IsOptional()
@@ -294,7 +315,10 @@ export class EnvDto {
   @Min(1)
   OPEN_REPORTS_PER_CITIZEN = 5;
 
-  @Env({ description: 'Login attempts allowed per username and per client address per minute' })
+  @Env({
+    description:
+      'Login attempts (passwords and codes) allowed per client address per minute; per account, failures grow a delay instead',
+  })
   @Transform(toInt)
   @IsInt()
   @Min(1)
