@@ -6,6 +6,7 @@ import { PersonalDataRetention1764420000000 } from './1764420000000-PersonalData
 import { AuditLog1764430000000 } from './1764430000000-AuditLog';
 import { MergedIntoIndex1764450000000 } from './1764450000000-MergedIntoIndex';
 import { OfficialAccounts1765000000000 } from './1765000000000-OfficialAccounts';
+import { RoadToCutoff1765070000000 } from './1765070000000-RoadToCutoff';
 
 /** Every migration, in order. A new migration is added here as well as in its file. */
 export const MIGRATIONS = [
@@ -17,4 +18,5 @@ export const MIGRATIONS = [
   AuditLog1764430000000,
   MergedIntoIndex1764450000000,
   OfficialAccounts1765000000000,
+  RoadToCutoff1765070000000,
 ];

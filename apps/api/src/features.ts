@@ -2,6 +2,7 @@ import { Type } from '@nestjs/common';
 import { AdminApiModule } from './admin/admin-api.module';
 import { AlertsApiModule } from './alerts/alerts-api.module';
 import { AuthApiModule } from './auth/auth-api.module';
+import { ExportsApiModule } from './exports/exports-api.module';
 import { QueuesDashboardModule } from './queues-dashboard/queues-dashboard.module';
 import { ReportsApiModule } from './reports/reports-api.module';
 import { SlaApiModule } from './sla/sla-api.module';
@@ -18,6 +19,7 @@ export const API_FEATURES: Type[] = [
   WebModule,
   AlertsApiModule,
   SlaApiModule,
+  ExportsApiModule,
   WebhooksApiModule,
   QueuesDashboardModule,
 ];
