@@ -16,6 +16,8 @@ export enum JobName {
   DeliveryRepair = 'delivery-repair',
   /** Erases the personal data of tickets past RETENTION_DAYS, and their proof files (repeatable). */
   PiiRetention = 'pii-retention',
+  /** From 07:00 local on the service clock, each supervisor's digest of the day not sent yet (repeatable). */
+  MorningDigest = 'morning-digest',
 }
 
 /** A job's payload: ids and instants only, never personal data. The database holds the truth. */
@@ -29,6 +31,7 @@ export interface JobPayloads {
   [JobName.WebhookDeliver]: { deliveryId: string; round: number };
   [JobName.DeliveryRepair]: Record<string, never>;
   [JobName.PiiRetention]: Record<string, never>;
+  [JobName.MorningDigest]: Record<string, never>;
 }
 
 export const JOB_QUEUE: Record<JobName, QueueName> = {
@@ -39,6 +42,7 @@ export const JOB_QUEUE: Record<JobName, QueueName> = {
   [JobName.WebhookDeliver]: QueueName.Webhooks,
   [JobName.DeliveryRepair]: QueueName.Alerts,
   [JobName.PiiRetention]: QueueName.Maintenance,
+  [JobName.MorningDigest]: QueueName.Alerts,
 };
 
 /**

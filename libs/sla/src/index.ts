@@ -7,3 +7,4 @@ export * from './campaign-cutoff.service';
 export * from './sla-summary.service';
 export * from './sla.module';
 export * from './road-to-cutoff.service';
+export * from './morning-digest.service';
