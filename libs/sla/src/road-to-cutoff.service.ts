@@ -148,6 +148,16 @@ export class RoadToCutoffService {
       open += f - c;
       points.push({ at: new Date(Math.min(from + step, end)), open, filed: f, closed: c });
     }
+    // Steps are half-open, [from, from + step): what happened at `now` itself, when now falls on a
+    // step's start, belongs to the last point (the open count at now), as it does for `openNow`.
+    const last = points.at(-1);
+    if (last && end === now.getTime() && (filed.has(end) || closed.has(end))) {
+      const f = filed.get(end) ?? 0;
+      const c = closed.get(end) ?? 0;
+      last.filed += f;
+      last.closed += c;
+      last.open += f - c;
+    }
     const openNow = await this.openNow(scope, campaign);
     const recent = await this.closedSince(scope, campaign, new Date(now.getTime() - PACE_WINDOW_HOURS * HOUR_MS));
     return {
