@@ -1,4 +1,5 @@
 import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { bulkCampaign, bulkLoadTickets } from '../test/support/bulk-load';
 import { benchPii, loadNow, resetBenchDatabase, withClient } from './bench-env';
 import { login, seedDistrictSupervisors } from './officials';
@@ -160,7 +161,10 @@ async function main(): Promise<void> {
       xlsx,
       series,
     };
-    writeFileSync('/tmp/phananh-bench-exports.json', JSON.stringify(results, null, 2));
+    writeFileSync(
+      join(__dirname, '..', '..', 'bench', 'exports-last-run.json'),
+      `${JSON.stringify(results, null, 2)}\n`,
+    );
     process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
   } finally {
     await api.stop();

@@ -10,7 +10,7 @@ import { LoadResult, PgbenchResult, fileReports, pacedReports, pgbenchBest, serv
 import { JobMemoryFigures, delayedJobMemory } from './job-memory';
 import { login, seedDistrictSupervisors, seedOfficer } from './officials';
 import { QueueFigures, queueFigures } from './queue';
-import { renderReport } from './report';
+import { ExportFigures, renderReport, withExports } from './report';
 import { BenchRedis, Service, startBenchRedis, startBenchService } from './services';
 import { round, runMain, sleep } from './stats';
 
@@ -46,6 +46,8 @@ export interface BenchResults {
   };
   durability: { intake: LoadResult; deadlines: DeadlineFigures };
   cutoff: CutoffFigures;
+  /** §7, measured by bench/exports.ts on its own and merged from bench/exports-last-run.json when present. */
+  exports?: ExportFigures;
 }
 
 interface Sizes {
@@ -339,7 +341,7 @@ async function main(): Promise<void> {
       cutoff,
     };
     writeFileSync(outJson, JSON.stringify(results, null, 2));
-    writeFileSync(out, renderReport(results));
+    writeFileSync(out, renderReport(withExports(results)));
     log(`wrote ${out} in ${results.minutes} min`);
   } finally {
     await Promise.all(services.map((s) => s.stop()));
