@@ -12,7 +12,7 @@ import { JobMemoryFigures, delayedJobMemory } from './job-memory';
 import { login, seedDistrictSupervisors, seedOfficer } from './officials';
 import { ImportFigures, officialsImportFigures } from './officials-import';
 import { QueueFigures, queueFigures } from './queue';
-import { renderReport } from './report';
+import { ExportFigures, renderReport, withExports } from './report';
 import { BenchRedis, Service, startBenchRedis, startBenchService } from './services';
 import { round, runMain, sleep } from './stats';
 
@@ -52,6 +52,8 @@ export interface BenchResults {
   bulk?: BulkFigures;
   /** Absent from runs written before the import existed. */
   officialsImport?: ImportFigures;
+  /** §9, measured by bench/exports.ts on its own and merged from bench/exports-last-run.json when present. */
+  exports?: ExportFigures;
 }
 
 interface Sizes {
@@ -365,7 +367,7 @@ async function main(): Promise<void> {
       officialsImport,
     };
     writeFileSync(outJson, JSON.stringify(results, null, 2));
-    writeFileSync(out, renderReport(results));
+    writeFileSync(out, renderReport(withExports(results)));
     log(`wrote ${out} in ${results.minutes} min`);
   } finally {
     await Promise.all(services.map((s) => s.stop()));

@@ -1,4 +1,6 @@
 import type { BulkFigures } from './bulk-actions';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { BenchResults as Results } from './main';
 
 // Runs written before a figure existed (bench/last-run.json) still render: those figures are optional.
@@ -372,6 +374,7 @@ export function renderReport(r: BenchResults): string {
     );
     p();
   }
+  if (r.exports) renderExports(p, r.exports);
 
   p('## Reproduce');
   p();
@@ -379,17 +382,73 @@ export function renderReport(r: BenchResults): string {
   p('npm run bench                 # the full run: writes this file, and its figures to bench/last-run.json');
   p('npm run bench -- --quick      # small counts, a few minutes: /tmp/BENCHMARKS.quick.md and .json');
   p("node dist/bench/render.js bench/last-run.json BENCHMARKS.md   # render this file again from a run's JSON");
-  p("node dist/bench/officials-import.js   # §7 alone: the officials' import, JSON on stdout");
+  p("node dist/bench/officials-import.js   # §8 alone: the officials' import, JSON on stdout");
   p(
     'node dist/bench/job-memory.js 10000   # Redis bytes per delayed BullMQ job, alone (the design the SLA engine did not take)',
   );
   p(
     'node dist/bench/bulk-actions.js 8   # §7 alone, in a database of its own; writes its figures into bench/last-run.json and this file',
   );
+  p('node dist/bench/exports.js --rows=100000 --background=1000000   # §9 alone: writes bench/exports-last-run.json');
   p('```');
   p();
   p("`--out=<file.md>` writes the report elsewhere, its JSON beside it. Each phase's figures are also written to");
   p('`<out>.partial.json` as soon as the phase ends, so a run stopped part-way still tells something.');
   p('What the figures mean, and how this run compares with earlier ones: [docs/performance.md](docs/performance.md).');
   return `${lines.join('\n')}\n`;
+}
+
+/** §9, from the exports scenario's own run (bench/exports.ts writes bench/exports-last-run.json; render and main read it). */
+function renderExports(p: (line?: string) => void, e: ExportFigures): void {
+  const mb = (x: number) => `${fmt(x)} MB`;
+  p('## 9. Exports and the road to the cutoff');
+  p();
+  p(
+    `Run on its own (\`node dist/bench/exports.js\`, ${e.at.slice(0, 16).replace('T', ' ')} UTC, load average ${e.load}): ` +
+      `${fmt(e.background)} tickets of the campaign over the country plus ${fmt(e.rows)} open tickets in district 760, ` +
+      'one API process; the resident memory of that process sampled every 20 ms while the file downloads.',
+  );
+  p();
+  p('| export | rows | time | size | API process RSS idle → peak |');
+  p('|---|---|---|---|---|');
+  const row = (name: string, m: ExportMeasure) =>
+    p(
+      `| ${name} | ${fmt(e.rows)} | ${fmt(round(m.ms / 1000, 1))} s | ${mb(round(m.bytes / 1e6, 1))} | ${mb(m.rssIdleMb)} → ${mb(m.rssPeakMb)} |`,
+    );
+  row('tickets.csv', e.csv);
+  row('tickets.csv, slow client (50 ms pause per 64 kB)', e.csvSlow);
+  row('tickets.xlsx', e.xlsx);
+  p();
+  p("The road's series (median of 5 requests, ms):");
+  p();
+  p('| area | burndown | on-time-by-day | at-risk |');
+  p('|---|---|---|---|');
+  for (const [area, s] of Object.entries(e.series)) {
+    p(`| ${area} | ${fmt(s.burndown)} | ${fmt(s['on-time-by-day'])} | ${fmt(s['at-risk'])} |`);
+  }
+  p();
+}
+
+export interface ExportMeasure {
+  ms: number;
+  bytes: number;
+  rssIdleMb: number;
+  rssPeakMb: number;
+}
+
+export interface ExportFigures {
+  at: string;
+  load: string;
+  rows: number;
+  background: number;
+  csv: ExportMeasure;
+  csvSlow: ExportMeasure;
+  xlsx: ExportMeasure;
+  series: Record<string, Record<string, number>>;
+}
+
+/** The results with §9's figures from bench/exports-last-run.json, when that file exists. */
+export function withExports<T extends object>(results: T): T & { exports?: ExportFigures } {
+  const file = join(__dirname, '..', '..', 'bench', 'exports-last-run.json');
+  return existsSync(file) ? { ...results, exports: JSON.parse(readFileSync(file, 'utf8')) as ExportFigures } : results;
 }

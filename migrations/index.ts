@@ -14,6 +14,7 @@ import { Open3111765040000000 } from './1765040000000-Open311';
 import { EventWebhooks1765040000001 } from './1765040000001-EventWebhooks';
 import { ReplyTemplates1765050000000 } from './1765050000000-ReplyTemplates';
 import { PersonalAssignment1765060000000 } from './1765060000000-PersonalAssignment';
+import { RoadToCutoff1765070000000 } from './1765070000000-RoadToCutoff';
 
 /** Every migration, in order. A new migration is added here as well as in its file. */
 export const MIGRATIONS = [
@@ -33,4 +34,5 @@ export const MIGRATIONS = [
   EventWebhooks1765040000001,
   ReplyTemplates1765050000000,
   PersonalAssignment1765060000000,
+  RoadToCutoff1765070000000,
 ];

@@ -277,6 +277,19 @@ CREATE TABLE resend_code_requests (
 );
 CREATE INDEX ix_resend_code_requests_created ON public.resend_code_requests USING btree (created_at);
 
+CREATE TABLE supervisor_digests (
+  user_id uuid NOT NULL,
+  day date NOT NULL,
+  created_at timestamp with time zone NOT NULL,
+  attempts integer NOT NULL DEFAULT 0,
+  claimed_until timestamp with time zone,
+  sent_at timestamp with time zone,
+  error text,
+  CONSTRAINT fk_supervisor_digests_user FOREIGN KEY (user_id) REFERENCES users(id) ON DELETE CASCADE,
+  CONSTRAINT pk_supervisor_digests PRIMARY KEY (user_id, day)
+);
+CREATE INDEX ix_supervisor_digests_unsent ON public.supervisor_digests USING btree (day) WHERE (sent_at IS NULL);
+
 CREATE TABLE ticket_event_outbox (
   event_id bigint NOT NULL,
   CONSTRAINT pk_ticket_event_outbox PRIMARY KEY (event_id)
@@ -364,6 +377,7 @@ CREATE TABLE tickets (
 );
 CREATE SEQUENCE tickets_id_seq AS bigint START 1 INCREMENT 1 MINVALUE 1 MAXVALUE 9223372036854775807 CACHE 1 OWNED BY tickets.id;
 CREATE INDEX ix_tickets_campaign_open ON public.tickets USING btree (campaign_code, province_code) WHERE (status = ANY (ARRAY['ASSIGNED'::text, 'IN_PROGRESS'::text, 'DEFERRED'::text]));
+CREATE INDEX ix_tickets_campaign_road ON public.tickets USING btree (campaign_code, province_code, district_code, unit_code) INCLUDE (received_at, closed_at, due_at, status) WHERE (campaign_code IS NOT NULL);
 CREATE INDEX ix_tickets_duplicate_of ON public.tickets USING btree (duplicate_of) WHERE (duplicate_of IS NOT NULL);
 CREATE INDEX ix_tickets_merged_into ON public.tickets USING btree (merged_into) WHERE (merged_into IS NOT NULL);
 CREATE INDEX ix_tickets_open_assignee_due ON public.tickets USING btree (assignee_id, due_at, id) WHERE ((status = ANY (ARRAY['ASSIGNED'::text, 'IN_PROGRESS'::text, 'DEFERRED'::text])) AND (assignee_id IS NOT NULL));

@@ -3,6 +3,7 @@ import { AdminApiModule } from './admin/admin-api.module';
 import { AlertsApiModule } from './alerts/alerts-api.module';
 import { AuthApiModule } from './auth/auth-api.module';
 import { Open311ApiModule } from './open311/open311-api.module';
+import { ExportsApiModule } from './exports/exports-api.module';
 import { QueuesDashboardModule } from './queues-dashboard/queues-dashboard.module';
 import { MessagesApiModule } from './messages/messages-api.module';
 import { ReportsApiModule } from './reports/reports-api.module';
@@ -21,6 +22,7 @@ export const API_FEATURES: Type[] = [
   WebModule,
   AlertsApiModule,
   SlaApiModule,
+  ExportsApiModule,
   WebhooksApiModule,
   Open311ApiModule,
   QueuesDashboardModule,

@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdo
 import { Interval } from '@nestjs/schedule';
 import { AppConfig, Clock, HOUR_MS } from '@phananh/core';
 import { JOB_QUEUE, JobName, QueueService } from '@phananh/queue';
-import { CampaignCutoffService } from '@phananh/sla';
+import { CampaignCutoffService, digestIntervalMs } from '@phananh/sla';
 
 /** How often the worker re-asserts its repeatable jobs, so that a flushed Redis gets them back. */
 export const SCHEDULE_REPAIR_MS = 30_000;
@@ -78,6 +78,7 @@ export class SchedulesService implements OnApplicationBootstrap, OnApplicationSh
     await this.queues.schedule(JobName.DeliveryRepair, {}, DELIVERY_REPAIR_MS).catch(() => undefined);
     await this.queues.schedule(JobName.TicketEventRelay, {}, this.relayEvery).catch(() => undefined);
     await this.queues.schedule(JobName.RelayRedeliver, {}, DELIVERY_REPAIR_MS).catch(() => undefined);
+    await this.queues.schedule(JobName.MorningDigest, {}, digestIntervalMs(this.clock.speed)).catch(() => undefined);
     await this.cutoffs
       .scheduleAll()
       .catch((err: Error) => this.logger.warn({ err: err.message }, 'could not schedule campaign cutoffs'));

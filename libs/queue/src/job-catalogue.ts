@@ -26,6 +26,8 @@ export enum JobName {
   CitizenMessage = 'citizen-message',
   /** The lost-code SMS: the codes of a citizen's open reports, to the phone on file. */
   ResendCodes = 'resend-codes',
+  /** From 07:00 local on the service clock, each supervisor's digest of the day not sent yet (repeatable). */
+  MorningDigest = 'morning-digest',
 }
 
 /** A job's payload: ids and instants only, never personal data. The database holds the truth. */
@@ -45,6 +47,7 @@ export interface JobPayloads {
   [JobName.CitizenMessage]: { deliveryId: string };
   /** The id of the request's row (resend_code_requests), which holds blind indexes only. */
   [JobName.ResendCodes]: { requestId: string };
+  [JobName.MorningDigest]: Record<string, never>;
 }
 
 export const JOB_QUEUE: Record<JobName, QueueName> = {
@@ -60,6 +63,7 @@ export const JOB_QUEUE: Record<JobName, QueueName> = {
   [JobName.EventWebhookDeliver]: QueueName.Webhooks,
   [JobName.CitizenMessage]: QueueName.Messages,
   [JobName.ResendCodes]: QueueName.Messages,
+  [JobName.MorningDigest]: QueueName.Alerts,
 };
 
 /**

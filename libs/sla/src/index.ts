@@ -6,3 +6,5 @@ export * from './sla-sweeper.service';
 export * from './campaign-cutoff.service';
 export * from './sla-summary.service';
 export * from './sla.module';
+export * from './road-to-cutoff.service';
+export * from './morning-digest.service';

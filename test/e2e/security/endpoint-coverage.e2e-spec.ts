@@ -77,7 +77,35 @@ describe('endpoint coverage', () => {
 
     it('knows every sub-application mounted outside the route table', () => {
       // A new mount point fails here until it has an access test like the dashboard's below.
-      expect(mountedPrefixes(app)).toEqual(['/admin/queues', '/docs']);
+      expect(mountedPrefixes(app)).toEqual(['/admin/queues', '/assets/vendor/chartjs', '/docs']);
+    });
+  });
+
+  describe('chart.js (/assets/vendor/chartjs), outside the route table', () => {
+    let t: TestApp;
+    beforeAll(async () => {
+      t = await createTestApp({ worker: false });
+    });
+    afterAll(() => t.close());
+
+    it("serves chart.js's browser build to anyone (a public static file, as the pages are)", async () => {
+      const res = await t.http.get('/assets/vendor/chartjs/chart.umd.min.js').expect(200);
+      expect(res.headers['content-type']).toMatch(/^(application|text)\/javascript/);
+      expect(res.text).toMatch(/Chart\.js v4/);
+    });
+
+    it('serves nothing else: no listing, no file outside chart.js/dist, an unknown file is the problem+json 404', async () => {
+      for (const path of [
+        '/assets/vendor/chartjs/',
+        '/assets/vendor/chartjs/missing.js',
+        '/assets/vendor/chartjs/../../package.json',
+        '/assets/vendor/chartjs/%2e%2e/package.json',
+        '/assets/vendor/chartjs/..%2f..%2fpackage.json',
+      ]) {
+        const res = await t.http.get(path);
+        expect([path, res.status]).toEqual([path, 404]);
+        expect(res.text).not.toMatch(/"name": "chart\.js"/);
+      }
     });
   });
 

@@ -44,6 +44,7 @@ describe('endpoint × role matrix', () => {
     expect(matrixGaps(routes, ENDPOINT_MATRIX)).toEqual({ missing: [], stale: [] });
   });
 
+  // Every route × role × place, one request each: well over a minute on a loaded 2-core machine.
   it('answers every caller, inside and outside the reach, exactly as the matrix says', async () => {
     const mismatches: string[] = [];
     let calls = 0;

@@ -429,6 +429,30 @@ export const ENDPOINT_MATRIX: Record<string, MatrixEntry> = {
     ...IN_REACH(),
     request: async (ctx, place) => ({ query: { unitCode: ctx.unit[place] } }),
   },
+  'GET /api/v1/sla/burndown': {
+    ...IN_REACH(),
+    request: async (ctx, place) => ({ query: { unitCode: ctx.unit[place], campaign: '2021-11' } }),
+  },
+  'GET /api/v1/sla/on-time-by-day': {
+    ...IN_REACH(),
+    request: async (ctx, place) => ({ query: { unitCode: ctx.unit[place], campaign: '2021-11' } }),
+  },
+  'GET /api/v1/sla/at-risk': {
+    ...IN_REACH(),
+    request: async (ctx, place) => ({ query: { unitCode: ctx.unit[place], campaign: '2021-11' } }),
+  },
+  'GET /api/v1/exports/tickets.csv': {
+    ...IN_REACH(),
+    request: async (ctx, place) => ({ query: { unitCode: ctx.unit[place] } }),
+  },
+  'GET /api/v1/exports/tickets.xlsx': {
+    ...IN_REACH(),
+    request: async (ctx, place) => ({ query: { unitCode: ctx.unit[place] } }),
+  },
+  'GET /api/v1/exports/figures.xlsx': {
+    ...IN_REACH(),
+    request: async (ctx, place) => ({ query: { unitCode: ctx.unit[place] } }),
+  },
 
   // Admin.
   'POST /api/v1/admin/users': {

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import ExcelJS from 'exceljs';
 import { Browser, Page } from 'playwright-core';
 import { FakeClock } from '@phananh/core';
 import { Role } from '@phananh/identity';
@@ -154,6 +155,42 @@ describe('web: a district supervisor watches the deadlines', () => {
     expect(file).toBe(direct.body);
     expect(file).toContain('Phúc Xá');
     await screenshot(page, 'supervisor-2-acknowledged');
+    expect(web.problems).toEqual([]);
+  });
+
+  it('draws the road to the cutoff with chart.js (served by the app), with text and tables beside it', async () => {
+    await expectText(page.locator('#burn-summary'), 'Còn 5 phản ánh mở.');
+    await expectText(page.locator('#road-lead'), 'hạn chót');
+    // chart.js came from the app itself (the CSP allows no other origin) and drew three lines and one bar series.
+    const drawn = await page.evaluate(() => {
+      const Chart = (globalThis as unknown as { Chart: { getChart(id: string): { data: { datasets: unknown[] } } } })
+        .Chart;
+      return [Chart.getChart('burn-chart').data.datasets.length, Chart.getChart('ontime-chart').data.datasets.length];
+    });
+    expect(drawn).toEqual([3, 1]);
+    const loaded = await page.evaluate(() => performance.getEntriesByType('resource').map((e) => e.name));
+    expect(loaded).toContainEqual(expect.stringMatching(/\/assets\/vendor\/chartjs\/chart\.umd\.min\.js$/));
+    expect(loaded.filter((u) => new URL(u).origin !== new URL(page.url()).origin)).toEqual([]);
+    // The figures behind the pictures, for screen readers and for anyone: both wards closed nothing in 6 hours.
+    await expectText(page.locator('#risk-table'), 'Phường Phúc Xá');
+    await expectText(page.locator('#risk-table'), 'Phường Trúc Bạch');
+    await page.locator('#road details summary').first().click();
+    expect(await page.locator('#burn-table tbody tr').count()).toBeGreaterThan(2);
+    await expectText(page.locator('#ontime-table'), '2021-11-04');
+    expect(await axeViolations(page)).toEqual([]);
+    await page.locator('#road').scrollIntoViewIfNeeded();
+    await screenshot(page, 'supervisor-3-road');
+
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.locator('[data-export="tickets.xlsx"]').click(),
+    ]);
+    expect(download.suggestedFilename()).toBe('tickets-don-vi-2021-11-05.xlsx');
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.readFile((await download.path())!);
+    const sheet = book.getWorksheet('Phản ánh')!;
+    expect(sheet.rowCount).toBe(1 + 5);
+    expect(JSON.stringify(sheet.getSheetValues())).not.toMatch(/09\d{8}|\+84/);
     expect(web.problems).toEqual([]);
   });
 });

@@ -1,17 +1,31 @@
-import { Controller, Get, Header, Query, Res } from '@nestjs/common';
+import { Controller, Get, Header, Inject, Query, Res } from '@nestjs/common';
 import { ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { stringify } from 'csv-stringify/sync';
 import type { Response } from 'express';
 import { AuditAction, AuditLog } from '@phananh/audit';
-import { AppError, CommonErrors, registerValidationMessages, validationError } from '@phananh/core';
+import { AppError, Clock, CommonErrors, registerValidationMessages, validationError } from '@phananh/core';
 import { Auth, AuthUser, CurrentUser, Role, unitInReach } from '@phananh/identity';
 import { ReferenceService } from '@phananh/reference';
-import { CampaignsService, SlaFigures, SlaSummary, SlaSummaryService, SummaryScope } from '@phananh/sla';
+import {
+  Campaign,
+  CampaignsService,
+  RoadScope,
+  RoadToCutoffService,
+  SlaFigures,
+  SlaSummary,
+  SlaSummaryService,
+  SummaryScope,
+} from '@phananh/sla';
 import { ClientAddress } from '../http/client-address';
-import { SlaSummaryQueryDto, SlaSummaryView } from './sla.dto';
+import { AtRiskView, BurndownView, OnTimeByDayView, RoadQueryDto, SlaSummaryQueryDto, SlaSummaryView } from './sla.dto';
+import { atRiskView, burndownView, onTimeView } from './road.views';
 
 const SlaValidation = registerValidationMessages({
   campaignUnknown: { vi: 'Không có đợt rà soát này', en: 'No such campaign' },
+  campaignNone: {
+    vi: 'Chưa có đợt rà soát nào đang diễn ra: hãy chọn một đợt',
+    en: 'No campaign is running: name one',
+  },
 });
 
 const NOT_FOUND = 'No such unit, or outside your reach (indistinguishable)';
@@ -50,9 +64,11 @@ function csvRow(code: string, name: string, f: SlaFigures): (string | number)[] 
 export class SlaController {
   constructor(
     private readonly summaries: SlaSummaryService,
+    private readonly road: RoadToCutoffService,
     private readonly campaigns: CampaignsService,
     private readonly reference: ReferenceService,
     private readonly audit: AuditLog,
+    @Inject(Clock) private readonly clock: Clock,
   ) {}
 
   @Get('summary')
@@ -99,20 +115,84 @@ export class SlaController {
       .send(`\uFEFF${stringify(records, { record_delimiter: 'windows' })}`);
   }
 
+  @Get('burndown')
+  @ApiOperation({
+    summary: 'The road to the cutoff: open tickets of a unit and the units below it over the campaign, with the pace',
+    description:
+      'One point per step (whole hours, at most 240 from the campaign start to its cutoff) up to now; the pace of ' +
+      'closures over the last 6 hours, the pace needed to finish by the cutoff and the projected finishing instant.',
+  })
+  @ApiOkResponse({ type: BurndownView })
+  @ApiNotFoundResponse({ description: NOT_FOUND })
+  async burndown(@CurrentUser() user: AuthUser, @Query() q: RoadQueryDto): Promise<BurndownView> {
+    const { scope, campaign, unit } = await this.roadScope(user, q);
+    const { burndown } = await this.road.burndown(scope, campaign);
+    return burndownView(unit, burndown);
+  }
+
+  @Get('on-time-by-day')
+  @ApiOperation({
+    summary: 'The on-time rate of a unit and the units below it, by the local day the tickets were resolved',
+  })
+  @ApiOkResponse({ type: OnTimeByDayView })
+  @ApiNotFoundResponse({ description: NOT_FOUND })
+  async onTimeByDay(@CurrentUser() user: AuthUser, @Query() q: RoadQueryDto): Promise<OnTimeByDayView> {
+    const { scope, campaign, unit } = await this.roadScope(user, q);
+    const { onTime } = await this.road.burndown(scope, campaign);
+    return onTimeView(unit, campaign, onTime);
+  }
+
+  @Get('at-risk')
+  @ApiOperation({
+    summary: 'The units directly below a unit (and its own tickets) projected to miss the cutoff at their pace',
+  })
+  @ApiOkResponse({ type: AtRiskView })
+  @ApiNotFoundResponse({ description: NOT_FOUND })
+  async atRisk(@CurrentUser() user: AuthUser, @Query() q: RoadQueryDto): Promise<AtRiskView> {
+    const { scope, campaign, unit } = await this.roadScope(user, q);
+    return atRiskView(unit, campaign, await this.road.atRisk(scope, campaign));
+  }
+
+  /** The same reach as the figures; the campaign named, else the one running now, else the latest started. */
+  private async roadScope(
+    user: AuthUser,
+    q: RoadQueryDto,
+  ): Promise<{ scope: RoadScope; campaign: Campaign; unit: ReturnType<ReferenceService['unitRef']> | null }> {
+    const { scope } = this.scopeOf(user, q.unitCode);
+    let campaign: Campaign | undefined;
+    if (q.campaign) {
+      campaign = await this.campaigns.byCode(q.campaign);
+      if (!campaign) throw validationError([SlaValidation.fieldError('campaign', 'campaignUnknown')]);
+    } else {
+      campaign = await this.currentCampaign();
+      if (!campaign) throw validationError([SlaValidation.fieldError('campaign', 'campaignNone')]);
+    }
+    return { scope, campaign, unit: scope.kind === 'country' ? null : this.reference.unitRef(scope.unit.code) };
+  }
+
+  private async currentCampaign(): Promise<Campaign | undefined> {
+    const now = this.clock.now().getTime();
+    const started = (await this.campaigns.list()).filter((c) => c.intakeFrom.getTime() <= now);
+    const running = started.filter((c) => now < c.cutoffAt.getTime());
+    return (running.length ? running : started).at(-1);
+  }
+
+  private scopeOf(user: AuthUser, unitCode: string | undefined): { scope: SummaryScope & RoadScope } {
+    const code = unitCode ?? user.unitCode;
+    if (!code) {
+      if (user.role !== Role.Admin) throw new AppError(CommonErrors.NOT_FOUND);
+      return { scope: { kind: 'country' } };
+    }
+    const unit = this.reference.unit(code);
+    if (!unit || !unitInReach(user, code, this.reference)) throw new AppError(CommonErrors.NOT_FOUND);
+    return { scope: { kind: user.role === Role.Officer ? 'own' : 'subtree', unit } };
+  }
+
   private async compute(user: AuthUser, q: SlaSummaryQueryDto): Promise<SlaSummary> {
     if (q.campaign && !(await this.campaigns.byCode(q.campaign))) {
       throw validationError([SlaValidation.fieldError('campaign', 'campaignUnknown')]);
     }
-    const code = q.unitCode ?? user.unitCode;
-    let scope: SummaryScope;
-    if (!code) {
-      if (user.role !== Role.Admin) throw new AppError(CommonErrors.NOT_FOUND);
-      scope = { kind: 'country' };
-    } else {
-      const unit = this.reference.unit(code);
-      if (!unit || !unitInReach(user, code, this.reference)) throw new AppError(CommonErrors.NOT_FOUND);
-      scope = { kind: user.role === Role.Officer ? 'own' : 'subtree', unit };
-    }
+    const { scope } = this.scopeOf(user, q.unitCode);
     return this.summaries.summary(scope, q.campaign);
   }
 }

@@ -1,10 +1,13 @@
 import { Module, OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import express from 'express';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 
 /** apps/web/public, from the TypeScript sources (tests) and from dist/ alike: `swc --copy-files` copies it beside the code. */
 export const WEB_ROOT = join(__dirname, '..', '..', '..', 'web', 'public');
+
+/** chart.js's browser build, served from the installed package (same origin, no CDN, the version npm audits). */
+export const CHARTJS_DIR = dirname(require.resolve('chart.js')); // …/chart.js/dist, beside chart.umd.min.js
 
 /**
  * The citizens', officials' and supervisors' pages: static files that use only the public HTTP API.
@@ -16,6 +19,13 @@ export class WebModule implements OnModuleInit {
   constructor(private readonly host: HttpAdapterHost) {}
 
   onModuleInit(): void {
+    this.host.httpAdapter.use(
+      '/assets/vendor/chartjs',
+      express.static(CHARTJS_DIR, {
+        index: false,
+        setHeaders: (res) => res.setHeader('Cache-Control', 'public, max-age=300'),
+      }),
+    );
     this.host.httpAdapter.use(
       express.static(WEB_ROOT, {
         extensions: ['html'],

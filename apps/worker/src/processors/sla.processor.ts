@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { JobHandler, JobName, JobOutcome, JobPayloads } from '@phananh/queue';
-import { CampaignCutoffService, SlaSweeper } from '@phananh/sla';
+import { CampaignCutoffService, MorningDigestService, SlaSweeper } from '@phananh/sla';
 
 /** The SLA queue's handlers: dispatch only, the engine lives in libs/sla. */
 @Injectable()
@@ -8,11 +8,18 @@ export class SlaProcessor {
   constructor(
     private readonly sweeper: SlaSweeper,
     private readonly cutoffs: CampaignCutoffService,
+    private readonly digests: MorningDigestService,
   ) {}
 
   @JobHandler(JobName.SlaSweep)
   sweep(): Promise<JobOutcome> {
     return this.sweeper.sweep();
+  }
+
+  /** Counts only (`{ sent, failed }`): the job's record in Redis names nobody. */
+  @JobHandler(JobName.MorningDigest)
+  morningDigest(): Promise<JobOutcome> {
+    return this.digests.run();
   }
 
   @JobHandler(JobName.CampaignCutoff)

@@ -3,6 +3,7 @@ import { authed, requireSignIn } from './auth.js';
 import { serviceToday, syncClock } from './clock.js';
 import { $, announce, download, fmtDateTime, fmtNumber, fmtPercent, h, showMessage, svg } from './dom.js';
 import { initI18n, onLangChange, t, tOr } from './i18n.js';
+import { loadRoad } from './supervisor-road.js';
 
 initI18n();
 
@@ -48,6 +49,7 @@ async function loadSummary() {
   try {
     summary = await authed(`/api/v1/sla/summary?${q}`);
     renderSummary();
+    await loadRoad(q);
   } catch (e) {
     summary = null;
     renderSummary();
@@ -416,5 +418,6 @@ $('#alerts-more').addEventListener('click', () => alertsCursor && loadAlerts(fal
 
 onLangChange(() => {
   renderSummary();
+  if (summary) loadRoad(summaryQuery());
   renderAlerts();
 });
