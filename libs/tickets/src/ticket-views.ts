@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { PiiCrypto, maskCitizenId, maskPhone, toVnIso } from '@phananh/core';
 import { ReferenceService, UnitRef } from '@phananh/reference';
-import { TicketRecord, TicketRow } from '@phananh/ticket-store';
+import { TicketListRow, TicketRecord, TicketRow } from '@phananh/ticket-store';
 import type { DuplicateRow } from './possible-duplicates';
 
 export interface HistoryEntry {
@@ -134,6 +134,35 @@ export class TicketViews {
       description: row.description,
       version: row.version,
       personalDataErasedAt: row.piiErasedAt ? toVnIso(row.piiErasedAt) : null,
+    };
+  }
+
+  /**
+   * A queue page's ticket: the same view as `view(row, false)`, built from the lean row of
+   * TICKET_LIST_SELECT (instants already formatted, numbers as masked at intake).
+   */
+  listView(row: TicketListRow): TicketView {
+    return {
+      trackingCode: row.trackingCode,
+      status: row.status,
+      issueType: row.issueType,
+      receivedAt: row.receivedAt,
+      dueAt: row.dueAt,
+      overdueSince: row.overdueSince,
+      cutoffMissed: row.cutoffMissed,
+      campaign: row.campaignCode,
+      assignedUnit: this.reference.unitRef(row.unitCode),
+      citizen: {
+        fullName: row.citizenName,
+        dateOfBirth: row.citizenDob?.slice(0, 4) ?? null,
+        citizenId: row.hasCitizenId ? (row.citizenIdMasked ?? maskCitizenId(this.pii.decrypt(row.citizenIdEnc!))) : null,
+        phone: row.hasPhone ? (row.phoneMasked ?? maskPhone(this.pii.decrypt(row.phoneEnc!))) : null,
+        wardCode: row.citizenWardCode,
+      },
+      dose: doseView(row),
+      description: row.description,
+      version: row.version,
+      personalDataErasedAt: row.piiErasedAt,
     };
   }
 
