@@ -112,7 +112,8 @@ export function renderReport(r: BenchResults): string {
     '| service | connections | 2xx/s | p50 ms | p99 ms | max ms | 2xx / sent | CPU ms Node | CPU ms PostgreSQL |\n|---|---|---|---|---|---|---|---|---|',
   );
   const cl = r.intake.cluster;
-  for (const x of r.intake.service.runs) p(intakeRow(`${x.connections === svc.connections ? '**best**, ' : ''}1 process`, x));
+  for (const x of r.intake.service.runs)
+    p(intakeRow(`${x.connections === svc.connections ? '**best**, ' : ''}1 process`, x));
   for (const x of cl?.runs ?? [])
     p(intakeRow(`${x === cl!.best ? '**best**, ' : ''}${cl!.processes} processes (npm start's default)`, x));
   p(intakeRow(`at 70 % of best${cl ? ` of ${cl.processes} processes` : ''}, paced`, at70));
