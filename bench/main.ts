@@ -408,7 +408,7 @@ function readBaseline(file: string): Baseline | undefined {
  * A one-process API under --cpu-prof, filing reports then serving the queue page for `seconds`
  * each: its CPU by part of the stack (REQUEST_CATEGORIES), the profile beside a goal not met.
  */
-async function profileRun(env: { databaseUrl: string; redisUrl: string; redisPrefix: string }, seconds: number) {
+export async function profileRun(env: { databaseUrl: string; redisUrl: string; redisPrefix: string }, seconds: number) {
   const dir = join(LOG_DIR, `prof-${Date.now()}`);
   const categories = async (run: (api: Service) => Promise<unknown>) => {
     const sub = join(dir, String(readdirSafe(dir).length));

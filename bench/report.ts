@@ -115,7 +115,12 @@ export function renderReport(r: BenchResults): string {
   for (const x of r.intake.service.runs)
     p(intakeRow(`${x.connections === svc.connections ? '**best**, ' : ''}1 process`, x));
   for (const x of cl?.runs ?? [])
-    p(intakeRow(`${x === cl!.best ? '**best**, ' : ''}${cl!.processes} processes (npm start's default)`, x));
+    p(
+      intakeRow(
+        `${x.connections === cl!.best.connections ? '**best**, ' : ''}${cl!.processes} processes (npm start's default)`,
+        x,
+      ),
+    );
   p(intakeRow(`at 70 % of best${cl ? ` of ${cl.processes} processes` : ''}, paced`, at70));
   p();
   p(
