@@ -1,3 +1,4 @@
+import { cpuMs } from './cpu';
 import { login, seedQueuePage } from './officials';
 import { startBenchRedis, startBenchService } from './services';
 import { percentile, round, runMain } from './stats';
@@ -11,6 +12,7 @@ import { percentile, round, runMain } from './stats';
  *   node dist/bench/ab-queue.js --before=<root of the other build> [--requests=2000]
  *
  * The database is migrated by this build; the other build's process must accept it.
+ * Prints each build's latency percentiles and Node CPU ms per page.
  */
 async function main() {
   const arg = (name: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1];
@@ -41,12 +43,14 @@ async function main() {
       return performance.now() - t;
     };
     for (const b of builds) for (let i = 0; i < 50; i++) await page(b); // warm-up
+    const cpu0 = builds.map((b) => cpuMs(b.service.proc.pid!)!);
     for (let i = 0; i < requests; i++) {
       // Alternate which goes first, so that neither always follows the other.
       const order = i % 2 ? builds : [...builds].reverse();
       for (const b of order) b.ms.push(await page(b));
     }
-    for (const b of builds) {
+    const cpuPerPage = builds.map((b, k) => round((cpuMs(b.service.proc.pid!)! - cpu0[k]) / requests, 3));
+    for (const [k, b] of builds.entries()) {
       console.log(
         JSON.stringify({
           build: b.name,
@@ -55,6 +59,8 @@ async function main() {
           p90: round(percentile(b.ms, 90), 2),
           p99: round(percentile(b.ms, 99), 2),
           max: round(Math.max(...b.ms), 1),
+          // Node CPU ms per page: the process's CPU time over the pages it served (one at a time).
+          cpuPerPage: cpuPerPage[k],
         }),
       );
     }

@@ -3,6 +3,12 @@ import { join } from 'node:path';
 import { bulkCampaign, bulkLoadTickets } from '../test/support/bulk-load';
 import { PG_ADMIN_URL, benchPii, loadNow, resetBenchDatabase, withClient } from './bench-env';
 import { cpuMs } from './cpu';
+
+/** The CPU ms of all of `pids`, or null when one cannot be read. */
+function cpuOf(pids: number[]): number | null {
+  const each = pids.map((pid) => cpuMs(pid));
+  return each.some((ms) => ms === null) ? null : each.reduce((a: number, b) => a + b!, 0);
+}
 import { login, seedOfficer } from './officials';
 import { renderReport } from './report';
 import { startBenchRedis, startBenchService } from './services';
@@ -59,7 +65,8 @@ export async function bulkActionFigures(o: {
   token: string;
   unitCode: string;
   rounds: number;
-  pid: number;
+  /** The API's processes (one, or a cluster's primary and workers): their CPU is summed. */
+  pids: number[];
 }): Promise<BulkFigures> {
   const pick = () =>
     withClient(
@@ -96,7 +103,7 @@ export async function bulkActionFigures(o: {
   await timed({ action: 'start', items: warm });
   const starts: number[] = [];
   const resolves: number[] = [];
-  const cpu0 = cpuMs(o.pid);
+  const cpu0 = cpuOf(o.pids);
   for (let i = 0; i < o.rounds; i++) {
     const items = await pick();
     starts.push(await timed({ action: 'start', items }));
@@ -108,7 +115,7 @@ export async function bulkActionFigures(o: {
       }),
     );
   }
-  const cpu1 = cpuMs(o.pid);
+  const cpu1 = cpuOf(o.pids);
   const singlesOf = await pick();
   const t0 = performance.now();
   for (const x of singlesOf) await post(`${o.apiUrl}/api/v1/tickets/${x.trackingCode}/start`, o.token, {});
@@ -172,7 +179,7 @@ async function main(): Promise<void> {
       token,
       unitCode: UNIT,
       rounds,
-      pid: api.proc.pid!,
+      pids: [api.proc.pid!],
     });
     figures.standalone = {
       startedAt,

@@ -17,6 +17,21 @@ export function cpuMs(pid: number | 'self', children = false): number | null {
   }
 }
 
+/** A process and its descendants (a cluster primary and its forked processes), from /proc; [] once it is gone. */
+export function processTree(pid: number): number[] {
+  let children: number[] = [];
+  try {
+    children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8')
+      .trim()
+      .split(/\s+/)
+      .filter(Boolean)
+      .map(Number);
+  } catch {
+    return [];
+  }
+  return [pid, ...children.flatMap(processTree)];
+}
+
 /**
  * CPU time spent by a set of processes over a stretch of time, whatever else the machine
  * runs: the processes of the service and the PostgreSQL backends of the benchmark database

@@ -1,10 +1,12 @@
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { bulkCampaign, bulkLoadTickets } from '../test/support/bulk-load';
 import { MachineFacts, benchPii, loadNow, machineFacts, resetBenchDatabase, withClient } from './bench-env';
 import { BulkFigures, bulkActionFigures } from './bulk-actions';
-import { cpuMs } from './cpu';
+import { REQUEST_CATEGORIES, byCategory } from './cpu-profile-summary';
+import { cpuMs, processTree } from './cpu';
 import { CutoffFigures, cutoffFigures, dropCutoffDatabases } from './cutoff';
 import { DeadlineFigures, deadlineFigures, redisPerTicket } from './deadlines';
 import { LoadResult, PgbenchResult, fileReports, pacedReports, pgbenchBest, serviceBest } from './intake';
@@ -13,8 +15,8 @@ import { login, seedDistrictSupervisors, seedOfficer } from './officials';
 import { ImportFigures, officialsImportFigures } from './officials-import';
 import { QueueFigures, queueFigures } from './queue';
 import { ExportFigures, renderReport, withExports } from './report';
-import { BenchRedis, Service, startBenchRedis, startBenchService } from './services';
-import { round, runMain, sleep } from './stats';
+import { BenchRedis, LOG_DIR, Service, startBenchRedis, startBenchService } from './services';
+import { ratio, round, runMain, sleep } from './stats';
 
 /** Everything a run measured, handed to the report. */
 export interface BenchResults {
@@ -31,9 +33,16 @@ export interface BenchResults {
   intake: {
     raw: { runs: PgbenchResult[]; best: PgbenchResult };
     service: { runs: LoadResult[]; best: LoadResult };
+    /** Paced at 70 % of the best rate of `npm start`'s process count (of one process in runs before issue 17). */
     at70: LoadResult;
     framework: { rate: number; cpuNode: number };
+    /** The API with `npm start`'s default process count (API_PROCESSES unset: the available parallelism). */
+    cluster?: { processes: number; runs: LoadResult[]; best: LoadResult };
   };
+  /** Where Node's CPU went, by part of the stack, in a profiled one-process API (bench/cpu-profile-summary.ts). */
+  profiles?: { intake: string; queue: string };
+  /** The previous full run's figures (bench/last-run.json before this run), for the goals "no worse than now". */
+  baseline?: Baseline;
   queue: QueueFigures;
   redisMemory: { before: number; after: number; tickets: number; bytesPerTicket: number };
   jobMemory: JobMemoryFigures;
@@ -54,6 +63,14 @@ export interface BenchResults {
   officialsImport?: ImportFigures;
   /** §9, measured by bench/exports.ts on its own and merged from bench/exports-last-run.json when present. */
   exports?: ExportFigures;
+}
+
+export interface Baseline {
+  startedAt: string;
+  deadlinesP99: number;
+  cutoffRatio: number;
+  intakeKept: number;
+  redisBytesPerTicket: number;
 }
 
 interface Sizes {
@@ -121,6 +138,7 @@ async function main(): Promise<void> {
   const outJson =
     outArg || quick ? out.replace(/\.md$/, '.json') : join(__dirname, '..', '..', 'bench', 'last-run.json');
   const sizes = quick ? QUICK : FULL;
+  const baseline = readBaseline(join(__dirname, '..', '..', 'bench', 'last-run.json'));
   const started = performance.now();
   const startedAt = new Date(performance.timeOrigin).toISOString();
   const loadAtStart = loadNow();
@@ -178,23 +196,37 @@ async function main(): Promise<void> {
     await fileReports([api.url], { connections: 16, seconds: 3, serialStart: 6_000_000 });
     const framework = await frameworkFloor(api, sizes.seconds);
     const service = await serviceBest([api.url], sizes.connections, sizes.seconds, 7_000_000, pid);
-    const at70 = await pacedReports(api.url, {
+    // Where a one-process API spends its CPU on a report and on a queue page (the profile beside any goal not met).
+    await api.stop();
+    services.splice(services.indexOf(api), 1);
+    log('profiles: intake and queue page under --cpu-prof');
+    const profiles = save('profiles', await profileRun(env, sizes.seconds));
+
+    // npm start's default process count (API_PROCESSES unset): the goals' intake, paced p99 and queue page.
+    log(`intake: npm start's default process count (${availableParallelism()})`);
+    const clusterApi = await startBenchService('api', { ...env, processes: 'default' });
+    services.push(clusterApi);
+    await fileReports([clusterApi.url], { connections: 16, seconds: 3, serialStart: 8_500_000 });
+    const clusterPids = processTree(clusterApi.proc.pid!);
+    const clusterBest = await serviceBest([clusterApi.url], sizes.connections, sizes.seconds, 9_000_000, clusterPids);
+    const cluster = { processes: clusterPids.length - 1, ...clusterBest };
+    const at70 = await pacedReports(clusterApi.url, {
       connections: 64,
       seconds: sizes.seconds,
-      rate: Math.round(service.best.rate * 0.7),
+      rate: Math.round(cluster.best.rate * 0.7),
       serialStart: 10_000_000,
-      pids: pid,
+      pids: clusterPids,
     });
-    save('intake', { service, at70, framework });
+    save('intake', { service, at70, framework, cluster });
 
     // 2. Queue
     log('queue');
-    const token = await login(api.url, 'bench-officer');
+    const token = await login(clusterApi.url, 'bench-officer');
     const total = await withClient(url, async (c) =>
       Number((await c.query(`SELECT count(*) FROM tickets`)).rows[0].count),
     );
     const q = await queueFigures({
-      apiUrl: api.url,
+      apiUrl: clusterApi.url,
       databaseUrl: url,
       token,
       unitCode: QUEUE_UNIT,
@@ -209,16 +241,16 @@ async function main(): Promise<void> {
     const bulk = save(
       'bulk',
       await bulkActionFigures({
-        apiUrl: api.url,
+        apiUrl: clusterApi.url,
         databaseUrl: url,
         token,
         unitCode: QUEUE_UNIT,
         rounds: quick ? 2 : 8,
-        pid: api.proc.pid!,
+        pids: clusterPids,
       }),
     );
-    await api.stop();
-    services.splice(services.indexOf(api), 1);
+    await clusterApi.stop();
+    services.splice(services.indexOf(clusterApi), 1);
 
     // 3. Deadlines, and Redis memory per open ticket
     log('redis memory per open ticket');
@@ -348,7 +380,9 @@ async function main(): Promise<void> {
         ms: bg.ms + unit.ms,
         unitOpen: unit.open,
       },
-      intake: { raw, service, at70, framework },
+      intake: { raw, service, at70, framework, cluster },
+      profiles,
+      baseline,
       queue: { ...q, unitOpen: sizes.unitOpen, totalTickets: total },
       redisMemory,
       jobMemory,
@@ -384,6 +418,53 @@ async function frameworkFloor(api: Service, seconds: number) {
     cpuNode: round((cpuMs(api.proc.pid!)! - c0) / r.requests.total, 3),
   };
 }
+
+/** The previous full run's figures that the goals "no worse than now" compare with; undefined without one. */
+function readBaseline(file: string): Baseline | undefined {
+  if (!existsSync(file)) return undefined;
+  const r = JSON.parse(readFileSync(file, 'utf8')) as BenchResults;
+  return {
+    startedAt: r.startedAt,
+    deadlinesP99: r.deadlines.p99,
+    cutoffRatio: ratio(r.cutoff.serviceMs, r.cutoff.floorMs),
+    intakeKept: ratio(r.cutoff.intakeDuring.rate, r.cutoff.intakeBefore.rate),
+    redisBytesPerTicket: r.redisMemory.bytesPerTicket,
+  };
+}
+
+/**
+ * A one-process API under --cpu-prof, filing reports then serving the queue page for `seconds`
+ * each: its CPU by part of the stack (REQUEST_CATEGORIES), the profile beside a goal not met.
+ */
+export async function profileRun(env: { databaseUrl: string; redisUrl: string; redisPrefix: string }, seconds: number) {
+  const dir = join(LOG_DIR, `prof-${Date.now()}`);
+  const categories = async (run: (api: Service) => Promise<unknown>) => {
+    const sub = join(dir, String(readdirSafe(dir).length));
+    const api = await startBenchService('api', { ...env, nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${sub}`] });
+    try {
+      await run(api);
+    } finally {
+      await api.stop();
+    }
+    const file = readdirSafe(sub).find((f) => f.endsWith('.cpuprofile'));
+    return file ? byCategory(join(sub, file), REQUEST_CATEGORIES) : 'no profile written';
+  };
+  const intake = await categories((api) =>
+    fileReports([api.url], { connections: 32, seconds, serialStart: 8_000_000 }),
+  );
+  const queue = await categories(async (api) => {
+    const token = await login(api.url, 'bench-officer');
+    await autocannon({
+      url: `${api.url}/api/v1/tickets?limit=50`,
+      connections: 4,
+      duration: seconds,
+      headers: { authorization: `Bearer ${token}` },
+    });
+  });
+  return { intake, queue };
+}
+
+const readdirSafe = (dir: string) => (existsSync(dir) ? readdirSync(dir) : []);
 
 if (require.main === module) {
   runMain(main, { label: 'bench failed' });

@@ -47,8 +47,8 @@ export const QUEUE_UNIT = '26734';
  * A fresh bench database with one ward's queue (2,000 open tickets of the 2021 campaign) and
  * its officer `bench-officer`: what the queue-page profiles and A/B runs read. Its URL.
  */
-export async function seedQueuePage(): Promise<string> {
-  const url = await resetBenchDatabase(BENCH_DB);
+export async function seedQueuePage(database = BENCH_DB): Promise<string> {
+  const url = await resetBenchDatabase(database);
   const campaign = await withClient(url, (c) => bulkCampaign(c, '2021-11'));
   await bulkLoadTickets(url, benchPii(), {
     count: 2_000,

@@ -25,6 +25,10 @@ export interface ServiceEnv {
   nodeArgs?: string[];
   /** Another build's root (the directory holding its dist/), for before/after comparisons. */
   root?: string;
+  /** API_PROCESSES: 1 unless given; 'default' leaves it unset, as `npm start` runs (the available parallelism). */
+  processes?: number | 'default';
+  /** Another compiled script of the build to run instead of the entry's main.js (relative to dist/). */
+  script?: string;
 }
 
 let serial = 0;
@@ -105,15 +109,15 @@ export async function startBenchService(entry: Service['entry'], env: ServiceEnv
   const logFile = join(LOG_DIR, `${entry}-${++serial}.log`);
   const fd = openSync(logFile, 'w');
   const root = env.root ?? ROOT;
-  const main = join(root, 'dist/apps', entry, 'src/main.js');
+  const main = join(root, 'dist', env.script ?? join('apps', entry, 'src/main.js'));
   const proc = spawn(process.execPath, [...(env.nodeArgs ?? []), main], {
     cwd: root,
     env: {
       PATH: process.env.PATH ?? '',
       NODE_ENV: 'production',
       LOG_LEVEL: 'info',
-      // One process, as the figures of BENCHMARKS.md were measured; a bench of the cluster sets it in `extra`.
-      API_PROCESSES: '1',
+      // One process unless asked: the per-process figures of BENCHMARKS.md; 'default' is npm start's own count.
+      ...(env.processes === 'default' ? {} : { API_PROCESSES: String(env.processes ?? 1) }),
       DATABASE_URL: env.databaseUrl,
       REDIS_URL: env.redisUrl,
       REDIS_PREFIX: env.redisPrefix,

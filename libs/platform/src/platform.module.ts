@@ -31,6 +31,9 @@ export class PlatformModule {
         ClockModule.forRoot(clock),
         PiiModule,
         LoggerModule.forRoot({
+          // Every route, in a form both of Nest's HTTP adapters match (nestjs-pino's default, '{/*splat}',
+          // matches nothing on Fastify): the adapter A/B (bench/ab-adapter.ts) logs alike on both.
+          forRoutes: ['*'],
           pinoHttp: [
             {
               ...loggerOptions(config.LOG_LEVEL),

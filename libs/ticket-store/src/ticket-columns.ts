@@ -182,11 +182,15 @@ export const TICKET_ROW_KEYS = [
   'facilityName', 'lotNumber', 'description', 'version', 'piiErasedAt', 'assigneeId',
 ] as const satisfies readonly (keyof TicketRecord)[]; // prettier-ignore
 
-/** The assignee's username and name, as TICKET_ROW_SELECT reads them (null when unassigned). */
+/** The assignee's username and name, as TICKET_ROW_SELECT and TICKET_LIST_SELECT read them (null when unassigned). */
 export interface AssigneeNames {
   assigneeUsername: string | null;
   assigneeFullName: string | null;
 }
+
+/** The assignee's names by a primary-key probe of users per row (no join: any `FROM tickets t` query can use it). */
+const ASSIGNEE_NAMES_SELECT = `(SELECT a.username FROM users a WHERE a.id = t.assignee_id) AS "assigneeUsername",
+  (SELECT a.full_name FROM users a WHERE a.id = t.assignee_id) AS "assigneeFullName"`;
 
 /** A ticket as the officials' queries read it, with its id (bigint, kept a string). */
 export type TicketRow = { id: string } & Pick<TicketRecord, (typeof TICKET_ROW_KEYS)[number]> & AssigneeNames;
@@ -203,9 +207,7 @@ export function ticketSelect(keys: readonly (keyof TicketRecord)[], alias = 't')
  * The select list producing a TicketRow from `tickets t`: the assignee's names by a primary-key
  * probe of users per row (no join, so that every `FROM tickets t` query can use it as it is).
  */
-export const TICKET_ROW_SELECT = `${ticketSelect(TICKET_ROW_KEYS)},
-  (SELECT a.username FROM users a WHERE a.id = t.assignee_id) AS "assigneeUsername",
-  (SELECT a.full_name FROM users a WHERE a.id = t.assignee_id) AS "assigneeFullName"`;
+export const TICKET_ROW_SELECT = `${ticketSelect(TICKET_ROW_KEYS)}, ${ASSIGNEE_NAMES_SELECT}`;
 
 /** The column names of the given fields, in their order. */
 export function columnNames<R>(columns: Columns<R>, keys: readonly (keyof R)[]): string {
@@ -260,3 +262,50 @@ function copyValue(value: unknown): string {
 function selectColumn(alias: string, key: string, [name, type]: Column): string {
   return type === 'date' ? `${alias}.${name}::text AS "${key}"` : `${alias}.${name} AS "${key}"`;
 }
+
+/**
+ * The fields a queue page shows (TicketViews.listView), fewer and leaner than TICKET_ROW_KEYS:
+ * no district or province code, no ciphertexts (a list shows the masked forms stored at intake),
+ * and the instants as the API's Vietnamese-time text, formatted by PostgreSQL (`vnIsoSql`), so
+ * that the client neither parses them into Dates nor formats them back, 51 rows a page.
+ */
+export const TICKET_LIST_KEYS = [
+  'trackingCode', 'status', 'issueType', 'cutoffMissed', 'campaignCode', 'unitCode', 'citizenName', 'citizenDob',
+  'citizenIdMasked', 'phoneMasked', 'citizenWardCode', 'doseNumber', 'vaccineCode', 'vaccinatedOn', 'doseWardCode',
+  'facilityName', 'lotNumber', 'description', 'version', 'assigneeId',
+] as const satisfies readonly (keyof TicketRecord)[]; // prettier-ignore
+
+/** A ticket as a queue page reads it (TICKET_LIST_SELECT). */
+export type TicketListRow = { id: string } & Pick<TicketRecord, (typeof TICKET_LIST_KEYS)[number]> &
+  AssigneeNames & {
+    /** Instants as toVnIso writes them. */
+    receivedAt: string;
+    dueAt: string;
+    overdueSince: string | null;
+    piiErasedAt: string | null;
+    /** Whether the ticket holds an identity number / a phone (null once erased). */
+    hasCitizenId: boolean;
+    hasPhone: boolean;
+    /** The ciphertexts only where no masked form was stored (rows older than migration MaskedPii); else null. */
+    citizenIdEnc: Buffer | null;
+    phoneEnc: Buffer | null;
+  };
+
+/** An instant column as the API's Vietnamese-time ISO text (`toVnIso` in @phananh/core): +07:00, milliseconds. */
+export function vnIsoSql(expr: string): string {
+  return `to_char((${expr} AT TIME ZONE 'UTC') + interval '7 hours', 'YYYY-MM-DD"T"HH24:MI:SS.MS"+07:00"')`;
+}
+
+/** The select list producing a TicketListRow from `tickets t`. */
+export const TICKET_LIST_SELECT = [
+  ticketSelect(TICKET_LIST_KEYS),
+  `${vnIsoSql('t.received_at')} AS "receivedAt"`,
+  `${vnIsoSql('t.due_at')} AS "dueAt"`,
+  `${vnIsoSql('t.overdue_since')} AS "overdueSince"`,
+  `${vnIsoSql('t.pii_erased_at')} AS "piiErasedAt"`,
+  `t.citizen_id_enc IS NOT NULL AS "hasCitizenId"`,
+  `t.phone_enc IS NOT NULL AS "hasPhone"`,
+  `CASE WHEN t.citizen_id_masked IS NULL THEN t.citizen_id_enc END AS "citizenIdEnc"`,
+  `CASE WHEN t.phone_masked IS NULL THEN t.phone_enc END AS "phoneEnc"`,
+  ASSIGNEE_NAMES_SELECT,
+].join(', ');

@@ -7,8 +7,8 @@ import { ReferenceService } from '@phananh/reference';
 import {
   IssueType,
   OPEN_STATUS_SQL,
-  TICKET_ROW_SELECT,
-  TicketRow,
+  TICKET_LIST_SELECT,
+  TicketListRow,
   TicketStatus,
   isOpen,
   lateSql,
@@ -63,12 +63,13 @@ export class TicketQueue {
 
   async list(user: AuthUser, query: QueueQuery): Promise<QueuePage> {
     const { sql, params } = this.sql(user, query);
-    const rows: TicketRow[] = await this.db.query(sql, params);
+    const rows: TicketListRow[] = await this.db.query(sql, params);
     const page = rows.slice(0, query.limit);
     const last = page[page.length - 1];
     return {
-      items: page.map((r) => this.views.view(r, false)),
-      nextCursor: rows.length > query.limit ? QUEUE_CURSOR.encode([last.dueAt, last.id]) : null,
+      items: page.map((r) => this.views.listView(r)),
+      // The due instant back from its text: exact to the millisecond, as a Date from pg would be.
+      nextCursor: rows.length > query.limit ? QUEUE_CURSOR.encode([new Date(last.dueAt), last.id]) : null,
     };
   }
 
@@ -107,7 +108,7 @@ export class TicketQueue {
     }
     params.push(query.limit + 1);
     return {
-      sql: `SELECT ${TICKET_ROW_SELECT} FROM tickets t WHERE ${where.join(' AND ')}
+      sql: `SELECT ${TICKET_LIST_SELECT} FROM tickets t WHERE ${where.join(' AND ')}
             ORDER BY t.due_at, t.id LIMIT $${params.length}`,
       params,
     };

@@ -1,7 +1,7 @@
 import type { DataSource } from 'typeorm';
 import { PiiCrypto } from '@phananh/core';
 import { ReferenceService } from '@phananh/reference';
-import { IssueType, TicketRow, TicketStatus } from '@phananh/ticket-store';
+import { IssueType, TicketListRow, TicketRow, TicketStatus } from '@phananh/ticket-store';
 import { TicketViews } from './ticket-views';
 import type { DuplicateRow } from './possible-duplicates';
 
@@ -50,6 +50,31 @@ describe('TicketViews', () => {
     const view = views.view(row({ citizenIdMasked: '001******345', phoneMasked: '+8491****678' }), false);
     expect(view.citizen).toMatchObject({ citizenId: '001******345', phone: '+8491****678' });
     expect(decrypt).not.toHaveBeenCalled();
+    decrypt.mockRestore();
+  });
+
+  it('builds a queue page’s ticket from the lean row: the stored masks, nothing decrypted, no number once erased', () => {
+    const decrypt = jest.spyOn(pii, 'decrypt');
+    const views = new TicketViews(pii, reference);
+    const r = row({ citizenIdMasked: '001******345', phoneMasked: '+8491****678' });
+    const lean = (over: Partial<TicketListRow>): TicketListRow => ({
+      ...r,
+      receivedAt: '2021-11-05T08:00:00.000+07:00',
+      dueAt: '2021-11-07T08:00:00.000+07:00',
+      overdueSince: null,
+      piiErasedAt: null,
+      hasCitizenId: true,
+      hasPhone: true,
+      citizenIdEnc: null,
+      phoneEnc: null,
+      ...over,
+    });
+    expect(views.listView(lean({}))).toEqual(views.view(r, false));
+    expect(decrypt).not.toHaveBeenCalled();
+    const erased = views.listView(
+      lean({ hasCitizenId: false, hasPhone: false, citizenIdMasked: null, phoneMasked: null }),
+    );
+    expect(erased.citizen).toMatchObject({ citizenId: null, phone: null });
     decrypt.mockRestore();
   });
 

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { PiiCrypto, maskCitizenId, maskPhone, toVnIso } from '@phananh/core';
 import { ReferenceService, UnitRef } from '@phananh/reference';
-import { TicketRecord, TicketRow } from '@phananh/ticket-store';
+import { AssigneeNames, TicketListRow, TicketRecord, TicketRow } from '@phananh/ticket-store';
 import type { DuplicateRow } from './possible-duplicates';
 
 export interface HistoryEntry {
@@ -119,6 +119,13 @@ export interface EventRow {
  * masked and the date of birth is the year alone: a list must not hand out the identity number
  * and birth date pairs that leaked lists are made of.
  */
+/** Who has the ticket, from its row's assignee id and names. */
+function assigneeOf(row: { assigneeId: string | null } & AssigneeNames): TicketView['assignee'] {
+  return row.assigneeId
+    ? { id: row.assigneeId, username: row.assigneeUsername!, fullName: row.assigneeFullName! }
+    : null;
+}
+
 @Injectable()
 export class TicketViews {
   constructor(
@@ -137,9 +144,7 @@ export class TicketViews {
       cutoffMissed: row.cutoffMissed,
       campaign: row.campaignCode,
       assignedUnit: this.reference.unitRef(row.unitCode),
-      assignee: row.assigneeId
-        ? { id: row.assigneeId, username: row.assigneeUsername!, fullName: row.assigneeFullName! }
-        : null,
+      assignee: assigneeOf(row),
       citizen: {
         fullName: row.citizenName,
         dateOfBirth: full ? row.citizenDob : (row.citizenDob?.slice(0, 4) ?? null),
@@ -151,6 +156,38 @@ export class TicketViews {
       description: row.description,
       version: row.version,
       personalDataErasedAt: row.piiErasedAt ? toVnIso(row.piiErasedAt) : null,
+    };
+  }
+
+  /**
+   * A queue page's ticket: the same view as `view(row, false)`, built from the lean row of
+   * TICKET_LIST_SELECT (instants already formatted, numbers as masked at intake).
+   */
+  listView(row: TicketListRow): TicketView {
+    return {
+      trackingCode: row.trackingCode,
+      status: row.status,
+      issueType: row.issueType,
+      receivedAt: row.receivedAt,
+      dueAt: row.dueAt,
+      overdueSince: row.overdueSince,
+      cutoffMissed: row.cutoffMissed,
+      campaign: row.campaignCode,
+      assignedUnit: this.reference.unitRef(row.unitCode),
+      assignee: assigneeOf(row),
+      citizen: {
+        fullName: row.citizenName,
+        dateOfBirth: row.citizenDob?.slice(0, 4) ?? null,
+        citizenId: row.hasCitizenId
+          ? (row.citizenIdMasked ?? maskCitizenId(this.pii.decrypt(row.citizenIdEnc!)))
+          : null,
+        phone: row.hasPhone ? (row.phoneMasked ?? maskPhone(this.pii.decrypt(row.phoneEnc!))) : null,
+        wardCode: row.citizenWardCode,
+      },
+      dose: doseView(row),
+      description: row.description,
+      version: row.version,
+      personalDataErasedAt: row.piiErasedAt,
     };
   }
 

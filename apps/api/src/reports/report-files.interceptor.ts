@@ -11,6 +11,7 @@ import {
   ReportValidation,
 } from '@phananh/reports';
 import { REPORT_PART_MAX_BYTES, UploadSpool } from './upload-spool';
+import { isMultipart } from '../http/media-type';
 
 const { fieldError } = ReportValidation;
 
@@ -38,7 +39,7 @@ export class ReportFilesInterceptor extends FilesInterceptor(ATTACHMENTS_PART, M
 
   override async intercept(context: ExecutionContext, next: CallHandler): Promise<Observable<unknown>> {
     const req = context.switchToHttp().getRequest<Request>();
-    const release = req.is(['multipart']) ? this.spool.reserve(req) : () => undefined;
+    const release = isMultipart(req) ? this.spool.reserve(req) : () => undefined;
     let handled: Observable<unknown>;
     try {
       handled = await super.intercept(context, next);

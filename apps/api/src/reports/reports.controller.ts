@@ -34,6 +34,7 @@ import {
 } from '@phananh/reports';
 import { RateLimit } from '../http/rate-limit/rate-limit';
 import { MetricsService } from '../ops/metrics.service';
+import { isJson, mediaType } from '../http/media-type';
 import { ReportFilesInterceptor } from './report-files.interceptor';
 
 @ApiTags('public')
@@ -100,8 +101,9 @@ export class ReportsController {
     @UploadedFiles() files: IncomingFile[] | undefined,
   ): Promise<ReportReceiptDto> {
     let body: unknown;
-    if (req.is('multipart/form-data')) body = reportFromMultipart(req.body);
-    else if (req.is(['application/json', 'application/*+json'])) body = req.body;
+    const type = mediaType(req);
+    if (type === 'multipart/form-data') body = reportFromMultipart(req.body);
+    else if (isJson(req)) body = req.body;
     else throw new AppError(CommonErrors.UNSUPPORTED_MEDIA_TYPE);
     const key = req.headers['idempotency-key'];
     let result: FileReportResult;

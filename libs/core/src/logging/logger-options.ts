@@ -27,6 +27,9 @@ export const REDACTED_KEYS = [
 ];
 
 const SECRET_KEYS = new Set(REDACTED_KEYS);
+
+/** The response headers a request's log line keeps (never set-cookie). */
+export const LOGGED_RESPONSE_HEADERS = ['content-type', 'content-length', 'location', 'retry-after'] as const;
 const CENSOR = '[redacted]';
 
 /**
@@ -77,8 +80,11 @@ export function loggerOptions(level: string): LoggerOptions {
       },
       // Response headers are serialized after the scrub above: a session cookie must not reach the log.
       res(res: { statusCode: number; headers?: Record<string, unknown> }) {
-        const headers = { ...res.headers };
-        if (headers['set-cookie'] !== undefined) headers['set-cookie'] = CENSOR;
+        // A few headers, not all: helmet's dozen (the CSP alone ~400 bytes) are the same on every
+        // answer, and copying and writing them was most of each request line (docs/performance.md).
+        const headers: Record<string, unknown> = {};
+        const all = res.headers;
+        if (all) for (const k of LOGGED_RESPONSE_HEADERS) if (all[k] !== undefined) headers[k] = all[k];
         return { statusCode: res.statusCode, headers };
       },
     },
