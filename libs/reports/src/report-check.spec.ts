@@ -55,6 +55,7 @@ describe('checkReport', () => {
       dateOfBirth: '1990-05-17',
       citizenId: '001090012345',
       phone: '+84912345678',
+      email: null,
       wardCode: null,
     });
     expect(report.dose).toMatchObject({ doseNumber: 2, wardCode: '00001', lotNumber: 'FF2593' });
@@ -285,8 +286,8 @@ describe('checkReport', () => {
       expect(await codes(withChange((b) => ((b.dose as Record<string, unknown>).batch = 'x')))).toEqual([
         'dose.batch:whitelistValidation',
       ]);
-      expect(await codes(withChange((b) => ((b.citizen as Record<string, unknown>).email = 'x')))).toEqual([
-        'citizen.email:whitelistValidation',
+      expect(await codes(withChange((b) => ((b.citizen as Record<string, unknown>).nickname = 'x')))).toEqual([
+        'citizen.nickname:whitelistValidation',
       ]);
       expect(await codes(withChange((b) => (b.extra = 1)))).toEqual(['extra:whitelistValidation']);
     });
