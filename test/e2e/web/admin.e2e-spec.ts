@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { Browser, Page } from 'playwright-core';
 import { Role } from '@phananh/identity';
-import { Official, TestApp, createTestApp, newOfficial } from '@test/support';
+import { FakeClock } from '@phananh/core';
+import { Official, TestApp, createTestApp, newOfficial, totpCode } from '@test/support';
 import { WebPage, axeViolations, expectText, launchBrowser, listen, openPage, screenshot, settles } from './browser';
 
 const HEADER = 'tên đăng nhập,họ và tên,vai trò,mã đơn vị,e-mail';
@@ -46,6 +47,11 @@ describe('web: a provincial admin runs its province', () => {
     await page.fill('#username', admin.username);
     await page.fill('#password', admin.password);
     await page.locator('#login button[type=submit]').click();
+    // An admin has a second factor (REQUIRE_2FA_ROLES): the code of a step after the enrolment's.
+    await page.locator('#code').waitFor();
+    (t.clock as FakeClock).advance(60_000);
+    await page.fill('#code', totpCode(t, admin.totpSecret!));
+    await page.keyboard.press('Enter');
     await expectText(page.locator('#users-table'), hanoiOfficer.username);
     expect(await page.locator('#users-table').textContent()).not.toContain(hcmOfficer.username);
     await expectText(page.locator('#adm-reach'), 'đơn vị 01');
