@@ -76,6 +76,17 @@ describe('web: a provincial admin runs its province', () => {
     await expectText(page.locator('#users-table'), 'canbo.trucbach');
     expect(await axeViolations(page)).toEqual([]);
     await screenshot(page, 'admin-2-created');
+
+    // Reset from its row: a new temporary password is shown once; the old one no longer signs in.
+    await row('canbo.trucbach').getByRole('button', { name: 'Đặt lại mật khẩu' }).click();
+    await page.waitForFunction(
+      (old) => document.querySelector('#temporary-password')?.textContent?.trim() !== old,
+      password,
+    );
+    const reset = (await shown.textContent())!.trim();
+    expect(reset).toMatch(/^([a-z2-9]{5}-){3}[a-z2-9]{5}$/);
+    await t.http.post('/api/v1/auth/login').send({ username: 'canbo.trucbach', password }).expect(401);
+    await t.http.post('/api/v1/auth/login').send({ username: 'canbo.trucbach', password: reset }).expect(200);
   });
 
   it('changes the unit, then disables, with the keyboard only', async () => {
