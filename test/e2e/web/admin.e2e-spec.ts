@@ -80,8 +80,7 @@ describe('web: a provincial admin runs its province', () => {
     // Reset from its row: a new temporary password is shown once; the old one no longer signs in.
     await row('canbo.trucbach').getByRole('button', { name: 'Đặt lại mật khẩu' }).click();
     await page.waitForFunction(
-      (old) => document.querySelector('#temporary-password')?.textContent?.trim() !== old,
-      password,
+      `document.querySelector('#temporary-password')?.textContent?.trim() !== ${JSON.stringify(password)}`,
     );
     const reset = (await shown.textContent())!.trim();
     expect(reset).toMatch(/^([a-z2-9]{5}-){3}[a-z2-9]{5}$/);

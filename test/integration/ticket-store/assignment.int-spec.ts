@@ -36,8 +36,14 @@ describe('TicketStore: the distribution rotation', () => {
   };
 
   it('continues the rotation in a transaction that waited for another one handing out tickets of the same unit', async () => {
-    const first = await Promise.all([1, 2].map(() => newTicket(t, { unitCode: '00001' })));
-    const second = await Promise.all([1, 2, 3, 4].map(() => newTicket(t, { unitCode: '00001' })));
+    // One after another: the rotation hands tickets out in id order, so the ids follow these arrays.
+    const tickets = async (n: number) => {
+      const made = [];
+      for (let i = 0; i < n; i++) made.push(await newTicket(t, { unitCode: '00001' }));
+      return made;
+    };
+    const first = await tickets(2);
+    const second = await tickets(4);
     const elsewhere = await newTicket(t, { unitCode: '00004' });
     const a = t.db.createQueryRunner();
     try {
