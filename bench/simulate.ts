@@ -211,7 +211,7 @@ async function main(): Promise<void> {
           ADMIN_PASSWORD: ADMIN.password,
           // The replay drives the API as scripts, with no phone for a second factor (TOTP runs on the
           // service clock, here 3600× fast): the simulated admin and supervisors are not asked to enrol.
-          REQUIRE_2FA_ROLES: '',
+          REQUIRE_2FA_ROLES: 'NONE',
           SLA_SWEEP_INTERVAL_MS: '100',
           LOG_LEVEL: 'warn',
         },

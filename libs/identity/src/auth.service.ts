@@ -99,7 +99,7 @@ export class AuthService implements OnModuleInit {
     @Inject(AppConfig) private readonly config: AppConfig,
     @Inject(Clock) private readonly clock: Clock,
   ) {
-    this.twoFactorRoles = new Set(config.REQUIRE_2FA_ROLES.split(',').filter(Boolean));
+    this.twoFactorRoles = new Set(config.REQUIRE_2FA_ROLES === 'NONE' ? [] : config.REQUIRE_2FA_ROLES.split(','));
   }
 
   async onModuleInit(): Promise<void> {

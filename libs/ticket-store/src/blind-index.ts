@@ -20,10 +20,17 @@ export const BLIND_INDEXED_COLUMNS: readonly BlindIndexedColumn[] = [
   { hash: 'phoneHash', source: 'phoneEnc', index: (pii, phone) => pii.blindIndex(phone) },
 ];
 
-/** Keyed hashes of the schema that the rebuild does not recompute, and why (`table.column`). */
+/** Hashes of the schema (`*_hash bytea`) that the rebuild does not recompute, and why (`table.column`). */
 export const NOT_REBUILT: Readonly<Record<string, string>> = {
   'idempotency_keys.request_hash':
     'fingerprints a request body that is not kept, so it cannot be recomputed: the rebuild empties idempotency_keys instead (records live 24 hours)',
+  'resend_code_requests.citizen_id_hash':
+    'a lost-code request waiting for the worker (seconds; dropped after a day of the service clock): one made just before a key change finds nothing and the citizen asks again',
+  'resend_code_requests.phone_hash': 'as resend_code_requests.citizen_id_hash',
+  'auth_sessions.token_hash':
+    'SHA-256 of a random refresh token, not keyed by BLIND_INDEX_KEY: nothing changes with the key',
+  'user_recovery_codes.code_hash': 'SHA-256 of a random recovery code, not keyed: nothing changes with the key',
+  'open311_api_keys.key_hash': 'SHA-256 of a random api key, not keyed: nothing changes with the key',
 };
 
 /** What one batch of the rebuild did. */

@@ -158,10 +158,10 @@ export class EnvDto {
 
   @Env({
     description:
-      'Roles that must enrol a second factor (TOTP) before they can do anything else, comma-separated (empty: none)',
+      'Roles that must enrol a second factor (TOTP) before they can do anything else, comma-separated; `NONE`: none (an empty variable counts as unset, like every other)',
   })
   @IsString()
-  @Matches(/^((OFFICER|SUPERVISOR|ADMIN)(,(OFFICER|SUPERVISOR|ADMIN))*)?$/)
+  @Matches(/^(NONE|(OFFICER|SUPERVISOR|ADMIN)(,(OFFICER|SUPERVISOR|ADMIN))*)$/)
   REQUIRE_2FA_ROLES = 'ADMIN,SUPERVISOR';
 
   @Env({ description: 'SMTP URL for alert e-mail (unset: no e-mail)', sensitive: true })
