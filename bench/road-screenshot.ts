@@ -30,7 +30,7 @@ async function main(): Promise<void> {
     await c.query(
       `INSERT INTO users (username, password_hash, full_name, role, unit_code, created_at)
        VALUES ($1, $2, 'Giám sát (ảnh chụp)', 'SUPERVISOR', $3, now())
-       ON CONFLICT (username) DO UPDATE SET password_hash = EXCLUDED.password_hash, unit_code = EXCLUDED.unit_code`,
+       ON CONFLICT ((lower(username))) DO UPDATE SET password_hash = EXCLUDED.password_hash, unit_code = EXCLUDED.unit_code`,
       ['road-screenshot', await hashPassword(PASSWORD), busiest.province_code],
     );
     return { province: busiest.province_code as string, end: last as Date };
@@ -41,7 +41,8 @@ async function main(): Promise<void> {
     databaseUrl: url,
     redisUrl: redis.url,
     redisPrefix: 'road-shot',
-    extra: { CLOCK_START: end.toISOString(), CLOCK_SPEED: '1', LOG_LEVEL: 'warn' },
+    // A screenshot, not a sign-in: the supervisor needs no second factor here.
+    extra: { CLOCK_START: end.toISOString(), CLOCK_SPEED: '1', LOG_LEVEL: 'warn', REQUIRE_2FA_ROLES: 'NONE' },
   });
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
