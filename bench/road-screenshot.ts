@@ -13,19 +13,24 @@ import { runMain } from './stats';
  * the supervisor page in Chromium (Debian's, through playwright-core) and saves the page and
  * its road section to test-output/screenshots/road-replay-*.png.
  *
- *   npm run simulate && node --enable-source-maps dist/bench/road-screenshot.js [--database-url=…]
+ *   npm run simulate && node --enable-source-maps dist/bench/road-screenshot.js [--province=96] [--database-url=…]
+ *
+ * Without --province: the province with the most reports.
  */
 const OUT = join(__dirname, '..', '..', 'test-output', 'screenshots');
 const PASSWORD = 'road-screenshot-password';
 
 async function main(): Promise<void> {
   const url = process.argv.find((a) => a.startsWith('--database-url='))?.slice(15) ?? dbUrl('phananh_sim');
+  const chosen = process.argv.find((a) => a.startsWith('--province='))?.slice(11);
   const { province, end } = await withClient(url, async (c) => {
-    const [busiest] = (
-      await c.query(
-        `SELECT province_code FROM tickets WHERE campaign_code = '2021-11' GROUP BY 1 ORDER BY count(*) DESC LIMIT 1`,
-      )
-    ).rows;
+    const [busiest] = chosen
+      ? [{ province_code: chosen }]
+      : (
+          await c.query(
+            `SELECT province_code FROM tickets WHERE campaign_code = '2021-11' GROUP BY 1 ORDER BY count(*) DESC LIMIT 1`,
+          )
+        ).rows;
     const [{ last }] = (await c.query(`SELECT max(updated_at) AS last FROM tickets`)).rows;
     await c.query(
       `INSERT INTO users (username, password_hash, full_name, role, unit_code, created_at)

@@ -44,6 +44,8 @@ const CUTOFF = new Date('2021-11-13T00:00:00+07:00');
 const SIM_DB = 'phananh_sim';
 const ADMIN = { username: 'sim-admin', password: 'sim-admin-password-2021' };
 const OFFICIAL_PASSWORD = 'sim-official-2021';
+/** What each official chooses at the first sign-in, which the service forces after an admin created the account. */
+const OWN_PASSWORD = 'sổ-sức-khỏe-điện-tử-2021';
 /** Officials work 07:00–22:00 local time. */
 const WORK_FROM = 7;
 const WORK_TO = 22;
@@ -121,6 +123,7 @@ class SimClock {
 /** The few fields of the service's answers the replay reads. */
 interface Answer {
   accessToken?: string;
+  passwordChangeRequired?: boolean;
   items?: { trackingCode: string; status: string }[];
 }
 
@@ -137,6 +140,25 @@ async function api(
   });
   const text = await res.text();
   return { status: res.status, json: (text ? JSON.parse(text) : {}) as Answer };
+}
+
+/**
+ * An official's access token as a person would get it: with their own password when they have
+ * one (a service that ran before), else with the one the admin set, then choosing their own, as
+ * the service requires at the first sign-in.
+ */
+async function signInOfficial(base: string, username: string): Promise<string | undefined> {
+  const own = await api(base, '/api/v1/auth/login', { username, password: OWN_PASSWORD });
+  if (own.status === 200) return own.json.accessToken;
+  const first = await api(base, '/api/v1/auth/login', { username, password: OFFICIAL_PASSWORD });
+  if (!first.json.passwordChangeRequired) return first.json.accessToken;
+  const changed = await api(
+    base,
+    '/api/v1/auth/password',
+    { currentPassword: OFFICIAL_PASSWORD, newPassword: OWN_PASSWORD },
+    first.json.accessToken,
+  );
+  return changed.json.accessToken;
 }
 
 interface Province {
@@ -271,9 +293,7 @@ async function main(): Promise<void> {
     }
     for (const p of provinces.values()) {
       for (const o of p.officials) {
-        o.token = (
-          await api(base, '/api/v1/auth/login', { username: o.username, password: OFFICIAL_PASSWORD })
-        ).json.accessToken;
+        o.token = await signInOfficial(base, o.username);
       }
     }
     process.stderr.write(
