@@ -46,8 +46,7 @@ async function main(): Promise<void> {
     databaseUrl: url,
     redisUrl: redis.url,
     redisPrefix: 'road-shot',
-    // A screenshot, not a sign-in: the supervisor needs no second factor here.
-    extra: { CLOCK_START: end.toISOString(), CLOCK_SPEED: '1', LOG_LEVEL: 'warn', REQUIRE_2FA_ROLES: 'NONE' },
+    extra: { CLOCK_START: end.toISOString(), CLOCK_SPEED: '1', LOG_LEVEL: 'warn' },
   });
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
