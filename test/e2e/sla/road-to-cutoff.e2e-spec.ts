@@ -164,6 +164,15 @@ describe('the road to the cutoff: burn-down, on-time by day, at-risk units, expo
       .parse(binaryBody)
       .expect(200);
     expect((resolved.body as Buffer).toString('utf8').trimEnd().split('\r\n')).toHaveLength(3);
+    // The queue's assignee filter too: nobody has a ticket yet, so "mine" is the header alone.
+    const mine = await get('district', 'exports/tickets.csv?assignee=mine').buffer(true).parse(binaryBody).expect(200);
+    expect((mine.body as Buffer).toString('utf8').trimEnd().split('\r\n')).toHaveLength(1);
+    const unassigned = await get('district', 'exports/tickets.csv?assignee=unassigned')
+      .buffer(true)
+      .parse(binaryBody)
+      .expect(200);
+    expect((unassigned.body as Buffer).toString('utf8').trimEnd().split('\r\n')).toHaveLength(5);
+    await get('district', 'exports/tickets.csv?assignee=someone').expect(400);
   });
 
   it('exports the same list as XLSX that exceljs reads back', async () => {

@@ -211,6 +211,7 @@ export class ExportsController {
         unitCode: q.unitCode,
         campaign: q.campaign,
         issueType: q.issueType,
+        assignee: q.assignee,
         cursor,
         limit: EXPORT_BATCH,
       });

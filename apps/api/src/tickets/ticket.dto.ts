@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, IntersectionType } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -24,7 +24,8 @@ import { UUID } from '@phananh/core';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 
-export class QueueQueryDto extends PageQueryDto {
+/** The queue's filters (GET /tickets); the exports take the same (an export is every ticket that matches). */
+export class TicketFiltersDto {
   @ApiPropertyOptional({ enum: TicketStatus, description: 'Without it, only open tickets' })
   @IsOptional()
   @IsEnum(TicketStatus)
@@ -37,7 +38,7 @@ export class QueueQueryDto extends PageQueryDto {
 
   @ApiPropertyOptional({
     description:
-      'Only tickets of this unit and the units below it, within your reach (a unit outside it gives an empty list)',
+      'Only tickets of this unit and the units below it, within your reach (a unit outside it: an empty queue page, an export 404)',
     example: '001',
   })
   @IsOptional()
@@ -63,6 +64,9 @@ export class QueueQueryDto extends PageQueryDto {
   @IsIn(['mine', 'unassigned'])
   assignee?: 'mine' | 'unassigned';
 }
+
+/** A page of the queue: its filters and the keyset paging. */
+export class QueueQueryDto extends IntersectionType(TicketFiltersDto, PageQueryDto) {}
 
 /** As typed (any case, dashes optional); a code that cannot be one of ours is simply not found. */
 const trackingCode = ({ value }: { value: unknown }) =>
