@@ -52,6 +52,37 @@ describe('officials: bulk actions and reply templates', () => {
     ).map((e: Record<string, unknown>) => Object.fromEntries(Object.entries(e).filter(([, v]) => v !== null)));
 
   describe('bulk actions', () => {
+    it('assigns in bulk as the single assign does: supervisors only, an official of the unit, versions and history', async () => {
+      const [a, b, c] = await Promise.all([1, 2, 3].map(() => newTicket(t, { unitCode: '00001' })));
+      await post(otherOfficer, `/api/v1/tickets/${b.trackingCode}/start`, {}).expect(200); // b is at version 2 now
+      const res = await bulk(supervisor, {
+        action: 'assign',
+        assigneeId: officer.user.id,
+        items: [item(a), item(b), item(c)],
+      }).expect(200);
+      expect(res.body.results.map((r: { ok: boolean; version?: number }) => [r.ok, r.version])).toEqual([
+        [true, 2],
+        [false, undefined],
+        [true, 2],
+      ]);
+      expect(res.body.results[1].problem.code).toBe('TICKET_CHANGED');
+      const assignee = async (code: string) =>
+        (await t.db.query(`SELECT assignee_id FROM tickets WHERE tracking_code = $1`, [code]))[0].assignee_id;
+      expect([await assignee(a.trackingCode), await assignee(b.trackingCode)]).toEqual([officer.user.id, null]);
+      expect((await history(a.trackingCode)).at(-1)).toMatchObject({ action: 'ASSIGNEE_CHANGED', role: 'SUPERVISOR' });
+      // An official of another unit, per ticket: the same field error as the single assign, nothing written.
+      const d = await newTicket(t, { unitCode: '00001' });
+      const other = await bulk(supervisor, {
+        action: 'assign',
+        assigneeId: phucTanOfficer.user.id,
+        items: [item(d)],
+      }).expect(200);
+      expect(other.body.results[0]).toMatchObject({ ok: false, problem: { status: 400 } });
+      expect(await assignee(d.trackingCode)).toBeNull();
+      // Officers do not assign: the whole request is refused.
+      await bulk(officer, { action: 'assign', assigneeId: officer.user.id, items: [item(d)] }).expect(403);
+    });
+
     it('resolves each ticket on its own: the ones changed meanwhile are left alone and say so, with history as single actions write it', async () => {
       const tickets = await Promise.all([1, 2, 3, 4, 5].map(() => newTicket(t, { unitCode: '00001' })));
       const [a, b, c, d, e] = tickets;
