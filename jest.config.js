@@ -18,8 +18,18 @@ const swc = [
   },
 ];
 // NestJS 12 and a few of its companions ship as ES modules, as do otplib's base32 and HMAC
-// (@scure/base, @noble/hashes): Jest's CommonJS runtime needs them transformed.
-const esmPackages = ['@nestjs', '@bull-board', '@otplib', '@scure', '@noble'].join('|');
+// (@scure/base, @noble/hashes) and @fastify/static's content-disposition: Node 20.19+ requires
+// them as they are, Jest's CommonJS runtime needs them transformed (a nested copy is named with
+// its parent, since the pattern below must not match at the parent's node_modules either).
+const esmPackages = [
+  '@nestjs',
+  '@bull-board',
+  '@otplib',
+  '@scure',
+  '@noble',
+  'content-disposition',
+  '@fastify/static/node_modules/content-disposition',
+].join('|');
 const common = {
   transform: { '^.+\\.ts$': swc, '^.+\\.m?js$': ['@swc/jest', { swcrc: false, jsc: { target: 'es2022' }, module: { type: 'commonjs' } }] },
   transformIgnorePatterns: [`/node_modules/(?!(${esmPackages})/)`],

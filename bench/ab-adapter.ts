@@ -8,24 +8,23 @@ import { Service, startBenchRedis, startBenchService } from './services';
 import { percentile, round, runMain } from './stats';
 
 const AB_DB = 'phananh_bench_adapter';
-const ADAPTERS = {
-  express: undefined,
-  fastify: 'bench/fastify-api.js',
-} as const;
-type Adapter = keyof typeof ADAPTERS;
+const ADAPTERS = ['express', 'fastify'] as const;
+type Adapter = (typeof ADAPTERS)[number];
 type Scenario = 'health' | 'filing' | 'queue';
 
 /**
- * Nest on Express against Nest on Fastify (bench/fastify-api.ts: the same ApiModule), Node CPU per
- * request — the process's CPU time over the requests it answered, a figure that other work on a
- * shared machine disturbs far less than a rate — on three routes: `GET /health/live` (the HTTP
- * stack alone), `POST /api/v1/reports` (a JSON filing) and `GET /api/v1/tickets` (an officer's
- * first page of 50, of a 2,000-ticket queue). Both processes run side by side on one database and
- * Redis and take the load in turn, in short bursts (E F, F E, E F, …), so that the machine's other
- * work, which changes from one second to the next, weighs on both alike. For each route: each
- * adapter's CPU per request over all its bursts, and the spread of the per-cycle ratio.
+ * Nest on Express against Nest on Fastify, as two builds of the service: this one (Fastify, since
+ * the port) and an Express build given by `--express=<root>` (a checkout of the last Express commit,
+ * 53f492d, built: docs/performance.md says how). Node CPU per request — the process's CPU time over
+ * the requests it answered, a figure that other work on a shared machine disturbs far less than a
+ * rate — on three routes: `GET /health/live` (the HTTP stack alone), `POST /api/v1/reports` (a JSON
+ * filing) and `GET /api/v1/tickets` (an officer's first page of 50, of a 2,000-ticket queue). Both
+ * processes run side by side on one database and Redis and take the load in turn, in short bursts
+ * (E F, F E, E F, …), so that the machine's other work, which changes from one second to the next,
+ * weighs on both alike. For each route: each adapter's CPU per request over all its bursts, and the
+ * spread of the per-cycle ratio.
  *
- *   npm run build && node dist/bench/ab-adapter.js [--cycles=10] [--seconds=3] [--connections=32]
+ *   npm run build && node dist/bench/ab-adapter.js --express=<root> [--cycles=10] [--seconds=3] [--connections=32]
  */
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -33,9 +32,11 @@ async function main(): Promise<void> {
       cycles: { type: 'string', default: '10' },
       seconds: { type: 'string', default: '3' },
       connections: { type: 'string', default: '32' },
-      root: { type: 'string' },
+      express: { type: 'string' },
     },
   });
+  if (!values.express) throw new Error('--express=<root of an Express build> is required');
+  const roots: Record<Adapter, string | undefined> = { express: values.express, fastify: undefined };
   const seconds = Number(values.seconds);
   const cycles = Number(values.cycles);
   const url = await seedQueuePage(AB_DB);
@@ -46,13 +47,12 @@ async function main(): Promise<void> {
   log(`load at start ${loadNow()}`);
   let serial = 50_000_000;
   try {
-    for (const adapter of Object.keys(ADAPTERS) as Adapter[]) {
+    for (const adapter of ADAPTERS) {
       const api = await startBenchService('api', {
         databaseUrl: url,
         redisUrl: redis.url,
         redisPrefix: `ab-${adapter}`,
-        root: values.root,
-        script: ADAPTERS[adapter],
+        root: roots[adapter],
       });
       services[adapter] = { api, token: await login(api.url, 'bench-officer') };
     }
@@ -72,7 +72,7 @@ async function main(): Promise<void> {
     };
     for (const scenario of ['health', 'filing', 'queue'] as Scenario[]) {
       // Warm-up: JIT, pools, caches.
-      for (const adapter of Object.keys(ADAPTERS) as Adapter[]) await burst(scenario, adapter, 2);
+      for (const adapter of ADAPTERS) await burst(scenario, adapter, 2);
       for (let cycle = 0; cycle < cycles; cycle++) {
         const order: Adapter[] = cycle % 2 ? ['fastify', 'express'] : ['express', 'fastify'];
         for (const adapter of order) {

@@ -101,7 +101,7 @@ export async function machineFacts(redisUrl: string): Promise<MachineFacts> {
     redis: /redis_version:(\S+)/.exec(redisInfo)?.[1] ?? 'unknown',
     pgSettings: pg.settings,
     packages: Object.fromEntries(
-      ['@nestjs/core', 'typeorm', 'pg', 'bullmq', 'ioredis', 'express', 'pino', 'autocannon', 'class-validator'].map(
+      ['@nestjs/core', 'typeorm', 'pg', 'bullmq', 'ioredis', 'fastify', 'pino', 'autocannon', 'class-validator'].map(
         (n) => [n, pkg(n)],
       ),
     ),

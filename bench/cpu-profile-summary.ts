@@ -98,12 +98,12 @@ export const REQUEST_CATEGORIES: [string, RegExp][] = [
   ['PII crypto and hashes', /pii-crypto|createHmac|Hmac|Cipher|requestHash/],
   ['PostgreSQL client (pg, typeorm)', /node_modules\/pg\/|typeorm|pg-protocol/],
   ['Redis client', /ioredis/],
-  ['JSON body parsing', /body-parser|raw-body/],
+  ['JSON body parsing', /body-parsers|content-type-parser/],
   ['helmet, cors', /helmet|cors/],
   ['metrics', /prom-client|metrics/],
   ['intake service', /reports\.service|report\.repository|filing-batch|routing/],
-  ['Nest pipeline (guards, interceptors, router)', /@nestjs\/core|rxjs|router-execution|platform-express/],
-  ['express, router', /express|router\/|finalhandler/],
+  ['Nest pipeline (guards, interceptors, router)', /@nestjs\/core|rxjs|router-execution|platform-fastify/],
+  ['fastify, router', /node_modules\/fastify\/|find-my-way|middie|avvio/],
   ['HTTP server and sockets', /_http_|net\.js|node:net|stream_base|writev|Socket/],
 ];
 

@@ -27,8 +27,6 @@ export interface ServiceEnv {
   root?: string;
   /** API_PROCESSES: 1 unless given; 'default' leaves it unset, as `npm start` runs (the available parallelism). */
   processes?: number | 'default';
-  /** Another compiled script of the build to run instead of the entry's main.js (relative to dist/). */
-  script?: string;
 }
 
 let serial = 0;
@@ -109,7 +107,7 @@ export async function startBenchService(entry: Service['entry'], env: ServiceEnv
   const logFile = join(LOG_DIR, `${entry}-${++serial}.log`);
   const fd = openSync(logFile, 'w');
   const root = env.root ?? ROOT;
-  const main = join(root, 'dist', env.script ?? join('apps', entry, 'src/main.js'));
+  const main = join(root, 'dist', 'apps', entry, 'src/main.js');
   const proc = spawn(process.execPath, [...(env.nodeArgs ?? []), main], {
     cwd: root,
     env: {

@@ -2,8 +2,7 @@ import { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import { PiiCrypto } from '@phananh/core';
 import { TicketStatus, TicketStore } from '@phananh/ticket-store';
-import { TestApp, createTestApp, startScript, testConfig } from '@test/support';
-import { createApiApp } from '../../apps/api/src/create-api-app';
+import { TestApp, createTestApp, startApiApp, startScript, testConfig } from '@test/support';
 import { Citizen, newCitizen, reportBody } from './public/report-bodies';
 
 const KEY_A = Buffer.alloc(32, 0xa1).toString('base64');
@@ -45,12 +44,11 @@ describe('rebuilding the blind index under a new key', () => {
       codes.c3,
     ]);
     // The same database and Redis, every process restarted with key B.
-    appB = await createApiApp({
+    appB = await startApiApp({
       config: testConfig(t.env, { BLIND_INDEX_KEY: KEY_B }),
       clock: t.clock,
       logStream: t.logs,
     });
-    await appB.init();
   });
   afterAll(async () => {
     await appB?.close();

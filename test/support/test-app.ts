@@ -1,10 +1,12 @@
-import { INestApplication, INestApplicationContext } from '@nestjs/common';
+import { DynamicModule, INestApplication, INestApplicationContext } from '@nestjs/common';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import IORedis from 'ioredis';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { AppConfig, Clock, FakeClock, loadConfig } from '@phananh/core';
+import { PlatformOptions } from '@phananh/platform';
 import { createApiApp } from '../../apps/api/src/create-api-app';
+import { RouteTableModule } from './route-table';
 import { createWorker } from '../../apps/worker/src/create-worker';
 import { WorkerModule } from '../../apps/worker/src/worker.module';
 import { IsolatedEnv, isolatedEnv } from './test-database';
@@ -44,17 +46,28 @@ export function testConfig(env: IsolatedEnv, extra: Record<string, string> = {})
   });
 }
 
+/**
+ * The HTTP app initialised and ready to take requests through `app.getHttpServer()` without
+ * listening (Fastify adds its routes to the server only once ready; `listen` would do it), with
+ * its route table recorded (route-table.ts).
+ */
+export async function startApiApp(options: PlatformOptions, extra: DynamicModule[] = []): Promise<INestApplication> {
+  const app = await createApiApp(options, [...extra, { module: RouteTableModule }]);
+  await app.init();
+  await app.getHttpAdapter().getInstance().ready();
+  return app;
+}
+
 /** The whole HTTP app (and by default the worker) on an isolated database and Redis prefix. */
 export async function createTestApp(options: TestAppOptions = {}): Promise<TestApp> {
   const env = await isolatedEnv();
   const config = testConfig(env, options.env);
   const clock = options.clock ?? new FakeClock();
   const logs = new LogCapture();
-  const app = await createApiApp(
+  const app = await startApiApp(
     { config, clock, logStream: logs },
     options.worker === false ? [] : [WorkerModule.forRoot()],
   );
-  await app.init();
   // The app's own Redis: the run's shared server unless the test gave the app another (a private one to fault).
   const redis = new IORedis(config.REDIS_URL, { maxRetriesPerRequest: null });
   redis.on('error', () => undefined);

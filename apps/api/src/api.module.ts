@@ -1,17 +1,16 @@
-import { DynamicModule, MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
+import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { PlatformModule, PlatformOptions } from '@phananh/platform';
 import { SlaCoreModule } from '@phananh/sla';
 import { API_FEATURES } from './features';
 import { ProblemFilter } from './http/problem.filter';
 import { createValidationPipe } from './http/validation.pipe';
-import { MetricsMiddleware } from './ops/metrics.middleware';
 import { MetricsModule } from './ops/metrics.module';
 import { OpsController } from './ops/ops.controller';
 import { ReferenceController } from './ops/reference.controller';
 
 @Module({})
-export class ApiModule implements NestModule {
+export class ApiModule {
   static forRoot(options: PlatformOptions, extra: DynamicModule[] = []): DynamicModule {
     return {
       module: ApiModule,
@@ -22,9 +21,5 @@ export class ApiModule implements NestModule {
         { provide: APP_PIPE, useFactory: createValidationPipe },
       ],
     };
-  }
-
-  configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(MetricsMiddleware).forRoutes('*');
   }
 }

@@ -4,7 +4,7 @@ import { createApiApp } from './create-api-app';
 
 async function serve(options: PlatformOptions) {
   const app = await createApiApp(options);
-  await app.listen(options.config.PORT);
+  await app.listen(options.config.PORT, options.config.HOST);
   return app;
 }
 

@@ -13,12 +13,12 @@ import { WorkerModule } from '../../worker/src/worker.module';
 void boot({
   single: async (options) => {
     const app = await createApiApp(options, [WorkerModule.forRoot()]);
-    await app.listen(options.config.PORT);
+    await app.listen(options.config.PORT, options.config.HOST);
     return app;
   },
   http: async (options: PlatformOptions) => {
     const app = await createApiApp(options);
-    await app.listen(options.config.PORT);
+    await app.listen(options.config.PORT, options.config.HOST);
     return app;
   },
   once: async (options) => {

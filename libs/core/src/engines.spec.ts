@@ -37,6 +37,11 @@ const ENGINE_EXCEPTIONS: Readonly<Record<string, string>> = {
   // The logger of every process (libs/platform), on every request: it loads here, and every
   // e2e suite logs through it on Node 20.20.
   'nestjs-pino': '>=22.12.0',
+  // @fastify/static's Content-Disposition for downloads it serves (the pages never ask for one);
+  // ESM-only, loaded through require(esm) on Node 20.19+ (and transformed for Jest, jest.config.js).
+  'content-disposition': '>=22',
+  // light-my-request's, for fastify.inject(), which the service never calls (tests use supertest).
+  cookie: '>=22',
 };
 
 /**

@@ -1,6 +1,6 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import type { Request } from 'express';
+import type { FastifyRequest } from 'fastify';
 import { AppError, CommonErrors } from '@phananh/core';
 import type { AuthSession, AuthUser } from './auth-user';
 import { AuthService } from './auth.service';
@@ -10,7 +10,7 @@ import { Role } from './role';
 export const ROLES_KEY = 'phananh:roles';
 export const ALLOW_PENDING_KEY = 'phananh:allow-pending';
 
-export type AuthenticatedRequest = Request & { authUser?: AuthUser; authSession?: AuthSession };
+export type AuthenticatedRequest = FastifyRequest & { authUser?: AuthUser; authSession?: AuthSession };
 
 /**
  * The gate: while the account must change its password or enrol a second factor, only the

@@ -1,7 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import type { Writable } from 'node:stream';
 import { LoggerModule } from 'nestjs-pino';
-import { AppConfig, Clock, ClockModule, CoreConfigModule, PiiModule, loggerOptions, requestId } from '@phananh/core';
+import { AppConfig, Clock, ClockModule, CoreConfigModule, PiiModule, loggerOptions } from '@phananh/core';
 import { DatabaseModule } from '@phananh/database';
 import { QueueModule } from '@phananh/queue';
 import { RedisModule } from '@phananh/redis';
@@ -31,17 +31,12 @@ export class PlatformModule {
         ClockModule.forRoot(clock),
         PiiModule,
         LoggerModule.forRoot({
-          // Every route, in a form both of Nest's HTTP adapters match (nestjs-pino's default, '{/*splat}',
-          // matches nothing on Fastify): the adapter A/B (bench/ab-adapter.ts) logs alike on both.
+          // Every route (nestjs-pino's default, '{/*splat}', matches nothing on Fastify). The request's
+          // id is Fastify's (createApiApp: the caller's X-Request-Id when sane), which pino-http keeps.
           forRoutes: ['*'],
           pinoHttp: [
             {
               ...loggerOptions(config.LOG_LEVEL),
-              genReqId: (req, res) => {
-                const id = requestId(req);
-                res.setHeader('X-Request-Id', id);
-                return id;
-              },
               autoLogging: { ignore: (req) => req.url === '/health/live' || req.url === '/metrics' },
             },
             logStream ?? process.stdout,

@@ -4,7 +4,6 @@ import { FakeClock, HOUR_MS } from '@phananh/core';
 import { AuthService, Role } from '@phananh/identity';
 import { SlaSweeper } from '@phananh/sla';
 import { TicketStatus } from '@phananh/ticket-store';
-import { createApiApp } from '../../../apps/api/src/create-api-app';
 import {
   Official,
   TestApp,
@@ -12,6 +11,7 @@ import {
   eventually,
   newOfficial,
   newTicket,
+  startApiApp,
   unknownTrackingCode,
 } from '@test/support';
 import { fieldCodes, newCitizen, reportBody } from '../public/report-bodies';
@@ -306,8 +306,7 @@ describe('officials: personal assignment', () => {
       );
       const on = await put(districtSupervisor, '/api/v1/units/00001/distribution', { enabled: true }).expect(200);
       expect(on.body).toEqual({ unitCode: '00001', enabled: true, activeOfficers: officers });
-      const second: INestApplication = await createApiApp({ config: t.config, clock, logStream: t.logs });
-      await second.init();
+      const second: INestApplication = await startApiApp({ config: t.config, clock, logStream: t.logs });
       try {
         const perOfficer = 4;
         const total = officers * perOfficer;

@@ -1,7 +1,6 @@
 import { INestApplication } from '@nestjs/common';
 import request from 'supertest';
-import { createApiApp } from '../../../apps/api/src/create-api-app';
-import { TestApp, createTestApp, testConfig } from '@test/support';
+import { TestApp, createTestApp, startApiApp, testConfig } from '@test/support';
 import { REDIS_REFUSED, limiterFailures } from './limiter-failures';
 import { newCitizen, reportBody } from './report-bodies';
 
@@ -115,8 +114,7 @@ describe('rate limits on the public endpoints (Redis-backed, per client address)
   });
 
   it('holds across API processes sharing Redis', async () => {
-    const second = await createApiApp({ config: t.config, clock: t.clock, logStream: t.logs });
-    await second.init();
+    const second = await startApiApp({ config: t.config, clock: t.clock, logStream: t.logs });
     try {
       const statuses: number[] = [];
       for (let i = 0; i < 4; i++) statuses.push((await lookup('192.0.2.9', i % 2 ? second : t.app)).status);
@@ -133,8 +131,7 @@ describe('rate limits on the public endpoints (Redis-backed, per client address)
       RATE_LIMIT_FILINGS_PER_MINUTE: '1',
       RATE_LIMIT_LOOKUPS_PER_MINUTE: '1',
     });
-    const offline = await createApiApp({ config, clock: t.clock, logStream: t.logs });
-    await offline.init();
+    const offline = await startApiApp({ config, clock: t.clock, logStream: t.logs });
     const failures = limiterFailures(offline);
     try {
       const http = () => request(offline.getHttpServer());

@@ -10,9 +10,9 @@ import {
   isolatedEnv,
   newOfficial,
   signIn,
+  startApiApp,
   testConfig,
 } from '@test/support';
-import { createApiApp } from '../../../apps/api/src/create-api-app';
 import { ENDPOINT_MATRIX } from './endpoint-matrix';
 import { matrixGaps, mountedPrefixes, servedRoutes } from './served-routes';
 
@@ -46,10 +46,9 @@ describe('endpoint coverage', () => {
     beforeAll(async () => {
       const env = await isolatedEnv();
       drop = env.drop;
-      app = await createApiApp({ config: testConfig(env), clock: new FakeClock(), logStream: new LogCapture() }, [
+      app = await startApiApp({ config: testConfig(env), clock: new FakeClock(), logStream: new LogCapture() }, [
         { module: UnlistedModule, imports: [] },
       ]);
-      await app.init();
     });
     afterAll(async () => {
       await app.close();

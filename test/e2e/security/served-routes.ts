@@ -1,43 +1,28 @@
 import type { INestApplication } from '@nestjs/common';
+import { RouteEntry, RouteTable } from '../../support/route-table';
 
-/** Middleware Nest mounts on every path (`forRoutes('*')`), not endpoints. */
-const MIDDLEWARE_ROUTES = new Set(['{/*splat}', '*', '/*']);
-/** Mount points of middleware that runs for every request (helmet, body parsers, global middleware). */
-const EVERY_PATH = new Set(['/', '/{*path}', ...MIDDLEWARE_ROUTES]);
+/** Routes that Fastify adds on its own (HEAD for each GET), and a plugin's catch-all of files. */
+const isImplicit = (e: RouteEntry) => e.method === 'HEAD' || e.url.endsWith('*');
 
-interface ExpressLayer {
-  rawPath?: string;
-  route?: { path: string; methods: Record<string, boolean> };
-}
-
-function layers(app: INestApplication): ExpressLayer[] {
-  const express = app.getHttpAdapter().getInstance();
-  return (express.router ?? express._router).stack;
-}
-
-/** Every METHOD + path the app's Express router serves, path parameters written `{name}`. */
+/** Every METHOD + path of the application's own routes, path parameters written `{name}`. */
 export function servedRoutes(app: INestApplication): string[] {
   const routes = new Set<string>();
-  for (const layer of layers(app)) {
-    if (!layer.route || MIDDLEWARE_ROUTES.has(layer.route.path)) continue;
-    const path = layer.route.path.replace(/:(\w+)/g, '{$1}');
-    for (const [method, on] of Object.entries(layer.route.methods)) {
-      if (on && method !== '_all') routes.add(`${method.toUpperCase()} ${path}`);
-    }
+  for (const e of app.get(RouteTable).entries) {
+    if (e.prefix || isImplicit(e)) continue;
+    routes.add(`${e.method} ${e.url.replace(/:(\w+)/g, '{$1}')}`);
   }
   return [...routes].sort();
 }
 
 /**
- * Path prefixes under which middleware serves a whole sub-application (static files, a
- * dashboard): requests there never reach a route of the table above, so each needs its own
- * access test.
+ * Path prefixes under which a plugin serves a whole sub-application (static files, a dashboard):
+ * requests there never reach a route of the table above, so each needs its own access test.
+ * A plugin's routes under its prefix, and a catch-all of files (`/docs/*`), count; the pages'
+ * catch-all at the root (`/*`, apps/web/public) does not: they are public files.
  */
 export function mountedPrefixes(app: INestApplication): string[] {
-  const prefixes = layers(app)
-    .filter((l) => !l.route && l.rawPath !== undefined && !EVERY_PATH.has(l.rawPath))
-    .map((l) => l.rawPath!);
-  return [...new Set(prefixes)].sort();
+  const prefixes = app.get(RouteTable).entries.map((e) => e.prefix || (e.url.endsWith('/*') ? e.url.slice(0, -2) : ''));
+  return [...new Set(prefixes.filter(Boolean))].sort();
 }
 
 /** Served routes without a matrix entry, and entries for routes nobody serves. */

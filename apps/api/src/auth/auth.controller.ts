@@ -7,7 +7,7 @@ import {
   ApiTags,
   ApiTooManyRequestsResponse,
 } from '@nestjs/swagger';
-import type { Request } from 'express';
+import type { FastifyRequest } from 'fastify';
 import { AppError, toVnIso } from '@phananh/core';
 import {
   AllowPending,
@@ -38,8 +38,8 @@ import {
   TokenSetView,
 } from './login.dto';
 
-const address = (req: Request) => req.ip ?? 'unknown';
-const agent = (req: Request) => req.headers['user-agent'] ?? null;
+const address = (req: FastifyRequest) => req.ip ?? 'unknown';
+const agent = (req: FastifyRequest) => req.headers['user-agent'] ?? null;
 
 @ApiTags('officials')
 @Controller('api/v1/auth')
@@ -61,7 +61,7 @@ export class AuthController {
   @ApiTooManyRequestsResponse({
     description: 'A growing delay for this account, or too many attempts from this address',
   })
-  login(@Body() body: LoginDto, @Req() req: Request): Promise<LoginView> {
+  login(@Body() body: LoginDto, @Req() req: FastifyRequest): Promise<LoginView> {
     return this.auth.login(body.username, body.password, address(req), agent(req));
   }
 
@@ -70,7 +70,7 @@ export class AuthController {
   @ApiOperation({ summary: 'Sign in, step two: a code of the authenticator app (each once) or a recovery code' })
   @ApiOkResponse({ type: TokenSetView })
   @ApiTooManyRequestsResponse({ description: 'A growing delay on wrong codes for this account' })
-  loginWithCode(@Body() body: LoginCodeDto, @Req() req: Request): Promise<TokenSetView> {
+  loginWithCode(@Body() body: LoginCodeDto, @Req() req: FastifyRequest): Promise<TokenSetView> {
     return this.auth.loginWithCode(
       body.challenge,
       { totp: body.code, recoveryCode: body.recoveryCode },
@@ -141,7 +141,7 @@ export class AuthController {
     @CurrentUser() user: AuthUser,
     @CurrentSession() session: AuthSession,
     @Body() body: ChangePasswordDto,
-    @Req() req: Request,
+    @Req() req: FastifyRequest,
   ): Promise<TokenSetView> {
     return this.auth.changePassword(user, session, body.currentPassword, body.newPassword, address(req), agent(req));
   }
@@ -158,7 +158,7 @@ export class AuthController {
     @CurrentUser() user: AuthUser,
     @CurrentSession() session: AuthSession,
     @Body() body: StartEnrolmentDto,
-    @Req() req: Request,
+    @Req() req: FastifyRequest,
   ): Promise<EnrolmentView> {
     return this.auth.startEnrolment(user, session, body.password, address(req));
   }
@@ -180,7 +180,11 @@ export class AuthController {
   @Auth()
   @ApiOperation({ summary: 'Remove the own second factor (password required; not for roles in REQUIRE_2FA_ROLES)' })
   @ApiNoContentResponse()
-  async removeFactor(@CurrentUser() user: AuthUser, @Body() body: PasswordDto, @Req() req: Request): Promise<void> {
+  async removeFactor(
+    @CurrentUser() user: AuthUser,
+    @Body() body: PasswordDto,
+    @Req() req: FastifyRequest,
+  ): Promise<void> {
     await this.auth.removeTwoFactor(user, body.password, address(req));
   }
 

@@ -1,9 +1,10 @@
 import { once } from 'node:events';
+import { PassThrough, Readable, Writable } from 'node:stream';
 import { Controller, Get, Header, Query, Res } from '@nestjs/common';
 import { ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { stringify } from 'csv-stringify/sync';
 import ExcelJS from 'exceljs';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { AuditAction, AuditLog } from '@phananh/audit';
 import { AppError, CommonErrors } from '@phananh/core';
 import { Auth, AuthUser, CurrentUser, Role, unitInReach } from '@phananh/identity';
@@ -15,6 +16,7 @@ import { SlaSummaryQueryDto } from '../sla/sla.dto';
 import { ExportQueryDto } from './export.dto';
 
 const NOT_FOUND = 'No such unit, or outside your reach (indistinguishable)';
+const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
 /** Tickets read per query: one keyset page of the queue's own index, so memory stays bounded whatever the count. */
 export const EXPORT_BATCH = 1_000;
@@ -104,23 +106,13 @@ export class ExportsController {
   async ticketsCsv(
     @CurrentUser() user: AuthUser,
     @Query() q: ExportQueryDto,
-    @Res() res: Response,
+    @Res() reply: FastifyReply,
     @ClientAddress() clientAddress: string | null,
   ): Promise<void> {
-    this.checkReach(user, q.unitCode);
-    await this.record(user, 'tickets.csv', q, clientAddress);
-    res
-      .status(200)
-      .type('text/csv; charset=utf-8')
-      .setHeader('Content-Disposition', `attachment; filename="${fileName('phan-anh', user, q.unitCode, 'csv')}"`);
-    await streamed(res, async () => {
-      await write(res, `\uFEFF${stringify([TICKET_COLUMNS.map((c) => c.header)], { record_delimiter: 'windows' })}`);
-      for await (const batch of this.batches(user, q)) {
-        const rows = batch.map((t) => TICKET_COLUMNS.map((c) => c.value(t)));
-        await write(res, stringify(rows, { record_delimiter: 'windows' }));
-      }
-      res.end();
-    });
+    const batches = await this.ticketExport(user, q, 'tickets.csv', clientAddress);
+    // Bytes, not object mode: the stream holds 16 kB (not 16 batches) before it waits for the socket.
+    const body = Readable.from(csvChunks(batches), { objectMode: false });
+    sendFile(reply, 'text/csv; charset=utf-8', fileName('phan-anh', user, q.unitCode, 'csv'), body);
   }
 
   @Get('tickets.xlsx')
@@ -129,29 +121,27 @@ export class ExportsController {
     description:
       "Written with exceljs's streaming writer in batches. A unitCode outside your reach is 404. Audited as the CSV.",
   })
-  @ApiProduces('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+  @ApiProduces(XLSX)
   @ApiOkResponse({ description: 'An XLSX workbook with one sheet, "Phản ánh"' })
   @ApiNotFoundResponse({ description: NOT_FOUND })
   @Header('Cache-Control', 'no-store')
   async ticketsXlsx(
     @CurrentUser() user: AuthUser,
     @Query() q: ExportQueryDto,
-    @Res() res: Response,
+    @Res() reply: FastifyReply,
     @ClientAddress() clientAddress: string | null,
   ): Promise<void> {
-    this.checkReach(user, q.unitCode);
-    await this.record(user, 'tickets.xlsx', q, clientAddress);
-    xlsxHeaders(res, fileName('phan-anh', user, q.unitCode, 'xlsx'));
-    await streamed(res, async () => {
-      const book = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: res, useStyles: true, useSharedStrings: false });
+    const batches = await this.ticketExport(user, q, 'tickets.xlsx', clientAddress);
+    await sendWorkbook(reply, fileName('phan-anh', user, q.unitCode, 'xlsx'), async (out) => {
+      const book = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false });
       const sheet = book.addWorksheet('Phản ánh', { views: [{ state: 'frozen', ySplit: 1 }] });
       sheet.columns = TICKET_COLUMNS.map((c) => ({ header: c.header, width: c.width }));
       sheet.getRow(1).font = { bold: true };
       sheet.getRow(1).commit();
-      for await (const batch of this.batches(user, q)) {
+      for await (const batch of batches) {
         for (const t of batch) sheet.addRow(TICKET_COLUMNS.map((c) => c.value(t))).commit();
-        // The rows went to the zip stream, which writes to the socket: wait while the client is behind.
-        if (res.writableNeedDrain) await drained(res);
+        // The rows went to the zip stream, which writes to `out`: wait while the client is behind.
+        await drained(out);
       }
       sheet.commit();
       await book.commit();
@@ -163,14 +153,14 @@ export class ExportsController {
     summary: 'The SLA figures (as GET /sla/summary) as an Excel workbook, a row per unit and a row of totals',
     description: 'The CSV of the same figures is GET /sla/summary.csv. Audited as that one.',
   })
-  @ApiProduces('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+  @ApiProduces(XLSX)
   @ApiOkResponse({ description: 'An XLSX workbook with one sheet, "Số liệu"' })
   @ApiNotFoundResponse({ description: NOT_FOUND })
   @Header('Cache-Control', 'no-store')
   async figuresXlsx(
     @CurrentUser() user: AuthUser,
     @Query() q: SlaSummaryQueryDto,
-    @Res() res: Response,
+    @Res() reply: FastifyReply,
     @ClientAddress() clientAddress: string | null,
   ): Promise<void> {
     const scope = this.summaryScope(user, q.unitCode);
@@ -181,31 +171,47 @@ export class ExportsController {
       query: { export: 'figures.xlsx', unitCode: s.unit?.code ?? null, campaign: s.campaign },
       clientAddress,
     });
-    xlsxHeaders(res, fileName('so-lieu', user, q.unitCode, 'xlsx'));
-    const book = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: res, useStyles: true, useSharedStrings: false });
-    const sheet = book.addWorksheet('Số liệu', { views: [{ state: 'frozen', ySplit: 1 }] });
-    sheet.columns = [
-      { header: 'Mã đơn vị', width: 9 },
-      { header: 'Đơn vị', width: 36 },
-      ...FIGURE_COLUMNS.map((c) => ({ header: c.header, width: c.width })),
-    ];
-    sheet.getRow(1).font = { bold: true };
-    for (const r of s.rows) sheet.addRow([r.unit.code, r.unit.name, ...FIGURE_COLUMNS.map((c) => c.value(r))]);
-    const total = sheet.addRow([
-      s.unit?.code ?? '',
-      `Tổng cộng${s.unit ? ` — ${s.unit.name}` : ''}`,
-      ...FIGURE_COLUMNS.map((c) => c.value(s.total)),
-    ]);
-    total.font = { bold: true };
-    sheet.commit();
-    await book.commit();
+    await sendWorkbook(reply, fileName('so-lieu', user, q.unitCode, 'xlsx'), async (out) => {
+      const book = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false });
+      const sheet = book.addWorksheet('Số liệu', { views: [{ state: 'frozen', ySplit: 1 }] });
+      sheet.columns = [
+        { header: 'Mã đơn vị', width: 9 },
+        { header: 'Đơn vị', width: 36 },
+        ...FIGURE_COLUMNS.map((c) => ({ header: c.header, width: c.width })),
+      ];
+      sheet.getRow(1).font = { bold: true };
+      for (const r of s.rows) sheet.addRow([r.unit.code, r.unit.name, ...FIGURE_COLUMNS.map((c) => c.value(r))]);
+      const total = sheet.addRow([
+        s.unit?.code ?? '',
+        `Tổng cộng${s.unit ? ` — ${s.unit.name}` : ''}`,
+        ...FIGURE_COLUMNS.map((c) => c.value(s.total)),
+      ]);
+      total.font = { bold: true };
+      sheet.commit();
+      await book.commit();
+    });
   }
 
-  /** The queue's pages, EXPORT_BATCH at a time, until the last. */
-  private async *batches(user: AuthUser, q: ExportQueryDto): AsyncGenerator<TicketView[]> {
-    let cursor: string | undefined;
-    do {
-      const page = await this.queue.list(user, {
+  /**
+   * What both ticket exports do before their first byte: the reach, the audit row, and the
+   * first batch, so that a database that cannot be reached is still the usual problem+json
+   * (503, Retry-After) rather than a cut download.
+   */
+  private async ticketExport(
+    user: AuthUser,
+    q: ExportQueryDto,
+    name: 'tickets.csv' | 'tickets.xlsx',
+    clientAddress: string | null,
+  ): Promise<AsyncGenerator<TicketView[]>> {
+    this.checkReach(user, q.unitCode);
+    await this.record(user, name, q, clientAddress);
+    return this.batches(user, q);
+  }
+
+  /** The queue's pages, EXPORT_BATCH at a time, until the last; the first is read before this returns. */
+  private async batches(user: AuthUser, q: ExportQueryDto): Promise<AsyncGenerator<TicketView[]>> {
+    const read = (cursor?: string) =>
+      this.queue.list(user, {
         status: q.status,
         overdue: q.overdue === 'true',
         unitCode: q.unitCode,
@@ -215,9 +221,14 @@ export class ExportsController {
         cursor,
         limit: EXPORT_BATCH,
       });
-      if (page.items.length) yield page.items;
-      cursor = page.nextCursor ?? undefined;
-    } while (cursor);
+    let page = await read();
+    return (async function* () {
+      for (;;) {
+        if (page.items.length) yield page.items;
+        if (!page.nextCursor) return;
+        page = await read(page.nextCursor);
+      }
+    })();
   }
 
   /** Unlike the queue (an empty page), an export of a unit outside the reach is 404, as the figures are. */
@@ -254,28 +265,32 @@ export class ExportsController {
   }
 }
 
+/** The ticket list as CSV, a chunk per batch: the BOM and the header first, CRLF line ends (as Excel reads them). */
+async function* csvChunks(batches: AsyncIterable<TicketView[]>): AsyncGenerator<string> {
+  yield `\uFEFF${stringify([TICKET_COLUMNS.map((c) => c.header)], { record_delimiter: 'windows' })}`;
+  for await (const batch of batches) {
+    yield stringify(
+      batch.map((t) => TICKET_COLUMNS.map((c) => c.value(t))),
+      { record_delimiter: 'windows' },
+    );
+  }
+}
+
 /** The client went away mid-export: stop reading the database. */
 class ClientGone extends Error {}
 
-/**
- * Writes a chunk and, when the socket's buffer is full, waits until the client has read it
- * (backpressure); throws ClientGone if the connection closes meanwhile.
- */
-async function write(res: Response, chunk: string): Promise<void> {
-  if (res.destroyed) throw new ClientGone();
-  if (!res.write(chunk)) await drained(res);
-}
-
-async function drained(res: Response): Promise<void> {
-  if (res.destroyed) throw new ClientGone();
+/** Waits until `out` has room (the client has read what it holds); throws ClientGone once it is closed. */
+async function drained(out: Writable): Promise<void> {
+  if (out.destroyed) throw new ClientGone();
+  if (!out.writableNeedDrain) return;
   const ac = new AbortController();
   try {
     const ok = await Promise.race([
-      once(res, 'drain', { signal: ac.signal }).then(
+      once(out, 'drain', { signal: ac.signal }).then(
         () => true,
         () => true,
       ),
-      once(res, 'close', { signal: ac.signal }).then(
+      once(out, 'close', { signal: ac.signal }).then(
         () => false,
         () => true,
       ),
@@ -287,25 +302,30 @@ async function drained(res: Response): Promise<void> {
 }
 
 /**
- * Runs a streamed export. Before the first byte an error is the usual problem+json; after it
- * the status is sent, so the connection is cut instead (the client sees a truncated download,
- * never a file that looks complete). A client that leaves ends the export quietly.
+ * Sends a download as a stream: through Fastify's own reply, so that its hooks (the security
+ * headers) still apply, and piped, so that the source is read only as fast as the client takes
+ * it. Fastify writes the status with the first byte; an error of the source after that cuts the
+ * connection (the client sees a truncated download, never a file that looks complete), and a
+ * client that leaves destroys the source.
  */
-async function streamed(res: Response, body: () => Promise<void>): Promise<void> {
-  try {
-    await body();
-  } catch (err) {
-    if (err instanceof ClientGone) return;
-    if (!res.headersSent) throw err;
-    res.destroy(err as Error);
-  }
+function sendFile(reply: FastifyReply, type: string, name: string, body: Readable): void {
+  reply.status(200).type(type).header('Content-Disposition', `attachment; filename="${name}"`).send(body);
 }
 
-function xlsxHeaders(res: Response, name: string): void {
-  res
-    .status(200)
-    .type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
-    .setHeader('Content-Disposition', `attachment; filename="${name}"`);
+/** Sends the workbook that `write` writes to its stream (exceljs's streaming writer writes, it is not read). */
+async function sendWorkbook(
+  reply: FastifyReply,
+  name: string,
+  write: (out: PassThrough) => Promise<void>,
+): Promise<void> {
+  const out = new PassThrough();
+  sendFile(reply, XLSX, name, out);
+  try {
+    await write(out);
+  } catch (err) {
+    // A client that left ends the export quietly; anything else cuts the download (see sendFile).
+    if (!(err instanceof ClientGone)) out.destroy(err as Error);
+  }
 }
 
 function fileName(kind: string, user: AuthUser, unitCode: string | undefined, ext: string): string {

@@ -1,6 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
-import type { Request, Response } from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AppError, CommonErrors } from '@phananh/core';
+import { geoReportParserErrors, isGeoReport } from '../open311/georeport-errors';
 import { genericFor, newErrorId, parserError, sendProblem } from './problem';
 
 /** Connection-level failures of PostgreSQL or Redis: the client should retry, not give up. */
@@ -54,16 +55,21 @@ export function classifyError(exception: unknown): ClassifiedError {
   return { error: new AppError(CommonErrors.INTERNAL), errorId };
 }
 
-/** Every error leaves the API as application/problem+json; a 500 carries an errorId that is also logged. */
+/**
+ * Every error leaves the API as application/problem+json; a 500 carries an errorId that is also
+ * logged. A body parser's error on a GeoReport route (it comes here, before any route's own filter)
+ * leaves as that route's error list.
+ */
 @Catch()
 export class ProblemFilter implements ExceptionFilter {
   catch(exception: unknown, host: ArgumentsHost): void {
     const ctx = host.switchToHttp();
-    const req = ctx.getRequest<Request>();
-    const res = ctx.getResponse<Response>();
-    if (res.headersSent) return;
+    const req = ctx.getRequest<FastifyRequest>();
+    const reply = ctx.getResponse<FastifyReply>();
+    if (reply.sent) return;
+    if (isGeoReport(req) && parserError(exception)) return geoReportParserErrors(exception, req, reply);
     const { error, errorId } = classifyError(exception);
-    sendProblem(req, res, error, errorId ? { errorId } : {});
+    sendProblem(req, reply, error, errorId ? { errorId } : {});
   }
 }
 

@@ -1,4 +1,4 @@
-import type { Request, Response } from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { randomBytes } from 'node:crypto';
 import { AppError, CommonErrors, ErrorDef, FieldError, Lang, langFrom } from '@phananh/core';
 
@@ -33,28 +33,29 @@ export function toProblem(error: AppError, lang: Lang): ProblemBody {
   return body;
 }
 
-export function sendProblem(req: Request, res: Response, error: AppError, extra: Partial<ProblemBody> = {}): void {
+export function sendProblem(
+  req: FastifyRequest,
+  reply: FastifyReply,
+  error: AppError,
+  extra: Partial<ProblemBody> = {},
+): void {
   const body = { ...toProblem(error, langFrom(req.headers['accept-language'])), ...extra };
-  for (const [k, v] of Object.entries(error.headers)) res.setHeader(k, v);
-  res.status(body.status).type('application/problem+json').send(JSON.stringify(body));
+  void reply.headers(error.headers).code(body.status).type('application/problem+json').send(JSON.stringify(body));
 }
 
-/** Errors from Express's own parsers (body-parser, multer) in problem form; undefined when not one of them. */
+/**
+ * Errors of the body parsers (http/body-parsers.ts, body-parser's `type` names) and of Fastify's
+ * request handling before a route runs (`FST_…` with a 4xx status: a body over the limit, a bad
+ * Content-Length, a media type no parser takes), in problem form; undefined when not one of them.
+ */
 export function parserError(err: unknown): AppError | undefined {
-  const e = err as { type?: string; status?: number; code?: string; name?: string };
-  if (e?.type === 'entity.too.large' || e?.type === 'parameters.too.many' || e?.code === 'LIMIT_FILE_SIZE')
-    return new AppError(CommonErrors.PAYLOAD_TOO_LARGE);
+  const e = err as { type?: string; statusCode?: number; code?: string };
+  if (e?.code?.startsWith('FST_') && e.statusCode && e.statusCode >= 400 && e.statusCode < 500)
+    return new AppError(genericFor(e.statusCode));
+  if (e?.type === 'parameters.too.many') return new AppError(CommonErrors.PAYLOAD_TOO_LARGE);
   if (e?.type === 'entity.parse.failed') return new AppError(CommonErrors.MALFORMED_JSON);
   if (e?.type === 'encoding.unsupported' || e?.type === 'charset.unsupported')
     return new AppError(CommonErrors.UNSUPPORTED_MEDIA_TYPE);
-  if (e?.name === 'MulterError')
-    return new AppError(CommonErrors.VALIDATION_FAILED, undefined, [
-      {
-        field: 'attachments',
-        code: String(e.code),
-        message: { vi: 'Tệp đính kèm không hợp lệ', en: 'Invalid attachments' },
-      },
-    ]);
   return undefined;
 }
 

@@ -8,7 +8,7 @@ import {
   ApiTags,
   ApiTooManyRequestsResponse,
 } from '@nestjs/swagger';
-import type { Request } from 'express';
+import type { FastifyRequest } from 'fastify';
 import { langFrom } from '@phananh/core';
 import { OptOutService, ResendCodeService } from '@phananh/messages';
 import { RateLimit } from '../http/rate-limit/rate-limit';
@@ -35,7 +35,7 @@ export class MessagesController {
   @ApiAcceptedResponse({ type: ResendCodeAnswerDto })
   @ApiBadRequestResponse({ description: 'A malformed identity number or phone (the format only)' })
   @ApiTooManyRequestsResponse({ description: 'Too many requests from this address or for this identity number' })
-  resendCode(@Body() body: ResendCodeDto, @Req() req: Request): Promise<ResendCodeAnswerDto> {
+  resendCode(@Body() body: ResendCodeDto, @Req() req: FastifyRequest): Promise<ResendCodeAnswerDto> {
     return this.resendCodes.request(body, req.ip ?? 'unknown', langFrom(req.headers['accept-language']));
   }
 

@@ -1,5 +1,5 @@
 import { ArgumentsHost, Catch, ExceptionFilter } from '@nestjs/common';
-import type { NextFunction, Request, Response } from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AppError, langFrom } from '@phananh/core';
 import { classifyError } from '../http/problem.filter';
 import { Format, sendGeoReport } from './georeport-format';
@@ -11,7 +11,7 @@ export interface GeoReportError {
 }
 
 /** The error list of an AppError: one entry per bad field (`field: message`), else one with its detail or title. */
-export function errorList(error: AppError, req: Request, errorId?: string): GeoReportError[] {
+export function errorList(error: AppError, req: FastifyRequest, errorId?: string): GeoReportError[] {
   const lang = langFrom(req.headers['accept-language']);
   const code = error.def.status;
   if (error.fieldErrors.length) {
@@ -25,16 +25,19 @@ export function errorList(error: AppError, req: Request, errorId?: string): GeoR
 }
 
 /** The format a GeoReport URL asks for (`….xml`): XML only when asked, JSON otherwise (errors included). */
-export function formatOf(req: Request): Format {
+export function formatOf(req: FastifyRequest): Format {
   const param = (req.params as Record<string, string> | undefined)?.format;
-  return param === 'xml' || (!param && req.path.endsWith('.xml')) ? 'xml' : 'json';
+  return param === 'xml' || (!param && pathOf(req).endsWith('.xml')) ? 'xml' : 'json';
 }
 
-function send(exception: unknown, req: Request, res: Response): void {
+/** The request's path, without its query. */
+const pathOf = (req: FastifyRequest) => req.url.split('?', 1)[0];
+
+function send(exception: unknown, req: FastifyRequest, reply: FastifyReply): void {
   const { error, errorId } = classifyError(exception);
-  for (const [k, v] of Object.entries(error.headers)) res.setHeader(k, v);
+  reply.headers(error.headers);
   const list = errorList(error, req, errorId);
-  sendGeoReport(res, formatOf(req), error.def.status, list, { root: 'errors', item: 'error' });
+  sendGeoReport(reply, formatOf(req), error.def.status, list, { root: 'errors', item: 'error' });
 }
 
 /**
@@ -45,17 +48,20 @@ function send(exception: unknown, req: Request, res: Response): void {
 export class GeoReportErrorFilter implements ExceptionFilter {
   catch(exception: unknown, host: ArgumentsHost): void {
     const ctx = host.switchToHttp();
-    const res = ctx.getResponse<Response>();
-    if (res.headersSent) return;
-    send(exception, ctx.getRequest<Request>(), res);
+    const reply = ctx.getResponse<FastifyReply>();
+    if (reply.sent || reply.raw.headersSent) return;
+    send(exception, ctx.getRequest<FastifyRequest>(), reply);
   }
 }
 
 /** A request to a GeoReport route (its errors, the body parser's too, are GeoReport error lists). */
-export const isGeoReport = (req: Request) => (req.originalUrl ?? req.url).startsWith('/open311/');
+export const isGeoReport = (req: FastifyRequest) => req.url.startsWith('/open311/');
 
-/** The same for errors of the body parser mounted on /open311 (a body too large, too many parameters). */
-export function geoReportParserErrors(err: unknown, req: Request, res: Response, next: NextFunction): void {
-  if (res.headersSent) return next(err);
-  send(err, req, res);
+/**
+ * The same for the body parsers' errors on a GeoReport path (a body too large, too many
+ * parameters, a malformed form): they come before the route, so its filter never sees them.
+ */
+export function geoReportParserErrors(err: unknown, req: FastifyRequest, reply: FastifyReply): void {
+  if (reply.sent || reply.raw.headersSent) return;
+  send(err, req, reply);
 }

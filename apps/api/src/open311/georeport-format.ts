@@ -1,4 +1,4 @@
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { XMLBuilder } from 'fast-xml-parser';
 
 export type Format = 'json' | 'xml';
@@ -48,8 +48,14 @@ export function toXml(body: unknown, shape: XmlShape): string {
 }
 
 /** Sends a GeoReport answer in the asked format (UTF-8, as the specification requires). */
-export function sendGeoReport(res: Response, format: Format, status: number, body: unknown, shape: XmlShape): void {
-  res.status(status).setHeader('Cache-Control', 'no-store');
-  if (format === 'xml') res.type('text/xml; charset=utf-8').send(toXml(body, shape));
-  else res.type('application/json; charset=utf-8').send(JSON.stringify(body));
+export function sendGeoReport(
+  reply: FastifyReply,
+  format: Format,
+  status: number,
+  body: unknown,
+  shape: XmlShape,
+): void {
+  reply.status(status).header('Cache-Control', 'no-store');
+  if (format === 'xml') reply.type('text/xml; charset=utf-8').send(toXml(body, shape));
+  else reply.type('application/json; charset=utf-8').send(JSON.stringify(body));
 }

@@ -1,6 +1,6 @@
 import { Controller, Get, Inject, Param, Post, Req, Res, UseFilters } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import type { Request, Response } from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AppError, CommonErrors, langFrom } from '@phananh/core';
 import {
   Open311Errors,
@@ -11,6 +11,7 @@ import {
   serviceList,
 } from '@phananh/open311';
 import { ReferenceService } from '@phananh/reference';
+import { mediaType } from '../http/media-type';
 import { MetricsService } from '../ops/metrics.service';
 import { GeoReportErrorFilter } from './georeport-errors';
 import { FORMATS, Format, XmlShape, isFormat, sendGeoReport } from './georeport-format';
@@ -25,7 +26,7 @@ function format(value: string): Format {
   return value;
 }
 
-const lang = (req: Request) => langFrom(req.headers['accept-language']);
+const lang = (req: FastifyRequest) => langFrom(req.headers['accept-language']);
 
 /**
  * Open311 GeoReport v2 (docs/api.md, "Open311"): the issue types as services, their fields as
@@ -46,38 +47,38 @@ export class GeoReportController {
   ) {}
 
   @Get('discovery')
-  discoveryJson(@Req() req: Request, @Res() res: Response): void {
-    this.discovery(req, res, 'json');
+  discoveryJson(@Req() req: FastifyRequest, @Res() reply: FastifyReply): void {
+    this.discovery(req, reply, 'json');
   }
 
   @Get('discovery.:format')
-  discoveryIn(@Req() req: Request, @Res() res: Response, @Param('format') f: string): void {
-    this.discovery(req, res, format(f));
+  discoveryIn(@Req() req: FastifyRequest, @Res() reply: FastifyReply, @Param('format') f: string): void {
+    this.discovery(req, reply, format(f));
   }
 
   @Get('services.:format')
-  services(@Req() req: Request, @Res() res: Response, @Param('format') f: string): void {
-    sendGeoReport(res, format(f), 200, serviceList(lang(req)), { root: 'services', item: 'service' });
+  services(@Req() req: FastifyRequest, @Res() reply: FastifyReply, @Param('format') f: string): void {
+    sendGeoReport(reply, format(f), 200, serviceList(lang(req)), { root: 'services', item: 'service' });
   }
 
   @Get('services/:serviceCode.:format')
   service(
-    @Req() req: Request,
-    @Res() res: Response,
+    @Req() req: FastifyRequest,
+    @Res() reply: FastifyReply,
     @Param('serviceCode') code: string,
     @Param('format') f: string,
   ): void {
     const fmt = format(f);
     if (!isServiceCode(code)) throw new AppError(Open311Errors.OPEN311_SERVICE_NOT_FOUND);
-    sendGeoReport(res, fmt, 200, serviceDefinition(code, lang(req), this.reference.vaccineList()), {
+    sendGeoReport(reply, fmt, 200, serviceDefinition(code, lang(req), this.reference.vaccineList()), {
       root: 'service_definition',
     });
   }
 
   @Post('requests.:format')
-  async file(@Req() req: Request, @Res() res: Response, @Param('format') f: string): Promise<void> {
+  async file(@Req() req: FastifyRequest, @Res() reply: FastifyReply, @Param('format') f: string): Promise<void> {
     const fmt = format(f);
-    if (!req.is('application/x-www-form-urlencoded')) {
+    if (mediaType(req) !== 'application/x-www-form-urlencoded') {
       throw new AppError(CommonErrors.UNSUPPORTED_MEDIA_TYPE, {
         vi: 'Gửi yêu cầu dưới dạng application/x-www-form-urlencoded',
         en: 'Send the request as application/x-www-form-urlencoded',
@@ -87,36 +88,41 @@ export class GeoReportController {
     const key = await this.keys.authenticate(params.api_key);
     const { receipt, outcome } = await this.requests.file(params, key, lang(req));
     this.metrics.reportsFiled.inc({ outcome });
-    sendGeoReport(res, fmt, outcome === 'created' ? 201 : 200, [receipt], REQUESTS);
+    sendGeoReport(reply, fmt, outcome === 'created' ? 201 : 200, [receipt], REQUESTS);
   }
 
   @Get('requests.:format')
-  async list(@Req() req: Request, @Res() res: Response, @Param('format') f: string): Promise<void> {
+  async list(
+    @Req() req: FastifyRequest<{ Querystring: Record<string, unknown> }>,
+    @Res() reply: FastifyReply,
+    @Param('format') f: string,
+  ): Promise<void> {
     const fmt = format(f);
-    sendGeoReport(res, fmt, 200, await this.requests.list(req.query, lang(req)), REQUESTS);
+    sendGeoReport(reply, fmt, 200, await this.requests.list(req.query, lang(req)), REQUESTS);
   }
 
   @Get('requests/:id.:format')
   async one(
-    @Req() req: Request,
-    @Res() res: Response,
+    @Req() req: FastifyRequest,
+    @Res() reply: FastifyReply,
     @Param('id') id: string,
     @Param('format') f: string,
   ): Promise<void> {
     const fmt = format(f);
-    sendGeoReport(res, fmt, 200, [await this.requests.get(id, lang(req))], REQUESTS);
+    sendGeoReport(reply, fmt, 200, [await this.requests.get(id, lang(req))], REQUESTS);
   }
 
   @Get('tokens/:token.:format')
-  async token(@Res() res: Response, @Param('token') token: string, @Param('format') f: string): Promise<void> {
+  async token(@Res() reply: FastifyReply, @Param('token') token: string, @Param('format') f: string): Promise<void> {
     const fmt = format(f);
-    sendGeoReport(res, fmt, 200, [await this.requests.token(token)], REQUESTS);
+    sendGeoReport(reply, fmt, 200, [await this.requests.token(token)], REQUESTS);
   }
 
-  private discovery(req: Request, res: Response, fmt: Format): void {
-    const url = `${req.protocol}://${req.get('host')}/open311/v2`;
+  private discovery(req: FastifyRequest, reply: FastifyReply, fmt: Format): void {
+    // The Host header as the client sent it (a proxy's X-Forwarded-Host is not taken); the scheme after TRUST_PROXY.
+    const url = `${req.protocol}://${req.headers.host}/open311/v2`;
     sendGeoReport(
-      res,
+      reply,
       fmt,
       200,
       {

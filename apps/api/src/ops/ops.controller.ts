@@ -1,7 +1,7 @@
 import { Controller, Get, Header, HttpCode, Inject, Req, Res } from '@nestjs/common';
 import { ApiExcludeEndpoint, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { Request, Response } from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DataSource } from 'typeorm';
 import { AppConfig, AppError, Clock, CommonErrors, toVnIso, withTimeout } from '@phananh/core';
 import { ShutdownState } from '@phananh/platform';
@@ -30,26 +30,26 @@ export class OpsController {
 
   /** Ready when PostgreSQL answers, Redis answers, and Redis will never evict a queue key; not while draining for shutdown. */
   @Get('health/ready')
-  async ready(@Res() res: Response) {
+  async ready(@Res() reply: FastifyReply) {
     if (this.shutdown.draining) {
-      res.status(503).json({ status: 'draining', checks: {} });
+      void reply.code(503).send({ status: 'draining', checks: {} });
       return;
     }
     const [database, redis] = await Promise.all([this.checkDatabase(), this.checkRedis()]);
     const ok = database.status === 'up' && redis.status === 'up';
-    res.status(ok ? 200 : 503).json({ status: ok ? 'up' : 'down', checks: { database, redis } });
+    void reply.code(ok ? 200 : 503).send({ status: ok ? 'up' : 'down', checks: { database, redis } });
   }
 
   /** The whole cluster's metrics (MetricsService.text). With METRICS_TOKEN set (always in production), only to `Authorization: Bearer <METRICS_TOKEN>`. */
   @Get('metrics')
   @ApiExcludeEndpoint()
   @Header('Cache-Control', 'no-store')
-  async prometheus(@Req() req: Request, @Res() res: Response) {
+  async prometheus(@Req() req: FastifyRequest, @Res() reply: FastifyReply) {
     const token = this.config.METRICS_TOKEN;
     if (token && !bearerMatches(req.headers.authorization, token)) {
       throw new AppError(CommonErrors.UNAUTHORIZED, undefined, [], { 'WWW-Authenticate': 'Bearer realm="metrics"' });
     }
-    res.type(this.metrics.registry.contentType).send(await this.metrics.text());
+    void reply.type(this.metrics.registry.contentType).send(await this.metrics.text());
   }
 
   @Get('api/v1/clock')

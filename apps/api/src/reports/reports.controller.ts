@@ -1,4 +1,4 @@
-import { Body, Controller, HttpCode, Post, Req, Res, UploadedFiles, UseInterceptors } from '@nestjs/common';
+import { Body, Controller, HttpCode, Post, Req, Res, UseInterceptors } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiBody,
@@ -17,7 +17,7 @@ import {
   ApiUnprocessableEntityResponse,
   getSchemaPath,
 } from '@nestjs/swagger';
-import type { Request, Response } from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AppError, CommonErrors, langFrom } from '@phananh/core';
 import {
   FileReportDto,
@@ -35,7 +35,7 @@ import {
 import { RateLimit } from '../http/rate-limit/rate-limit';
 import { MetricsService } from '../ops/metrics.service';
 import { isJson, mediaType } from '../http/media-type';
-import { ReportFilesInterceptor } from './report-files.interceptor';
+import { ReportFilesInterceptor, SpooledFiles } from './report-files.interceptor';
 
 @ApiTags('public')
 @ApiExtraModels(FileReportDto)
@@ -96,13 +96,13 @@ export class ReportsController {
     description: '`uploads-busy`: this process is receiving as many file bytes as it takes at once; see Retry-After',
   })
   async file(
-    @Req() req: Request,
-    @Res({ passthrough: true }) res: Response,
-    @UploadedFiles() files: IncomingFile[] | undefined,
+    @Req() req: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+    @SpooledFiles() files: IncomingFile[],
   ): Promise<ReportReceiptDto> {
     let body: unknown;
     const type = mediaType(req);
-    if (type === 'multipart/form-data') body = reportFromMultipart(req.body);
+    if (type === 'multipart/form-data') body = reportFromMultipart(req.body as Record<string, unknown>);
     else if (isJson(req)) body = req.body;
     else throw new AppError(CommonErrors.UNSUPPORTED_MEDIA_TYPE);
     const key = req.headers['idempotency-key'];
@@ -110,7 +110,7 @@ export class ReportsController {
     try {
       result = await this.reports.file({
         body,
-        files: files ?? [],
+        files,
         idempotencyKey: Array.isArray(key) ? key.join(', ') : key,
         lang: langFrom(req.headers['accept-language']),
       });
@@ -122,7 +122,7 @@ export class ReportsController {
       throw err;
     }
     this.metrics.reportsFiled.inc({ outcome: result.outcome });
-    res.status(result.statusCode);
+    void reply.code(result.statusCode);
     return result.body;
   }
 
@@ -137,7 +137,7 @@ export class ReportsController {
   @ApiNotFoundResponse({ description: 'No report with this tracking code and identity number' })
   @ApiBadRequestResponse({ description: 'A malformed tracking code (its check symbol catches typos)' })
   @ApiTooManyRequestsResponse({ description: 'Too many lookups from this address; see Retry-After' })
-  lookup(@Body() query: LookupReportDto, @Req() req: Request): Promise<PublicReportDto> {
+  lookup(@Body() query: LookupReportDto, @Req() req: FastifyRequest): Promise<PublicReportDto> {
     return this.lookups.lookup(query, langFrom(req.headers['accept-language']));
   }
 
@@ -156,7 +156,7 @@ export class ReportsController {
   @ApiConflictResponse({ description: '`report-closed`: the report is already closed (resolved, rejected, …)' })
   @ApiBadRequestResponse({ description: 'A malformed tracking code (its check symbol catches typos)' })
   @ApiTooManyRequestsResponse({ description: 'Too many lookups and withdrawals from this address; see Retry-After' })
-  withdraw(@Body() query: LookupReportDto, @Req() req: Request): Promise<PublicReportDto> {
+  withdraw(@Body() query: LookupReportDto, @Req() req: FastifyRequest): Promise<PublicReportDto> {
     return this.withdrawals.withdraw(query, langFrom(req.headers['accept-language']));
   }
 }

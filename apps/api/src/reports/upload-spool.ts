@@ -1,11 +1,10 @@
 import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
-import type { Request } from 'express';
-import type { StorageEngine } from 'multer';
 import { createHash, randomUUID } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { mkdir, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import type { IncomingHttpHeaders } from 'node:http';
 import { join, resolve } from 'node:path';
-import { Transform } from 'node:stream';
+import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { AppConfig, AppError } from '@phananh/core';
 import { IncomingFile, MAX_ATTACHMENTS, MAX_ATTACHMENT_BYTES, ReportErrors } from '@phananh/reports';
@@ -48,35 +47,20 @@ export class UploadBudget {
 }
 
 /**
- * Where a filing's files wait while the request is handled: streamed by multer into
- * `ATTACHMENTS_DIR/tmp` (never held in memory), measured on the way (size, SHA-256, first
- * bytes), and removed once the request is answered. Intake reads them from there, re-encodes
- * and seals them into the attachment store.
+ * Where a filing's files wait while the request is handled: streamed from the multipart body
+ * (ReportFilesInterceptor) into `ATTACHMENTS_DIR/tmp` (never held in memory), measured on the
+ * way (size, SHA-256, first bytes), and removed once the request is answered. Intake reads them
+ * from there, re-encodes and seals them into the attachment store.
  */
 @Injectable()
 export class UploadSpool implements OnModuleInit {
   private readonly logger = new Logger('Uploads');
   readonly dir: string;
   readonly budget: UploadBudget;
-  readonly storage: StorageEngine;
 
   constructor(@Inject(AppConfig) config: AppConfig) {
     this.dir = resolve(config.ATTACHMENTS_DIR, 'tmp');
     this.budget = new UploadBudget(config.UPLOAD_MAX_CONCURRENT_BYTES);
-    this.storage = {
-      _handleFile: (_req, file, done) => {
-        this.spool(file.stream).then(
-          (info) => done(null, info as unknown as Partial<Express.Multer.File>),
-          (err: unknown) => done(err),
-        );
-      },
-      _removeFile: (_req, file, done) => {
-        rm(file.path, { force: true }).then(
-          () => done(null),
-          (err: Error) => done(err),
-        );
-      },
-    };
   }
 
   /** Creates the directory, and removes what a process that died while receiving a file left there. */
@@ -104,7 +88,7 @@ export class UploadSpool implements OnModuleInit {
    * most a filing can carry when it declares nothing); the returned function gives it back.
    * Throws UPLOADS_BUSY (503, Retry-After) when the budget is spent.
    */
-  reserve(req: Request): () => void {
+  reserve(req: { headers: IncomingHttpHeaders }): () => void {
     const declared = Number(req.headers['content-length']);
     const bytes =
       Number.isSafeInteger(declared) && declared >= 0 ? Math.min(declared, MAX_MULTIPART_BYTES) : MAX_MULTIPART_BYTES;
@@ -119,17 +103,16 @@ export class UploadSpool implements OnModuleInit {
     };
   }
 
-  /** Removes the spooled files of a request (multer's `req.files`). */
-  async discard(files: unknown): Promise<void> {
-    const list = Array.isArray(files) ? files : Object.values((files ?? {}) as Record<string, unknown[]>).flat();
-    await Promise.all(
-      (list as { path?: unknown }[])
-        .filter((f) => typeof f?.path === 'string')
-        .map((f) => rm(f.path as string, { force: true }).catch(() => undefined)),
-    );
+  /** Removes the spooled files of a request. */
+  async discard(files: IncomingFile[]): Promise<void> {
+    await Promise.all(files.map((f) => rm(f.path, { force: true }).catch(() => undefined)));
   }
 
-  private async spool(stream: NodeJS.ReadableStream): Promise<IncomingFile> {
+  /**
+   * Writes a file's stream to a new temporary file, measured on the way. When the stream or
+   * the write fails, the partial file is removed and the error passed on.
+   */
+  async receive(stream: Readable): Promise<IncomingFile> {
     const path = join(this.dir, randomUUID());
     const hash = createHash('sha256');
     let size = 0;

@@ -1,7 +1,7 @@
 import { Controller, Get, Header, Inject, Query, Res } from '@nestjs/common';
 import { ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { stringify } from 'csv-stringify/sync';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { AuditAction, AuditLog } from '@phananh/audit';
 import { AppError, Clock, CommonErrors, registerValidationMessages, validationError } from '@phananh/core';
 import { Auth, AuthUser, CurrentUser, Role, unitInReach } from '@phananh/identity';
@@ -91,7 +91,7 @@ export class SlaController {
   async csv(
     @CurrentUser() user: AuthUser,
     @Query() q: SlaSummaryQueryDto,
-    @Res() res: Response,
+    @Res() reply: FastifyReply,
     @ClientAddress() clientAddress: string | null,
   ): Promise<void> {
     const s = await this.compute(user, q);
@@ -108,10 +108,10 @@ export class SlaController {
       csvRow(s.unit?.code ?? '', `Tổng cộng${s.unit ? ` — ${s.unit.name}` : ''}`, s.total),
     ];
     const name = `sla-${s.unit?.code ?? 'ca-nuoc'}${s.campaign ? `-${s.campaign}` : ''}.csv`.replace(/[^\w.-]/g, '_');
-    res
+    reply
       .status(200)
       .type('text/csv; charset=utf-8')
-      .setHeader('Content-Disposition', `attachment; filename="${name}"`)
+      .header('Content-Disposition', `attachment; filename="${name}"`)
       .send(`\uFEFF${stringify(records, { record_delimiter: 'windows' })}`);
   }
 

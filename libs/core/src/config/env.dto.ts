@@ -68,6 +68,13 @@ export class EnvDto {
   @Max(65535)
   PORT = 3000;
 
+  @Env({
+    description:
+      'Address the HTTP API listens on (`::` for IPv6 too where the host has it; `127.0.0.1` for this machine only)',
+  })
+  @MinLength(1)
+  HOST = '0.0.0.0';
+
   @Env({ description: 'Username of the first admin, created at start-up if no admin exists' })
   @IsOptional()
   @Matches(/^[a-z0-9._-]{3,64}$/i)
@@ -232,7 +239,7 @@ export class EnvDto {
 
   @Env({
     description:
-      'Express `trust proxy` value: the proxies whose X-Forwarded-For is believed, as a hop count (`1`) or comma-separated names and subnets (`loopback`, `10.0.0.0/8`, `fd00::/8`); `true` (believe anyone) is refused in production',
+      'The proxies whose X-Forwarded-For is believed, as a hop count (`1`) or comma-separated names and subnets (`loopback`, `10.0.0.0/8`, `fd00::/8`); `true` (believe anyone) is refused in production',
   })
   @IsOptional()
   @IsString()

@@ -1,12 +1,14 @@
-import { Inject, Injectable, NestMiddleware } from '@nestjs/common';
-import type { NextFunction, Request, Response } from 'express';
+import { Inject, Injectable } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AppConfig, AppError, CommonErrors } from '@phananh/core';
 import { AuthService, isNationalAdmin, pendingStep } from '@phananh/identity';
+import { classifyError } from '../http/problem.filter';
+import { sendProblem } from '../http/problem';
 
 const COOKIE = 'phananh_queues';
-const BASE_PATH = '/admin/queues';
+export const QUEUES_DASHBOARD_PATH = '/admin/queues';
 
-function cookie(req: Request, name: string): string | undefined {
+function cookie(req: FastifyRequest, name: string): string | undefined {
   for (const part of (req.headers.cookie ?? '').split(';')) {
     const eq = part.indexOf('=');
     if (eq > 0 && part.slice(0, eq).trim() === name) return decodeURIComponent(part.slice(eq + 1).trim());
@@ -25,13 +27,29 @@ function cookie(req: Request, name: string): string | undefined {
  * back over plain HTTP.
  */
 @Injectable()
-export class QueuesAuthMiddleware implements NestMiddleware {
+export class QueuesAuth {
   constructor(
     private readonly auth: AuthService,
     @Inject(AppConfig) private readonly config: AppConfig,
   ) {}
 
-  async use(req: Request, res: Response, next: NextFunction): Promise<void> {
+  /**
+   * The dashboard's `onRequest` hook: lets an admin through, or answers the refusal as the API's
+   * problem+json itself (an error thrown here would reach Bull Board's own error handler, whose
+   * answer is a 500-style JSON of its own).
+   */
+  readonly hook = async (req: FastifyRequest, reply: FastifyReply): Promise<FastifyReply | undefined> => {
+    try {
+      await this.admit(req, reply);
+    } catch (err) {
+      const { error, errorId } = classifyError(err);
+      sendProblem(req, reply, error, errorId ? { errorId } : {});
+      return reply;
+    }
+    return undefined;
+  };
+
+  private async admit(req: FastifyRequest, reply: FastifyReply): Promise<void> {
     const header = req.headers.authorization ?? '';
     let token = /^Bearer ([A-Za-z0-9._~+/=-]+)$/.exec(header)?.[1];
     const basic = /^Basic ([A-Za-z0-9+/=]+)$/.exec(header)?.[1];
@@ -40,7 +58,7 @@ export class QueuesAuthMiddleware implements NestMiddleware {
       const colon = plain.indexOf(':');
       if (colon > 0) {
         token = await this.auth
-          .login(plain.slice(0, colon), plain.slice(colon + 1), req.ip ?? 'unknown')
+          .login(plain.slice(0, colon), plain.slice(colon + 1), req.ip)
           // An account with a second factor cannot sign in with Basic (no code step): its token only.
           .then((t) => ('accessToken' in t ? t.accessToken : undefined))
           .catch((err: unknown) => {
@@ -52,7 +70,7 @@ export class QueuesAuthMiddleware implements NestMiddleware {
     token ??= cookie(req, COOKIE);
     const signedIn = token ? await this.auth.authenticateSession(token).catch(() => undefined) : undefined;
     const user = signedIn?.user;
-    if (!signedIn || !user) {
+    if (!token || !signedIn || !user) {
       throw new AppError(CommonErrors.UNAUTHORIZED, undefined, [], {
         'WWW-Authenticate': 'Basic realm="phananh queues", charset="UTF-8"',
       });
@@ -63,9 +81,9 @@ export class QueuesAuthMiddleware implements NestMiddleware {
     // The queues are the whole country's: a provincial admin does not run them.
     if (!isNationalAdmin(user)) throw new AppError(CommonErrors.FORBIDDEN);
     if (cookie(req, COOKIE) !== token) {
-      const secure = this.config.NODE_ENV === 'production' || req.secure;
-      res.cookie(COOKIE, token, { httpOnly: true, sameSite: 'strict', secure, path: BASE_PATH });
+      const secure = this.config.NODE_ENV === 'production' || req.protocol === 'https';
+      const attributes = `Path=${QUEUES_DASHBOARD_PATH}; HttpOnly${secure ? '; Secure' : ''}; SameSite=Strict`;
+      void reply.header('Set-Cookie', `${COOKIE}=${encodeURIComponent(token)}; ${attributes}`);
     }
-    next();
   }
 }
