@@ -18,7 +18,14 @@ import { RelayedTicketEvent, TicketAction } from '@phananh/ticket-store';
 import { AddressNotAllowedError, assertPublicUrl } from './address-guard';
 import { AlertsErrors, AlertsValidation } from './alerts.errors';
 import { deliveryRetries } from './alert-dispatcher.service';
-import { DeliveryStatus, attemptSignedPost, recordDeliverySql } from './webhook-delivery';
+import {
+  DeliveryRowBase,
+  DeliveryStatus,
+  DeliveryViewBase,
+  attemptSignedPost,
+  deliveryViewBase,
+  recordDeliverySql,
+} from './webhook-delivery';
 
 /** The ticket events a lifecycle webhook can subscribe to (the TicketAction of each). */
 export const LIFECYCLE_EVENTS = [
@@ -56,19 +63,8 @@ export interface EventWebhookView {
   disabledAt: string | null;
 }
 
-export interface EventDeliveryView {
-  id: string;
-  webhookId: string;
-  url: string;
-  eventId: string;
+export interface EventDeliveryView extends DeliveryViewBase {
   type: string;
-  status: DeliveryStatus;
-  attempts: number;
-  lastStatus: number | null;
-  lastError: string | null;
-  createdAt: string;
-  lastAttemptAt: string | null;
-  deliveredAt: string | null;
 }
 
 /** A CloudEvents 1.0 event in structured mode (the whole event is the JSON body). */
@@ -119,19 +115,8 @@ interface WebhookRow {
   disabled_at: Date | null;
 }
 
-interface DeliveryRow {
-  id: string;
-  webhook_id: string;
-  url: string;
-  event_id: string;
+interface DeliveryRow extends DeliveryRowBase {
   action: string;
-  status: DeliveryStatus;
-  attempts: number;
-  last_status: number | null;
-  last_error: string | null;
-  created_at: Date;
-  last_attempt_at: Date | null;
-  delivered_at: Date | null;
 }
 
 /** One claimed attempt: the subscription, the event, its ticket (personal columns read only when flagged). */
@@ -179,18 +164,8 @@ const webhookView = (r: WebhookRow): EventWebhookView => ({
 });
 
 const deliveryView = (r: DeliveryRow): EventDeliveryView => ({
-  id: r.id,
-  webhookId: r.webhook_id,
-  url: r.url,
-  eventId: r.event_id,
+  ...deliveryViewBase(r),
   type: cloudEventType(r.action),
-  status: r.status,
-  attempts: r.attempts,
-  lastStatus: r.last_status,
-  lastError: r.last_error,
-  createdAt: toVnIso(r.created_at),
-  lastAttemptAt: iso(r.last_attempt_at),
-  deliveredAt: iso(r.delivered_at),
 });
 
 /**

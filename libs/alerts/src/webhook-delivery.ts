@@ -1,10 +1,56 @@
 import { UnrecoverableError } from 'bullmq';
-import { AppConfig } from '@phananh/core';
+import { AppConfig, toVnIso } from '@phananh/core';
 import type { JobOutcome } from '@phananh/queue';
 import { postJson } from './webhook-http';
 import { signWebhookBody } from './webhook-signature';
 
 export type DeliveryStatus = 'PENDING' | 'DELIVERED' | 'DEAD';
+
+/** A delivery row's columns that every kind of webhook has (joined to its webhook's url). */
+export interface DeliveryRowBase {
+  id: string;
+  webhook_id: string;
+  url: string;
+  event_id: string;
+  status: DeliveryStatus;
+  attempts: number;
+  last_status: number | null;
+  last_error: string | null;
+  created_at: Date;
+  last_attempt_at: Date | null;
+  delivered_at: Date | null;
+}
+
+/** Those columns as the admin API shows a delivery; each kind adds what its event is. */
+export interface DeliveryViewBase {
+  id: string;
+  webhookId: string;
+  url: string;
+  eventId: string;
+  status: DeliveryStatus;
+  attempts: number;
+  lastStatus: number | null;
+  lastError: string | null;
+  createdAt: string;
+  lastAttemptAt: string | null;
+  deliveredAt: string | null;
+}
+
+const iso = (d: Date | null) => (d ? toVnIso(d) : null);
+
+export const deliveryViewBase = (r: DeliveryRowBase): DeliveryViewBase => ({
+  id: r.id,
+  webhookId: r.webhook_id,
+  url: r.url,
+  eventId: r.event_id,
+  status: r.status,
+  attempts: r.attempts,
+  lastStatus: r.last_status,
+  lastError: r.last_error,
+  createdAt: toVnIso(r.created_at),
+  lastAttemptAt: iso(r.last_attempt_at),
+  deliveredAt: iso(r.delivered_at),
+});
 
 /** Records what an attempt came to on the delivery's row. */
 export type RecordAttempt = (status: DeliveryStatus, httpStatus: number | null, error: string | null) => Promise<void>;

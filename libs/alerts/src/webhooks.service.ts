@@ -19,7 +19,14 @@ import { AlertDispatcher } from './alert-dispatcher.service';
 import { AlertKind } from './alert-kind';
 import { EVENT_COLUMNS, EventRow, webhookBody } from './alert-views';
 import { AlertsErrors, AlertsValidation } from './alerts.errors';
-import { DeliveryStatus, attemptSignedPost, recordDeliverySql } from './webhook-delivery';
+import {
+  DeliveryRowBase,
+  DeliveryStatus,
+  DeliveryViewBase,
+  attemptSignedPost,
+  deliveryViewBase,
+  recordDeliverySql,
+} from './webhook-delivery';
 
 export interface WebhookView {
   id: string;
@@ -31,34 +38,12 @@ export interface WebhookView {
   disabledAt: string | null;
 }
 
-export interface DeliveryView {
-  id: string;
-  webhookId: string;
-  url: string;
-  eventId: string;
+export interface DeliveryView extends DeliveryViewBase {
   kind: AlertKind;
-  status: DeliveryStatus;
-  attempts: number;
-  lastStatus: number | null;
-  lastError: string | null;
-  createdAt: string;
-  lastAttemptAt: string | null;
-  deliveredAt: string | null;
 }
 
-interface DeliveryRow {
-  id: string;
-  webhook_id: string;
-  url: string;
-  event_id: string;
+interface DeliveryRow extends DeliveryRowBase {
   kind: AlertKind;
-  status: DeliveryStatus;
-  attempts: number;
-  last_status: number | null;
-  last_error: string | null;
-  created_at: Date;
-  last_attempt_at: Date | null;
-  delivered_at: Date | null;
 }
 
 const iso = (d: Date | null) => (d ? toVnIso(d) : null);
@@ -68,22 +53,7 @@ const DELIVERY_CURSOR = new KeysetCursor(['instant', 'uuid']);
 const DELIVERY_COLUMNS = `d.id, d.webhook_id, w.url, d.event_id, e.kind, d.status, d.attempts, d.last_status,
   d.last_error, d.created_at, d.last_attempt_at, d.delivered_at`;
 
-function deliveryView(r: DeliveryRow): DeliveryView {
-  return {
-    id: r.id,
-    webhookId: r.webhook_id,
-    url: r.url,
-    eventId: r.event_id,
-    kind: r.kind,
-    status: r.status,
-    attempts: r.attempts,
-    lastStatus: r.last_status,
-    lastError: r.last_error,
-    createdAt: toVnIso(r.created_at),
-    lastAttemptAt: iso(r.last_attempt_at),
-    deliveredAt: iso(r.delivered_at),
-  };
-}
+const deliveryView = (r: DeliveryRow): DeliveryView => ({ ...deliveryViewBase(r), kind: r.kind });
 
 /**
  * Webhooks: registered by admins, one delivery per event (not per recipient), the raw body
