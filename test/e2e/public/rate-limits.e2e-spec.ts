@@ -20,6 +20,7 @@ describe('rate limits on the public endpoints (Redis-backed, per client address)
         RATE_LIMIT_LOOKUPS_PER_MINUTE: '3',
         RATE_LIMIT_FILINGS_PER_MINUTE: '4',
         RATE_LIMIT_LOGINS_PER_MINUTE: '2',
+        RATE_LIMIT_OPEN311_READS_PER_MINUTE: '3',
         TRUST_PROXY: 'loopback',
       },
     });
@@ -64,6 +65,26 @@ describe('rate limits on the public endpoints (Redis-backed, per client address)
     expect([400, 404]).toContain((await withdraw('203.0.113.31')).status);
     expect((await withdraw('203.0.113.31')).status).toBe(429);
     expect((await lookup('203.0.113.31')).status).toBe(429);
+  });
+
+  it("limits Open311's public reads per address, answering the specification's error list", async () => {
+    const read = (path: string, from: string) => t.http.get(`/open311/v2/${path}`).set('X-Forwarded-For', from);
+    // A list, a report that does not exist and a token that does not: each counts, whatever it finds.
+    expect((await read('requests.json', '203.0.113.60')).status).toBe(200);
+    expect((await read('requests/999999999.json', '203.0.113.60')).status).toBe(404);
+    expect((await read('tokens/00000000-0000-4000-8000-000000000000.xml', '203.0.113.60')).status).toBe(404);
+    const json = await read('requests.json', '203.0.113.60');
+    expect(json.status).toBe(429);
+    expect(json.headers['content-type']).toMatch(/^application\/json/);
+    expect(json.body).toEqual([{ code: 429, description: expect.any(String) }]);
+    expect(Number(json.headers['retry-after'])).toBeGreaterThanOrEqual(1);
+    const xml = await read('requests/1.xml', '203.0.113.60');
+    expect(xml.status).toBe(429);
+    expect(xml.text).toMatch(/<errors><error><code>429<\/code>/);
+    // The description of the service stays open (static, small); another address has its own count.
+    expect((await read('services.json', '203.0.113.60')).status).toBe(200);
+    expect((await read('discovery.json', '203.0.113.60')).status).toBe(200);
+    expect((await read('requests.json', '203.0.113.61')).status).toBe(200);
   });
 
   it('counts each client address on its own, and lookups apart from filings', async () => {

@@ -12,6 +12,7 @@ import {
 } from '@phananh/open311';
 import { ReferenceService } from '@phananh/reference';
 import { mediaType } from '../http/media-type';
+import { RateLimit } from '../http/rate-limit/rate-limit';
 import { MetricsService } from '../ops/metrics.service';
 import { GeoReportErrorFilter } from './georeport-errors';
 import { FORMATS, Format, XmlShape, isFormat, sendGeoReport } from './georeport-format';
@@ -92,6 +93,7 @@ export class GeoReportController {
   }
 
   @Get('requests.:format')
+  @RateLimit('open311-reads')
   async list(
     @Req() req: FastifyRequest<{ Querystring: Record<string, unknown> }>,
     @Res() reply: FastifyReply,
@@ -102,6 +104,7 @@ export class GeoReportController {
   }
 
   @Get('requests/:id.:format')
+  @RateLimit('open311-reads')
   async one(
     @Req() req: FastifyRequest,
     @Res() reply: FastifyReply,
@@ -113,6 +116,7 @@ export class GeoReportController {
   }
 
   @Get('tokens/:token.:format')
+  @RateLimit('open311-reads')
   async token(@Res() reply: FastifyReply, @Param('token') token: string, @Param('format') f: string): Promise<void> {
     const fmt = format(f);
     sendGeoReport(reply, fmt, 200, [await this.requests.token(token)], REQUESTS);

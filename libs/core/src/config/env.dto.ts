@@ -306,6 +306,15 @@ export class EnvDto {
 
   @Env({
     description:
+      'Open311 reads (`GET /open311/v2/requests…` and `tokens/…`) allowed per client address per minute; a list may be 1,000 reports',
+  })
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  RATE_LIMIT_OPEN311_READS_PER_MINUTE = 60;
+
+  @Env({
+    description:
       'Lost-code requests (`POST /api/v1/reports/resend-code`) allowed per client address and, separately, per identity number per hour',
   })
   @Transform(toInt)

@@ -10,7 +10,7 @@ import { RedisThrottlerStorage } from './redis-throttler.storage';
  * The named limits, each per client address and minute (req.ip after TRUST_PROXY, an IPv6
  * address counted by its /64: rateLimitClientKey), shared by the routes that name it.
  */
-export type RateLimitName = 'filings' | 'lookups';
+export type RateLimitName = 'filings' | 'lookups' | 'open311-reads';
 
 const RATE_LIMITS = 'phananh:rate-limits';
 const reflector = new Reflector();
@@ -71,6 +71,7 @@ export const RateLimit = (...names: RateLimitName[]) =>
         throttlers: [
           only('filings', config.RATE_LIMIT_FILINGS_PER_MINUTE),
           only('lookups', config.RATE_LIMIT_LOOKUPS_PER_MINUTE),
+          only('open311-reads', config.RATE_LIMIT_OPEN311_READS_PER_MINUTE),
         ],
       }),
     }),
