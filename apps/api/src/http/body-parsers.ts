@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { parse as parseForm } from 'node:querystring';
+import { isGeoReport } from '../open311/georeport-errors';
 
 /** Limit on JSON and form bodies (docs/api.md, "Errors": over 100 kB is 413). */
 export const BODY_LIMIT_BYTES = 100 * 1024;
@@ -18,8 +19,6 @@ class BodyParserError extends Error {
     super(type);
   }
 }
-
-const isGeoReportUrl = (url: string) => url.startsWith('/open311/');
 
 /**
  * A charset other than UTF-8 (none means UTF-8), or a compressed body, is refused (415): JSON and
@@ -59,7 +58,7 @@ export function registerBodyParsers(fastify: FastifyInstance): void {
   fastify.addContentTypeParser('application/json', { parseAs: 'string' }, json);
   fastify.addContentTypeParser(/^application\/[^/;\s]+\+json$/, { parseAs: 'string' }, json);
   fastify.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (req, body, done) => {
-    if (!isGeoReportUrl(req.url)) return done(null, undefined);
+    if (!isGeoReport(req)) return done(null, undefined);
     const refused = encodingError(req);
     if (refused) return done(refused, undefined);
     const text = body as string;
