@@ -30,6 +30,9 @@ export async function createApiApp(
     routerOptions: { ignoreTrailingSlash: true, caseSensitive: false },
     // The caller's X-Request-Id when sane, else a new one: the request log's id, answered in X-Request-Id.
     genReqId: requestId,
+    // While shutting down, a request on a connection already accepted is served, not refused with
+    // Fastify's own 503: boot() drains readiness first, then closes the listener (RELIABILITY.md).
+    return503OnClosing: false,
     // The router's own refusals, before any hook: a URL that does not decode is a path nobody serves
     // (404, as on Express), an over-long path parameter the client's error; problem+json either way.
     frameworkErrors: (error: FastifyError, req: FastifyRequest, reply: FastifyReply) =>
