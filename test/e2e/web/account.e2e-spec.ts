@@ -108,4 +108,27 @@ describe('web: first sign-in, second factor and the account page', () => {
     await page.locator('#stats .stat .value').first().waitFor();
     expect(web.problems).toEqual([]);
   });
+
+  it('asks a duplicated tab to sign in on its own, so that its renewals never end the first tab’s session', async () => {
+    // A tab opened by this one starts with a copy of its sessionStorage, as a duplicated tab does.
+    const [copy] = await Promise.all([
+      page.waitForEvent('popup'),
+      page.evaluate(() => {
+        window.open('/supervisor');
+      }),
+    ]);
+    await copy.locator('#username').waitFor();
+    expect(await copy.evaluate(() => sessionStorage.getItem('phananh.refresh'))).toBeNull();
+    await copy.close();
+    // The first tab's session lives on: renewed after its access token expired, and again after a reload.
+    clock.advance(20 * 60_000);
+    await page.reload();
+    await page.locator('#stats .stat .value').first().waitFor();
+    expect(await page.locator('#login').isHidden()).toBe(true);
+    clock.advance(20 * 60_000);
+    await page.reload();
+    await page.locator('#stats .stat .value').first().waitFor();
+    expect(await page.locator('#login').isHidden()).toBe(true);
+    expect(web.problems).toEqual([]);
+  });
 });

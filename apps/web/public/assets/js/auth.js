@@ -33,10 +33,44 @@ function store(res, username) {
   } catch {
     /* storage unavailable: this page keeps working until it is left */
   }
+  void claimSession();
   scheduleRefresh();
 }
 
+/**
+ * One tab per session. A tab the browser duplicates starts with a copy of this tab's
+ * sessionStorage, refresh token included: whichever of the two renewed second would present a
+ * token already rotated, and the service ends the whole session on such reuse (docs/api.md). So
+ * a tab holds a Web Lock named after its session while it is open, and a tab that finds its
+ * session's lock held by another is a copy: it signs in on its own. A reloaded tab waits a moment
+ * for the page it replaces to let go of the lock. Without Web Locks (a page served over plain
+ * HTTP), tabs are not told apart.
+ */
+let claimed = { id: null, release: () => undefined };
+
+/** Takes this tab's session's lock: true once held; false when another tab keeps it past `waitMs` (if given). */
+async function claimSession(waitMs) {
+  const id = read(REFRESH_KEY)?.split('.')[0];
+  if (!id || id === claimed.id || !navigator.locks) return true;
+  claimed.release();
+  const abort = new AbortController();
+  const timer = waitMs === undefined ? undefined : setTimeout(() => abort.abort(), waitMs);
+  try {
+    claimed = await new Promise((resolve, reject) => {
+      const hold = () => new Promise((release) => resolve({ id, release }));
+      navigator.locks.request(`phananh.session.${id}`, { signal: abort.signal }, hold).catch(reject);
+    });
+    return true;
+  } catch {
+    return false;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 function clear() {
+  claimed.release();
+  claimed = { id: null, release: () => undefined };
   try {
     for (const key of [KEY, REFRESH_KEY, EXPIRES_KEY, USER_KEY]) sessionStorage.removeItem(key);
   } catch {
@@ -357,7 +391,7 @@ function showCodeStep(container, challenge, username, start) {
  */
 export async function requireSignIn(container, start) {
   onLangChange(renderSession);
-  if (token()) {
+  if (token() && (await claimSession(2_000))) {
     scheduleRefresh();
     try {
       const me = await authedMe();
