@@ -4,6 +4,10 @@ import { Role } from '@phananh/identity';
 import { Official, TestApp, createTestApp, newOfficial, totpCode } from '@test/support';
 import { WebPage, axeViolations, expectText, launchBrowser, listen, openPage, screenshot } from './browser';
 
+// What the page's own scripts see (page.evaluate runs there).
+declare const window: { open(url: string): unknown };
+declare const sessionStorage: { getItem(key: string): string | null };
+
 /**
  * A supervisor's first sign-in (issue 14): the forced password change, the enrolment of the second
  * factor (QR code, key, first code, recovery codes), then a later sign-in with a code, the account
