@@ -1,7 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AppError, CommonErrors } from '@phananh/core';
-import { geoReportParserErrors, isGeoReport } from '../open311/georeport-errors';
+import { isGeoReport, sendGeoReportError } from '../open311/georeport-errors';
 import { genericFor, newErrorId, parserError, sendProblem } from './problem';
 
 /** Connection-level failures of PostgreSQL or Redis: the client should retry, not give up. */
@@ -55,6 +55,12 @@ export function classifyError(exception: unknown): ClassifiedError {
   return { error: new AppError(CommonErrors.INTERNAL), errorId };
 }
 
+/** Answers any exception as the API's problem+json (classifyError), a 500 with its logged errorId. */
+export function sendException(exception: unknown, req: FastifyRequest, reply: FastifyReply): void {
+  const { error, errorId } = classifyError(exception);
+  sendProblem(req, reply, error, errorId ? { errorId } : {});
+}
+
 /**
  * Every error leaves the API as application/problem+json; a 500 carries an errorId that is also
  * logged. A body parser's error on a GeoReport route (it comes here, before any route's own filter)
@@ -67,9 +73,8 @@ export class ProblemFilter implements ExceptionFilter {
     const req = ctx.getRequest<FastifyRequest>();
     const reply = ctx.getResponse<FastifyReply>();
     if (reply.sent) return;
-    if (isGeoReport(req) && parserError(exception)) return geoReportParserErrors(exception, req, reply);
-    const { error, errorId } = classifyError(exception);
-    sendProblem(req, reply, error, errorId ? { errorId } : {});
+    if (isGeoReport(req) && parserError(exception)) return sendGeoReportError(exception, req, reply);
+    sendException(exception, req, reply);
   }
 }
 

@@ -33,7 +33,12 @@ export function formatOf(req: FastifyRequest): Format {
 /** The request's path, without its query. */
 const pathOf = (req: FastifyRequest) => req.url.split('?', 1)[0];
 
-function send(exception: unknown, req: FastifyRequest, reply: FastifyReply): void {
+/**
+ * Answers an exception as the specification's error list, in the URL's format. Also used by
+ * ProblemFilter for the body parsers' errors on a GeoReport path (a body too large, too many
+ * parameters, a malformed form): they come before the route, so its filter never sees them.
+ */
+export function sendGeoReportError(exception: unknown, req: FastifyRequest, reply: FastifyReply): void {
   const { error, errorId } = classifyError(exception);
   reply.headers(error.headers);
   const list = errorList(error, req, errorId);
@@ -50,18 +55,9 @@ export class GeoReportErrorFilter implements ExceptionFilter {
     const ctx = host.switchToHttp();
     const reply = ctx.getResponse<FastifyReply>();
     if (reply.sent || reply.raw.headersSent) return;
-    send(exception, ctx.getRequest<FastifyRequest>(), reply);
+    sendGeoReportError(exception, ctx.getRequest<FastifyRequest>(), reply);
   }
 }
 
 /** A request to a GeoReport route (its errors, the body parser's too, are GeoReport error lists). */
 export const isGeoReport = (req: FastifyRequest) => req.url.startsWith('/open311/');
-
-/**
- * The same for the body parsers' errors on a GeoReport path (a body too large, too many
- * parameters, a malformed form): they come before the route, so its filter never sees them.
- */
-export function geoReportParserErrors(err: unknown, req: FastifyRequest, reply: FastifyReply): void {
-  if (reply.sent || reply.raw.headersSent) return;
-  send(err, req, reply);
-}

@@ -2,8 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AppConfig, AppError, CommonErrors } from '@phananh/core';
 import { AuthService, isNationalAdmin, pendingStep } from '@phananh/identity';
-import { classifyError } from '../http/problem.filter';
-import { sendProblem } from '../http/problem';
+import { sendException } from '../http/problem.filter';
 
 const COOKIE = 'phananh_queues';
 export const QUEUES_DASHBOARD_PATH = '/admin/queues';
@@ -42,8 +41,7 @@ export class QueuesAuth {
     try {
       await this.admit(req, reply);
     } catch (err) {
-      const { error, errorId } = classifyError(err);
-      sendProblem(req, reply, error, errorId ? { errorId } : {});
+      sendException(err, req, reply);
       return reply;
     }
     return undefined;
